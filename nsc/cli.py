@@ -1,0 +1,242 @@
+"""The `nsc` and `nscc` command lines: thin wrappers that parse options and call the pipeline."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from nsc import __version__
+from nsc.diagnostics import CompileError, NscError
+
+
+def _report_errors(command: Callable) -> Callable:
+    """Turn nsc's user-facing errors into gcc-style messages and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CompileError as err:
+            click.echo(err.render(), err=True)
+            sys.exit(1)
+        except NscError as err:
+            click.echo(err.render(), err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("nsc: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def _split_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+def _parse_ranges(values: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    ranges: dict[str, tuple[float, float]] = {}
+    for value in values:
+        name, sep, bounds = value.partition("=")
+        lo, colon, hi = bounds.partition(":")
+        try:
+            if not sep or not colon or not name:
+                raise ValueError
+            ranges[name.strip()] = (float(lo), float(hi))
+        except ValueError:
+            raise NscError(f"bad --range {value!r}: expected NAME=LO:HI, e.g. x=0:1") from None
+    return ranges
+
+
+def frontend_options(command: Callable) -> Callable:
+    """The options every command that reads C shares: entry, roles, ranges, cpp flags."""
+    options = [
+        click.option("--entry", help="The entry function (default: the only external one)."),
+        click.option("-D", "defines", multiple=True, help="Define a macro: NAME or NAME=VALUE."),
+        click.option("-I", "include_dirs", multiple=True, help="Add a header search directory."),
+        click.option("--input", "inputs", multiple=True, help="Parameters that are inputs: a,b."),
+        click.option("--output", "outputs", multiple=True, help="Parameters that are outputs."),
+        click.option("--range", "ranges", multiple=True, help="Input range: NAME=LO:HI."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options_from(kwargs: dict, instrument: bool = False):
+    from nsc.frontend import FrontendOptions
+
+    return FrontendOptions(
+        entry=kwargs.pop("entry"),
+        defines=tuple(kwargs.pop("defines")),
+        include_dirs=tuple(kwargs.pop("include_dirs")),
+        inputs=_split_list(kwargs.pop("inputs")),
+        outputs=_split_list(kwargs.pop("outputs")),
+        ranges=_parse_ranges(kwargs.pop("ranges")),
+        instrument=instrument,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nsc")
+def main() -> None:
+    """nsc: compile C programs to neural surrogates."""
+
+
+@main.command("ir")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@frontend_options
+@click.option("-O", "opt_level", type=click.IntRange(0, 3), default=0, help="Optimization preset.")
+@click.option("--passes", "pipeline", help="A pass pipeline, e.g. sroa,instcombine.")
+@click.option("--instrument", is_flag=True, help="Emit the oracle's fuel and bounds checks.")
+@click.option("--print-after-all", is_flag=True, help="Print the IR after each pass (stderr).")
+@click.option("--time-passes", is_flag=True, help="Print the time each pass took (stderr).")
+@click.option("--verify-each", is_flag=True, help="Verify the IR after each pass.")
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@_report_errors
+def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: bool, **kw) -> None:
+    """Print the LLVM IR of a C program, like `clang -S -emit-llvm`."""
+    from nsc import pipeline as pl
+
+    output = kw.pop("output")
+    manager = pl.PassOptions(
+        pipeline=pl.pipeline_for(opt_level, pipeline),
+        print_after_all=kw.pop("print_after_all"),
+        time_passes=kw.pop("time_passes"),
+        verify_each=kw.pop("verify_each"),
+    )
+    options = _options_from(kw, instrument=instrument)
+    result = pl.lower(source, options, manager)
+    pl.write_text(output, result.ir)
+
+
+@main.command("exec")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("assignments", nargs=-1)
+@frontend_options
+@click.option("--inputs", "inputs_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="An .npz of input arrays named after the signature.")
+@click.option("--outputs", "outputs_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the outputs (and a `status` array) to this .npz.")
+@click.option("--samples", type=click.IntRange(min=1), help="Run on N inputs sampled from the ranges.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --samples.")
+@click.option("--fuel", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              help="Steps (calls and loop iterations) allowed per row.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds before the isolated worker is stopped.")
+@_report_errors
+def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
+    """Run a C program's entry function on inputs with the JIT oracle.
+
+    Give inputs as NAME=VALUE (arrays as comma-separated values), as an .npz with --inputs,
+    or sample them with --samples N.
+    """
+    from nsc import pipeline as pl
+
+    inputs_file, outputs_file = kw.pop("inputs_file"), kw.pop("outputs_file")
+    samples, seed, fuel, timeout = kw.pop("samples"), kw.pop("seed"), kw.pop("fuel"), kw.pop("timeout")
+    options = _options_from(kw, instrument=True)
+    compiled = pl.lower(source, options, pl.PassOptions())
+    inputs = pl.gather_inputs(compiled.signature, assignments, inputs_file, samples, seed)
+    execution = pl.execute(compiled, inputs, fuel=fuel, timeout=timeout)
+    if outputs_file is not None:
+        pl.save_arrays(outputs_file, {**execution.outputs, "status": execution.status})
+    else:
+        click.echo(pl.format_execution(compiled.signature, inputs, execution))
+    if not execution.status.any():
+        return
+    failed = int((execution.status != 0).sum())
+    click.echo(f"nsc: warning: {failed} of {len(execution.status)} rows did not finish: "
+               f"{pl.status_summary(execution.status)}", err=True)
+    if len(execution.status) == 1:
+        sys.exit(1)
+
+
+@main.command("compile")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@frontend_options
+@click.option("-O", "opt_level", type=click.IntRange(0, 3), default=2, show_default=True,
+              help="Optimization preset.")
+@click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@click.option("--emit-llvm", is_flag=True, help="Write the optimized LLVM IR instead of ONNX.")
+@click.option("--emit-graph", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the program graph (format from the suffix: .dot, .json, .graphml).")
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: the source's name with .ll or .onnx).")
+@click.option("-v", "verbose", is_flag=True, help="Print each stage's time.")
+@_report_errors
+def compile_command(source: Path, opt_level: int, pipeline: str | None, emit_llvm: bool,
+                    emit_graph: Path | None, output: Path | None, verbose: bool, **kw) -> None:
+    """Compile a C program (`nscc` is this command)."""
+    import time
+
+    from nsc import pipeline as pl
+
+    if not emit_llvm:
+        raise NscError(
+            "ONNX output needs the neural backend, which is not built yet",
+            hints=("use --emit-llvm to write the optimized IR, --emit-graph FILE for the graph",),
+        )
+    start = time.perf_counter()
+    passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
+    compiled = pl.lower(source, _options_from(kw), passes)
+    if verbose:
+        click.echo(f"nscc: frontend + passes {1e3 * (time.perf_counter() - start):.1f} ms", err=True)
+    if emit_graph is not None:
+        from nsc.ir.graph import build_graph, write_graph
+
+        fmt = emit_graph.suffix.lstrip(".")
+        if fmt not in ("dot", "json", "graphml"):
+            raise NscError(f"{emit_graph}: graph files end in .dot, .json or .graphml")
+        write_graph(build_graph(compiled.ir, compiled.signature), emit_graph, fmt)
+    pl.write_text(output or source.with_suffix(".ll"), compiled.ir)
+
+
+@main.command("passes")
+@_report_errors
+def passes_command() -> None:
+    """List every pass, built-in and plugin, with its description."""
+    from nsc.ir.passes import list_passes
+
+    infos = list_passes()
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        origin = "" if info.origin == "builtin" else f"  [{info.origin}]"
+        click.echo(f"{info.name:<{width}}  {info.description}{origin}")
+
+
+@main.command("graph")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@frontend_options
+@click.option("-O", "opt_level", type=click.IntRange(0, 3), default=2, show_default=True,
+              help="Optimization preset before the graph is built.")
+@click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@click.option("--format", "fmt", type=click.Choice(["dot", "json", "graphml"]), default="dot",
+              show_default=True)
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Write the graph here.")
+@_report_errors
+def graph_command(source: Path, opt_level: int, pipeline: str | None, fmt: str, output: Path,
+                  **kw) -> None:
+    """Write the program graph (ProGraML-style) of a C program's IR."""
+    from nsc import pipeline as pl
+    from nsc.ir.graph import build_graph, write_graph
+
+    passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
+    compiled = pl.lower(source, _options_from(kw), passes)
+    graph = build_graph(compiled.ir, compiled.signature)
+    write_graph(graph, output, fmt)
+    click.echo(f"{output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
+               err=True)
+
+
+def nscc_main() -> None:
+    """`nscc` is `nsc compile`."""
+    main(["compile", *sys.argv[1:]], prog_name="nscc")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+/* nsc's string.h: memory fill and copy only. */
+#ifndef NSC_STRING_H
+#define NSC_STRING_H
+
+#include <stddef.h>
+
+void *memset(void *dest, int value, size_t count);
+void *memcpy(void *dest, const void *src, size_t count);
+
+#endif

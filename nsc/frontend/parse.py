@@ -1,0 +1,211 @@
+"""Parse preprocessed C with pycparser, turning every way it can fail into a located CompileError.
+
+pycparser 3 is a hand-written recursive-descent parser, so nesting depth costs Python frames
+(about 16 per level of parentheses). `parse` runs it in a worker thread with a larger stack and a
+raised recursion limit: code nested ~1000 levels deep parses, deeper code is a clean error.
+`call_deep` offers the same to later stages that walk the AST recursively. Parsing is bounded in
+time too (pycparser 3 reads about 100 KB/s), through a lexer that stops at a deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from pycparser import c_ast, c_parser
+from pycparser.c_lexer import CLexer
+
+from nsc.diagnostics import CompileError, SourceLocation
+
+MAX_SOURCE_CHARS = 5 * 1024 * 1024
+TIMEOUT_S = 30.0
+RECURSION_LIMIT = 20_000
+THREAD_STACK_BYTES = 64 * 1024 * 1024
+
+T = TypeVar("T")
+
+_LOCK = threading.Lock()
+_PARSER: c_parser.CParser | None = None
+_MESSAGE = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$", re.DOTALL)
+
+
+class _ParseTimeout(Exception):
+    """Raised from the lexer when parsing passes its deadline."""
+
+
+class _BoundedLexer(CLexer):
+    """pycparser's lexer, stopping the parse once a deadline has passed."""
+
+    deadline = math.inf
+
+    def token(self):  # same signature as CLexer.token
+        if time.monotonic() > self.deadline:
+            raise _ParseTimeout
+        return super().token()
+
+
+def parse(text: str, filename: str, *, timeout_s: float = TIMEOUT_S) -> c_ast.FileAST:
+    """Parse preprocessed C text into a pycparser AST."""
+    if len(text) > MAX_SOURCE_CHARS:
+        size = f"{len(text) / (1024 * 1024):.1f} MB"
+        raise CompileError(
+            f"preprocessed source is {size}; nsc accepts at most "
+            f"{MAX_SOURCE_CHARS // (1024 * 1024)} MB",
+            SourceLocation(filename, 1),
+        )
+    with _LOCK:
+        parser = _parser()
+        parser.clex.deadline = time.monotonic() + timeout_s
+        try:
+            return call_deep(parser.parse, text, filename)
+        except _ParseTimeout:
+            raise CompileError(
+                f"parsing took too long (over {timeout_s:g} s)", _current_location(parser, filename)
+            ) from None
+        except c_parser.ParseError as err:
+            raise _syntax_error(str(err), parser, filename) from None
+        except RecursionError:
+            raise CompileError(
+                "expression or statement nested too deeply", _current_location(parser, filename)
+            ) from None
+        except MemoryError:
+            raise CompileError("out of memory while parsing", SourceLocation(filename, 1)) from None
+        except Exception as err:  # pycparser's own assertions and bugs
+            raise _internal_error(err, parser, filename) from None
+
+
+def location(node: c_ast.Node | None, default_file: str = "<input>") -> SourceLocation:
+    """The source location of a pycparser node (its coord may be missing or lack a column)."""
+    coord = getattr(node, "coord", None)
+    if coord is None:
+        return SourceLocation(default_file, 1)
+    file = unescape_filename(coord.file) if coord.file else default_file
+    return SourceLocation(file, max(int(coord.line or 1), 1), max(int(coord.column or 1), 1))
+
+
+def unescape_filename(name: str) -> str:
+    """Undo the escaping cpp applies to file names in line markers."""
+    return re.sub(r"\\(.)", r"\1", name)
+
+
+def call_deep(fn: Callable[..., T], *args: object) -> T:
+    """Call fn in a thread with a large stack and a raised recursion limit; re-raise its errors."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
+        try:
+            result.append(fn(*args))
+        except BaseException as err:  # handed to the calling thread
+            failure.append(err)
+        finally:
+            sys.setrecursionlimit(old_limit)
+
+    old_size = threading.stack_size()
+    threading.stack_size(THREAD_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=work, name="nsc-deep", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old_size)
+    worker.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def _parser() -> c_parser.CParser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = c_parser.CParser(lexer=_BoundedLexer)
+    return _PARSER
+
+
+def _syntax_error(message: str, parser: c_parser.CParser, filename: str) -> CompileError:
+    """A CompileError from pycparser's 'file:line:col: text' message."""
+    match = _MESSAGE.match(message)
+    if message.endswith("At end of input"):
+        return CompileError("unexpected end of input", _end_location(parser, filename))
+    if match is None:
+        text = message.split(": ", 1)[-1]
+        return CompileError(_readable(text), _current_location(parser, filename))
+    file = unescape_filename(match["file"]) if match["file"] not in ("", "None") else filename
+    where = SourceLocation(file, int(match["line"]), int(match["col"] or 1))
+    return CompileError(_readable(match["msg"]), where, _hints(parser, where))
+
+
+def _internal_error(err: Exception, parser: c_parser.CParser, filename: str) -> CompileError:
+    """pycparser failed inside: blame the token it stood on."""
+    where = _current_location(parser, filename)
+    lexer = parser.clex
+    pos = getattr(lexer, "_pos", 0)
+    if 0 < pos <= len(getattr(lexer, "_lexdata", "")) and lexer._lexdata[pos - 1] == "}":
+        # the lexer closes scopes as it reads '}', so an unmatched one fails there
+        column = max(pos - getattr(lexer, "_line_start", 0), 1)
+        line = getattr(lexer, "_lineno", where.line)
+        return CompileError("unexpected '}'", SourceLocation(where.file, line, column))
+    detail = f"{type(err).__name__}: {err}".rstrip(": ")
+    return CompileError(f"the C parser failed here ({detail})", where)
+
+
+def _readable(text: str) -> str:
+    if text.startswith("before: "):
+        return f"syntax error before '{text[len('before: ') :]}'"
+    return text[:1].lower() + text[1:]
+
+
+def _hints(parser: c_parser.CParser, where: SourceLocation) -> tuple[str, ...]:
+    """A hint when the token before the error is an identifier used as if it named a type."""
+    tokens = _tokens(parser)
+    for before, tok in zip(tokens, tokens[1:], strict=False):
+        if tok is None or before is None:
+            break
+        if (tok.lineno, tok.column) != (where.line, where.column):
+            continue
+        if before.type == "ID" and tok.type in ("ID", "TIMES"):
+            return (f"is '{before.value}' a type? declare it, or include the header that does",)
+        return ()
+    return ()
+
+
+def _tokens(parser: c_parser.CParser) -> list:
+    """The tokens the parser has read so far (pycparser internals; empty if they change)."""
+    stream = getattr(parser, "_tokens", None)
+    return list(getattr(stream, "_buffer", []))
+
+
+def _last_token(parser: c_parser.CParser, consumed: bool = True):
+    """The last token the parser consumed (or, with consumed=False, read ahead)."""
+    stream = getattr(parser, "_tokens", None)
+    tokens = _tokens(parser)
+    if consumed:
+        tokens = tokens[: max(getattr(stream, "_index", 0), 1)]
+    tokens = [t for t in tokens if t is not None]
+    return tokens[-1] if tokens else None
+
+
+def _token_location(tok, parser: c_parser.CParser, filename: str) -> SourceLocation:
+    if tok is None:
+        return SourceLocation(filename, 1)
+    file = getattr(parser.clex, "filename", "") or filename
+    return SourceLocation(unescape_filename(file), max(tok.lineno, 1), max(tok.column, 1))
+
+
+def _current_location(parser: c_parser.CParser, filename: str) -> SourceLocation:
+    """Where the parser stands: the last token it consumed."""
+    return _token_location(_last_token(parser), parser, filename)
+
+
+def _end_location(parser: c_parser.CParser, filename: str) -> SourceLocation:
+    """Just after the last token of the input."""
+    tok = _last_token(parser, consumed=False)
+    where = _token_location(tok, parser, filename)
+    width = len(str(tok.value)) if tok is not None else 0
+    return SourceLocation(where.file, where.line, where.column + width)

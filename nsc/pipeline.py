@@ -1,0 +1,155 @@
+"""The driver: runs nsc's stages in order. Each stage is a plain function of typed values."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+from nsc.frontend import CompiledC, FrontendOptions, c_to_ir
+from nsc.signature import Port, Signature
+
+
+@dataclass(frozen=True)
+class PassOptions:
+    """Which passes run after the frontend, and how the pass manager reports on them."""
+
+    pipeline: str = ""
+    print_after_all: bool = False
+    time_passes: bool = False
+    verify_each: bool = False
+
+
+def pipeline_for(opt_level: int, passes: str | None) -> str:
+    """An explicit --passes pipeline wins over -O; -O0 runs nothing."""
+    if passes:
+        return passes
+    return f"O{opt_level}" if opt_level > 0 else ""
+
+
+def lower(source: Path, options: FrontendOptions, passes: PassOptions) -> CompiledC:
+    """C source -> LLVM IR (optionally optimized) and the entry's signature."""
+    if not source.is_file():
+        raise NscError(f"{source}: no such file")
+    compiled = c_to_ir(source, options)
+    if not passes.pipeline:
+        return compiled
+    from nsc.ir.passes import run_passes
+
+    result = run_passes(
+        compiled.ir,
+        passes.pipeline,
+        print_after_all=sys.stderr if passes.print_after_all else None,
+        time_passes=passes.time_passes,
+        verify_each=passes.verify_each,
+    )
+    if passes.time_passes:
+        print(result.timing_table(), file=sys.stderr)
+    return replace(compiled, ir=result.module.text)
+
+
+def write_text(path: Path | None, text: str) -> None:
+    """Write to a file atomically, or to stdout when no path is given."""
+    if path is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        atomic_write_text(path, text)
+
+
+def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    if path.suffix != ".npz":
+        raise NscError(f"{path}: outputs are written as .npz; name the file *.npz")
+    atomic_savez(path, arrays)
+
+
+def gather_inputs(
+    signature: Signature,
+    assignments: tuple[str, ...],
+    inputs_file: Path | None,
+    samples: int | None,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Inputs from exactly one source: NAME=VALUE pairs, an .npz file, or sampling."""
+    given = [bool(assignments), inputs_file is not None, samples is not None]
+    if sum(given) != 1:
+        raise NscError("give the inputs one way: NAME=VALUE pairs, --inputs FILE, or --samples N")
+    if samples is not None:
+        from nsc.ir.sampling import sample_inputs
+
+        return sample_inputs(signature, samples, seed)
+    if inputs_file is not None:
+        if not inputs_file.is_file():
+            raise NscError(f"{inputs_file}: no such file")
+        try:
+            return load_npz(inputs_file)
+        except ValueError as err:
+            raise NscError(f"{inputs_file}: not a readable .npz file ({err})") from None
+    return _parse_assignments(signature, assignments)
+
+
+def _parse_assignments(signature: Signature, assignments: tuple[str, ...]) -> dict[str, np.ndarray]:
+    values: dict[str, np.ndarray] = {}
+    for item in assignments:
+        name, sep, text = item.partition("=")
+        if not sep:
+            raise NscError(f"bad input {item!r}: expected NAME=VALUE")
+        try:
+            port = signature.input(name)
+        except KeyError as err:
+            raise NscError(str(err.args[0])) from None
+        values[name] = _parse_value(port, text)
+    missing = [p.name for p in signature.inputs if p.name not in values]
+    if missing:
+        raise NscError(f"missing inputs: {', '.join(missing)}")
+    return values
+
+
+def _parse_value(port: Port, text: str) -> np.ndarray:
+    try:
+        flat = np.array([float(v) for v in text.split(",")], dtype=np.float64)
+    except ValueError:
+        raise NscError(f"input {port.name}: {text!r} is not a number or list of numbers") from None
+    if flat.size != port.size:
+        shape = "x".join(map(str, port.shape)) or "scalar"
+        raise NscError(f"input {port.name} takes {port.size} value(s) ({shape}), got {flat.size}")
+    return flat.reshape((1, *port.shape)).astype(port.dtype)
+
+
+def execute(compiled: CompiledC, inputs: dict[str, np.ndarray], *, fuel: int, timeout: float):
+    """Run the oracle in a worker process, so nothing the program does can take nsc down."""
+    from nsc.ir.oracle import run_isolated
+
+    return run_isolated(compiled.ir, compiled.signature, inputs, fuel=fuel, timeout=timeout)
+
+
+def status_summary(status: np.ndarray) -> str:
+    from nsc.ir.oracle import Status
+
+    counts = np.bincount(status.astype(np.int64), minlength=len(Status))
+    parts = [f"{Status(code).name.lower().replace('_', ' ')}: {n}"
+             for code, n in enumerate(counts) if code and n]
+    return ", ".join(parts)
+
+
+def format_execution(signature: Signature, inputs: dict[str, np.ndarray], execution) -> str:
+    """A readable listing of each row's outputs; for many rows, a short summary instead."""
+    rows = len(execution.status)
+    if rows > 8:
+        lines = [f"{rows} rows"]
+        for port in signature.outputs:
+            column = execution.outputs[port.name]
+            lines.append(f"{port.name}: mean {np.nanmean(column):.6g}, "
+                         f"min {np.nanmin(column):.6g}, max {np.nanmax(column):.6g}")
+        return "\n".join(lines)
+    lines = []
+    for row in range(rows):
+        prefix = f"[{row}] " if rows > 1 else ""
+        for port in signature.outputs:
+            value = np.asarray(execution.outputs[port.name][row])
+            shown = np.array2string(value, precision=9) if value.ndim else f"{value.item():.9g}"
+            lines.append(f"{prefix}{port.name} = {shown}")
+    return "\n".join(lines)
