@@ -1,0 +1,114 @@
+"""Lowering of a pycparser AST to an llvmlite module, one mixin per kind of construct."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import llvmlite.binding as llvm
+from llvmlite import ir
+from pycparser import c_ast
+
+from nsc.diagnostics import CompileError, SourceLocation
+from nsc.frontend.codegen.calls import CallLowering
+from nsc.frontend.codegen.constants import ConstantEvaluation
+from nsc.frontend.codegen.context import (
+    FunctionInfo,
+    FunctionState,
+    Scope,
+    Variable,
+    error,
+    node_location,
+)
+from nsc.frontend.codegen.declarations import DeclarationLowering
+from nsc.frontend.codegen.expressions import ExpressionLowering
+from nsc.frontend.codegen.initializers import InitializerLowering
+from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
+from nsc.frontend.codegen.operators import OperatorLowering
+from nsc.frontend.codegen.statements import StatementLowering, SwitchState
+from nsc.frontend.codegen.typenames import TypeResolution
+
+__all__ = ["CodeGenerator", "FunctionInfo", "LoweredModule", "generate"]
+
+
+@dataclass
+class LoweredModule:
+    """The lowered translation unit and what the signature extraction needs to know about it."""
+
+    module: ir.Module
+    functions: list[FunctionInfo]
+
+
+class CodeGenerator(
+    DeclarationLowering,
+    InitializerLowering,
+    StatementLowering,
+    CallLowering,
+    OperatorLowering,
+    ExpressionLowering,
+    ConstantEvaluation,
+    TypeResolution,
+    Instrumentation,
+):
+    """Lowers one translation unit; create one per compilation."""
+
+    def __init__(
+        self,
+        filename: str,
+        *,
+        instrument: bool = False,
+        entry: str | None = None,
+        entry_shapes: dict[str, tuple[int, ...]] | None = None,
+    ):
+        self.filename = filename
+        self.instrument = instrument
+        self.entry = entry
+        self.entry_shapes = dict(entry_shapes or {})
+        self.module = ir.Module(name=filename)
+        self.module.triple = llvm.get_process_triple()
+        self.scope = Scope()
+        self.functions: list[FunctionInfo] = []
+        self.defined_functions: set[str] = set()
+        self.initialized: set[str] = set()
+        self.fn: FunctionState | None = None
+        self.builder: ir.IRBuilder | None = None
+        self.switches: list[SwitchState] = []
+
+    def error(self, message: str, node: c_ast.Node | None, hints=()) -> CompileError:
+        return error(message, node, self.filename, hints)
+
+    def location(self, node: c_ast.Node | None) -> SourceLocation:
+        return node_location(node, self.filename)
+
+    def lower(self, ast: c_ast.FileAST) -> LoweredModule:
+        if self.instrument:
+            declare_globals(self.module)
+        self.defined_functions = {
+            ext.decl.name for ext in ast.ext or [] if isinstance(ext, c_ast.FuncDef)
+        }
+        for ext in ast.ext or []:
+            self.external(ext)
+        self._check_externs()
+        return LoweredModule(self.module, self.functions)
+
+    def _check_externs(self) -> None:
+        for symbol in self.scope.names.values():
+            if isinstance(symbol, Variable) and symbol.address.initializer is None:
+                raise CompileError(
+                    f"variable '{symbol.name}' is declared 'extern' but never defined",
+                    None,
+                )
+
+
+def generate(
+    ast: c_ast.FileAST,
+    filename: str,
+    *,
+    instrument: bool = False,
+    entry: str | None = None,
+    entry_shapes: dict[str, tuple[int, ...]] | None = None,
+) -> LoweredModule:
+    """Lower a parsed translation unit to an llvmlite module."""
+    generator = CodeGenerator(
+        filename, instrument=instrument, entry=entry, entry_shapes=entry_shapes
+    )
+    return generator.lower(ast)

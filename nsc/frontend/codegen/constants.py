@@ -1,0 +1,270 @@
+"""Literals and integer/float constant expressions (array sizes, case labels, initializers)."""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+
+from pycparser import c_ast
+
+from nsc.frontend.codegen.context import EnumConstant, Variable
+from nsc.frontend.codegen.conversions import promote, usual_arithmetic
+from nsc.frontend.ctypes import (
+    DOUBLE,
+    FLOAT,
+    INT,
+    LLONG,
+    LONG,
+    SIZE_T,
+    UINT,
+    ULLONG,
+    ULONG,
+    ArrayType,
+    CType,
+    FloatType,
+    IntType,
+    PointerType,
+    scalar_value,
+)
+
+Number = int | float
+
+_ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92}
+_ESCAPES.update({"'": 39, '"': 34, "?": 63})
+
+
+def round_float(value: float) -> float:
+    """Round a double to the nearest float32 (what storing into a C float does)."""
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def int_literal(text: str) -> tuple[CType, int]:
+    """The type and value of a C integer literal (C99 6.4.4.1)."""
+    match = re.fullmatch(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uUlL]*)", text)
+    if match is None:
+        raise ValueError(f"invalid integer constant '{text}'")
+    digits, suffix = match.group(1), match.group(2).lower()
+    value = (
+        int(digits, 16)
+        if digits[:2].lower() == "0x"
+        else int(digits, 8 if digits != "0" and digits.startswith("0") else 10)
+    )
+    decimal = not digits.startswith("0") or digits == "0"
+    unsigned = "u" in suffix
+    longs = suffix.count("l")
+    if longs == 0:
+        candidates = [INT, LONG] if decimal else [INT, UINT, LONG, ULONG]
+    else:
+        candidates = [LONG, LLONG] if decimal else [LONG, ULONG, LLONG, ULLONG]
+    if unsigned:
+        candidates = [UINT, ULONG] if longs == 0 else [ULONG, ULLONG]
+    for ctype in candidates:
+        if ctype.min <= value <= ctype.max:
+            return ctype, value
+    if value <= ULLONG.max:
+        return ULLONG, value
+    raise ValueError(f"integer constant '{text}' is too large")
+
+
+def float_literal(text: str) -> tuple[CType, float]:
+    suffix = text[-1].lower()
+    body = text[:-1] if suffix in "fl" else text
+    if suffix == "l":
+        raise ValueError("long double is not supported")
+    value = float.fromhex(body) if body[:2].lower() == "0x" else float(body)
+    if suffix == "f":
+        return FLOAT, round_float(value)
+    return DOUBLE, value
+
+
+def char_literal(text: str) -> int:
+    if not (text.startswith("'") and text.endswith("'")) or len(text) < 3:
+        raise ValueError(f"unsupported character constant {text}")
+    body = text[1:-1]
+    if body.startswith("\\"):
+        rest = body[1:]
+        if rest[:1] == "x":
+            value = int(rest[1:], 16)
+        elif rest[:1].isdigit():
+            value = int(rest, 8)
+        elif rest in _ESCAPES:
+            value = _ESCAPES[rest]
+        else:
+            raise ValueError(f"unknown escape sequence in {text}")
+    elif len(body) == 1:
+        value = ord(body)
+    else:
+        raise ValueError(f"multi-character constant {text} is not supported")
+    return (value + 128) % 256 - 128 if value < 256 else value
+
+
+def literal(node: c_ast.Constant) -> tuple[CType, Number]:
+    """The type and value of a pycparser Constant node."""
+    if node.type == "char":
+        return INT, char_literal(node.value)
+    if node.type in ("float", "double", "long double"):
+        return float_literal(node.value)
+    if node.type == "string":
+        raise ValueError("string literals are not supported")
+    return int_literal(node.value)
+
+
+class ConstantEvaluation:
+    """Mixin: fold integer and float constant expressions at compile time."""
+
+    def const_eval(self, node: c_ast.Node) -> tuple[CType, Number]:
+        """Evaluate a constant expression or raise a located CompileError."""
+        method = getattr(self, f"_const_{type(node).__name__}", None)
+        if method is None:
+            raise self.error("expression is not a compile-time constant", node)
+        return method(node)
+
+    def const_int(self, node: c_ast.Node, what: str) -> int:
+        ctype, value = self.const_eval(node)
+        if not isinstance(value, int) or isinstance(ctype, FloatType):
+            raise self.error(f"{what} must be an integer constant", node)
+        return value
+
+    def _const_Constant(self, node: c_ast.Constant) -> tuple[CType, Number]:
+        try:
+            return literal(node)
+        except ValueError as exc:
+            raise self.error(str(exc), node) from None
+
+    def _const_ID(self, node: c_ast.ID) -> tuple[CType, Number]:
+        symbol = self.scope.lookup(node.name)
+        if isinstance(symbol, EnumConstant):
+            return INT, symbol.value
+        if symbol is None:
+            raise self.undeclared(node)
+        raise self.error(f"'{node.name}' is not a compile-time constant", node)
+
+    def _const_Cast(self, node: c_ast.Cast) -> tuple[CType, Number]:
+        to = self.resolve_typename(node.to_type)
+        ctype, value = self.const_eval(node.expr)
+        if not to.is_arithmetic:
+            raise self.error(f"cannot cast to '{to}' in a constant expression", node)
+        return to, convert_constant(value, to)
+
+    def _const_UnaryOp(self, node: c_ast.UnaryOp) -> tuple[CType, Number]:
+        if node.op == "sizeof":
+            return SIZE_T, self._sizeof_operand(node.expr).size
+        ctype, value = self.const_eval(node.expr)
+        if node.op == "!":
+            return INT, int(not value)
+        ptype = promote(ctype)
+        if node.op == "+":
+            return ptype, value
+        if node.op == "-":
+            return ptype, convert_constant(-value, ptype)
+        if node.op == "~" and isinstance(ptype, IntType):
+            return ptype, ptype.wrap(~value)
+        raise self.error(f"operator '{node.op}' is not allowed in a constant expression", node)
+
+    def _sizeof_operand(self, node: c_ast.Node) -> CType:
+        if isinstance(node, c_ast.Typename):
+            ctype = self.resolve_typename(node)
+        else:
+            ctype = self.static_type(node)
+        if not ctype.is_complete or ctype.llvm is None:
+            raise self.error(f"invalid application of 'sizeof' to incomplete type '{ctype}'", node)
+        return ctype
+
+    def static_type(self, node: c_ast.Node) -> CType:
+        """The type of a simple expression without lowering it (for sizeof in constants)."""
+        if isinstance(node, c_ast.ID):
+            symbol = self.scope.lookup(node.name)
+            if isinstance(symbol, Variable):
+                return symbol.ctype
+        if isinstance(node, c_ast.ArrayRef | c_ast.UnaryOp) and getattr(node, "op", "*") == "*":
+            inner = self.static_type(node.name if isinstance(node, c_ast.ArrayRef) else node.expr)
+            if isinstance(inner, ArrayType | PointerType):
+                return inner.elem if isinstance(inner, ArrayType) else inner.pointee
+        return self.const_eval(node)[0]
+
+    def _const_BinaryOp(self, node: c_ast.BinaryOp) -> tuple[CType, Number]:
+        ltype, lhs = self.const_eval(node.left)
+        rtype, rhs = self.const_eval(node.right)
+        op = node.op
+        if op in ("&&", "||"):
+            return INT, int(bool(lhs) and bool(rhs)) if op == "&&" else int(bool(lhs) or bool(rhs))
+        if op in ("<<", ">>"):
+            ptype = promote(ltype)
+            shift = rhs & (ptype.bits - 1)
+            return ptype, ptype.wrap(lhs << shift if op == "<<" else lhs >> shift)
+        ctype = usual_arithmetic(ltype, rtype)
+        a, b = convert_constant(lhs, ctype), convert_constant(rhs, ctype)
+        if op in ("<", ">", "<=", ">=", "==", "!="):
+            return INT, int(_compare(op, a, b))
+        if op in ("/", "%") and isinstance(ctype, IntType) and b == 0:
+            raise self.error("division by zero in a constant expression", node)
+        result = _arith(op, a, b, isinstance(ctype, FloatType))
+        if result is None:
+            raise self.error(f"operator '{op}' is not allowed in a constant expression", node)
+        return ctype, convert_constant(result, ctype)
+
+    def _const_TernaryOp(self, node: c_ast.TernaryOp) -> tuple[CType, Number]:
+        _, cond = self.const_eval(node.cond)
+        ttype, tval = self.const_eval(node.iftrue)
+        ftype, fval = self.const_eval(node.iffalse)
+        ctype = usual_arithmetic(ttype, ftype)
+        return ctype, convert_constant(tval if cond else fval, ctype)
+
+
+def convert_constant(value: Number, to: CType) -> Number:
+    """Convert a folded constant to an arithmetic type, rounding floats to float32 when needed."""
+    if isinstance(to, FloatType):
+        value = float(value)
+        return round_float(value) if to.bits == 32 else value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return 0
+        value = math.trunc(value)
+    return scalar_value(to, value)
+
+
+def _compare(op: str, a: Number, b: Number) -> bool:
+    return {
+        "<": a < b,
+        ">": a > b,
+        "<=": a <= b,
+        ">=": a >= b,
+        "==": a == b,
+        "!=": a != b,
+    }[op]
+
+
+def _arith(op: str, a: Number, b: Number, is_float: bool) -> Number | None:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        if is_float:
+            return (
+                a / b
+                if b
+                else math.copysign(math.inf, a) * math.copysign(1.0, b)
+                if a
+                else math.nan
+            )
+        quotient = abs(a) // abs(b)
+        return quotient if (a < 0) == (b < 0) else -quotient
+    if is_float:
+        return None
+    if op == "%":
+        quotient = _arith("/", a, b, False)
+        return a - quotient * b
+    if op == "&":
+        return a & b
+    if op == "|":
+        return a | b
+    if op == "^":
+        return a ^ b
+    return None

@@ -1,0 +1,147 @@
+"""Values, symbols, scopes and per-function state shared by the lowering mixins."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from llvmlite import ir
+from pycparser import c_ast
+
+from nsc.diagnostics import CompileError, SourceLocation
+from nsc.frontend.ctypes import CType, FunctionType
+
+
+@dataclass
+class RValue:
+    """A computed C value held in an LLVM register."""
+
+    ctype: CType
+    value: ir.Value
+
+
+@dataclass
+class LValue:
+    """An object in memory: its C type and its address."""
+
+    ctype: CType
+    address: ir.Value
+    bound: int | None = None  # element count reachable from `address`, when it is a known pointer
+
+
+@dataclass
+class Variable:
+    name: str
+    ctype: CType
+    address: ir.Value
+    bound: int | None = None  # for pointer parameters of known extent (array params, shape pragmas)
+
+
+@dataclass
+class FunctionSymbol:
+    name: str
+    ctype: FunctionType
+    static: bool
+    location: SourceLocation
+    defined: bool = False
+    ir_function: ir.Function | None = None
+
+
+@dataclass
+class EnumConstant:
+    name: str
+    value: int
+
+
+@dataclass
+class Typedef:
+    name: str
+    ctype: CType
+
+
+Symbol = Variable | FunctionSymbol | EnumConstant | Typedef
+
+
+@dataclass
+class Scope:
+    """One block scope: ordinary identifiers and struct/enum tags."""
+
+    parent: Scope | None = None
+    names: dict[str, Symbol] = field(default_factory=dict)
+    tags: dict[str, CType] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> Symbol | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+    def lookup_tag(self, name: str) -> CType | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.tags:
+                return scope.tags[name]
+            scope = scope.parent
+        return None
+
+    def visible_names(self) -> set[str]:
+        names: set[str] = set()
+        scope: Scope | None = self
+        while scope is not None:
+            names.update(scope.names)
+            scope = scope.parent
+        return names
+
+
+@dataclass
+class FunctionState:
+    """What the statement and expression lowering needs while inside one function body."""
+
+    name: str
+    ctype: FunctionType
+    function: ir.Function
+    alloca_builder: ir.IRBuilder
+    break_targets: list[ir.Block] = field(default_factory=list)
+    continue_targets: list[ir.Block] = field(default_factory=list)
+    trap_blocks: dict[int, ir.Block] = field(default_factory=dict)
+    unwind_block: ir.Block | None = None
+
+
+@dataclass
+class FunctionInfo:
+    """What the signature extraction needs to know about a defined function."""
+
+    name: str
+    ctype: FunctionType
+    param_names: tuple[str, ...]
+    declared_params: tuple[CType, ...]  # before array-to-pointer decay
+    static: bool
+    location: SourceLocation
+    param_locations: tuple[SourceLocation, ...]
+
+
+def opaque(value: ir.Value) -> ir.Value:
+    """Give an address llvmlite's opaque `ptr` type (allocas, globals and GEPs are typed there)."""
+    value.type = ir.PointerType()
+    return value
+
+
+def node_location(node: c_ast.Node | None, filename: str) -> SourceLocation:
+    """The source location of a pycparser node (the file named by its line markers)."""
+    coord = getattr(node, "coord", None)
+    if coord is None:
+        return SourceLocation(filename, 1, 1)
+    return SourceLocation(coord.file or filename, coord.line or 1, coord.column or 1)
+
+
+def did_you_mean(name: str, candidates: set[str] | list[str]) -> tuple[str, ...]:
+    """A 'did you mean' hint for a misspelled identifier, if a close match exists."""
+    visible = [c for c in candidates if not c.startswith("__")]
+    close = difflib.get_close_matches(name, visible, n=1, cutoff=0.6)
+    return (f"did you mean '{close[0]}'?",) if close else ()
+
+
+def error(message: str, node: c_ast.Node | None, filename: str, hints=()) -> CompileError:
+    return CompileError(message, node_location(node, filename), tuple(hints))

@@ -1,0 +1,187 @@
+"""C conversions: integer promotions, usual arithmetic conversions, casts and truth values."""
+
+from __future__ import annotations
+
+from llvmlite import ir
+
+from nsc.frontend.codegen.context import RValue
+from nsc.frontend.ctypes import (
+    BOOL,
+    INT,
+    ArrayType,
+    BoolType,
+    CType,
+    FloatType,
+    FunctionType,
+    IntType,
+    PointerType,
+    StructType,
+    VoidType,
+    make_unsigned,
+)
+
+I1 = ir.IntType(1)
+
+
+def promote(ctype: CType) -> CType:
+    """C integer promotions: types of rank below int become int (all of them fit in int)."""
+    if isinstance(ctype, BoolType) or (isinstance(ctype, IntType) and ctype.rank < INT.rank):
+        return INT
+    return ctype.qualified(False)
+
+
+def usual_arithmetic(a: CType, b: CType) -> CType:
+    """The common type of two arithmetic operands (C99 6.3.1.8)."""
+    for ftype in (a, b):
+        if isinstance(ftype, FloatType) and ftype.bits == 64:
+            return ftype.qualified(False)
+    for ftype in (a, b):
+        if isinstance(ftype, FloatType):
+            return ftype.qualified(False)
+    pa, pb = promote(a), promote(b)
+    assert isinstance(pa, IntType) and isinstance(pb, IntType)
+    if pa == pb:
+        return pa
+    if pa.signed == pb.signed:
+        return pa if pa.rank >= pb.rank else pb
+    unsigned, signed = (pa, pb) if not pa.signed else (pb, pa)
+    if unsigned.rank >= signed.rank:
+        return unsigned
+    if signed.bits > unsigned.bits:
+        return signed
+    return make_unsigned(signed)
+
+
+def truth(builder: ir.IRBuilder, rv: RValue) -> ir.Value:
+    """The i1 truth value of a scalar (nonzero, non-null)."""
+    ctype, value = rv.ctype, rv.value
+    if isinstance(ctype, FloatType):
+        return builder.fcmp_unordered("!=", value, ir.Constant(ctype.llvm, 0.0))
+    if isinstance(ctype, PointerType):
+        return builder.icmp_unsigned("!=", value, ir.Constant(value.type, None))
+    if value.type == I1:
+        return value
+    return builder.icmp_unsigned("!=", value, ir.Constant(value.type, 0))
+
+
+def cast(builder: ir.IRBuilder, rv: RValue, to: CType) -> RValue:
+    """Convert a value to another scalar type with C semantics (the caller checks legality)."""
+    folded = _fold(rv, to)
+    if folded is not None:
+        return folded
+    src, value = rv.ctype, rv.value
+    if isinstance(to, VoidType):
+        return RValue(to, value)
+    if isinstance(to, BoolType):
+        if isinstance(src, BoolType):
+            return RValue(to, value)
+        return RValue(to, builder.zext(truth(builder, rv), to.llvm))
+    if isinstance(to, StructType):
+        return RValue(to, value)
+    if isinstance(to, PointerType):
+        if isinstance(src, PointerType):
+            return RValue(to, value)
+        return RValue(to, builder.inttoptr(value, to.llvm))
+    if isinstance(to, IntType):
+        return RValue(to, _to_int(builder, src, value, to))
+    if isinstance(to, FloatType):
+        return RValue(to, _to_float(builder, src, value, to))
+    raise TypeError(f"cannot convert to {to}")
+
+
+def _to_int(builder: ir.IRBuilder, src: CType, value: ir.Value, to: IntType) -> ir.Value:
+    if isinstance(src, FloatType):
+        return builder.fptosi(value, to.llvm) if to.signed else builder.fptoui(value, to.llvm)
+    if isinstance(src, PointerType):
+        return builder.ptrtoint(value, to.llvm)
+    src_bits = value.type.width
+    if src_bits == to.bits:
+        return value
+    if src_bits > to.bits:
+        return builder.trunc(value, to.llvm)
+    signed = isinstance(src, IntType) and src.signed
+    return builder.sext(value, to.llvm) if signed else builder.zext(value, to.llvm)
+
+
+def _to_float(builder: ir.IRBuilder, src: CType, value: ir.Value, to: FloatType) -> ir.Value:
+    if isinstance(src, FloatType):
+        if src.bits == to.bits:
+            return value
+        if src.bits < to.bits:
+            return builder.fpext(value, to.llvm)
+        return builder.fptrunc(value, to.llvm)
+    signed = isinstance(src, IntType) and src.signed
+    return builder.sitofp(value, to.llvm) if signed else builder.uitofp(value, to.llvm)
+
+
+def bool_to_int(builder: ir.IRBuilder, bit: ir.Value) -> RValue:
+    """An i1 condition as a C `int` 0 or 1."""
+    return RValue(INT, builder.zext(bit, INT.llvm))
+
+
+def assignment_problem(to: CType, src: CType, is_null_constant: bool) -> str | None:
+    """Why a value of type `src` cannot be implicitly converted to `to`, or None if it can."""
+    if to.is_arithmetic and src.is_arithmetic:
+        return None
+    if isinstance(to, BoolType) and isinstance(src, PointerType):
+        return None
+    if isinstance(to, PointerType):
+        if isinstance(src, PointerType):
+            if _pointers_compatible(to, src):
+                return None
+            return f"incompatible pointer types: '{src}' and '{to}'"
+        if is_null_constant:
+            return None
+    if isinstance(to, StructType) and to == src:
+        return None
+    if isinstance(to, ArrayType):
+        return f"cannot assign to an array of type '{to}'"
+    return f"cannot convert '{src}' to '{to}'"
+
+
+def _pointers_compatible(a: PointerType, b: PointerType) -> bool:
+    pa, pb = a.pointee, b.pointee
+    if isinstance(pa, VoidType) or isinstance(pb, VoidType):
+        return True
+    if isinstance(pa, FunctionType) or isinstance(pb, FunctionType):
+        return False
+    if pa == pb:
+        return True
+    return (
+        isinstance(pa, PointerType) and isinstance(pb, PointerType) and _pointers_compatible(pa, pb)
+    )
+
+
+__all__ = [
+    "BOOL",
+    "assignment_problem",
+    "bool_to_int",
+    "cast",
+    "promote",
+    "truth",
+    "usual_arithmetic",
+]
+
+
+def _fold(rv: RValue, to: CType) -> RValue | None:
+    """Fold the conversion of an integer or float literal when the result is exact or rounds once."""
+    value = rv.value
+    if not isinstance(value, ir.Constant) or not isinstance(value.constant, int | float):
+        return None
+    number, src = value.constant, rv.ctype
+    if isinstance(src, IntType | BoolType) and isinstance(number, int):
+        if isinstance(to, IntType | BoolType):
+            return RValue(to, ir.Constant(to.llvm, to.wrap(number)))
+        if isinstance(to, FloatType) and abs(number) <= 1 << (24 if to.bits == 32 else 53):
+            return RValue(to, ir.Constant(to.llvm, float(number)))
+    if isinstance(src, FloatType) and isinstance(to, FloatType) and isinstance(number, float):
+        if to.bits >= src.bits:
+            return RValue(to, ir.Constant(to.llvm, number))
+        return RValue(to, ir.Constant(to.llvm, _round_float(number)))
+    return None
+
+
+def _round_float(value: float) -> float:
+    from nsc.frontend.codegen.constants import round_float
+
+    return round_float(value)

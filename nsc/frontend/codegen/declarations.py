@@ -1,0 +1,278 @@
+"""Declarations: file-scope functions and globals, function bodies, locals and typedefs."""
+
+from __future__ import annotations
+
+from llvmlite import ir
+from pycparser import c_ast
+
+from nsc.frontend.codegen.context import (
+    FunctionInfo,
+    FunctionState,
+    FunctionSymbol,
+    LValue,
+    Typedef,
+    Variable,
+    opaque,
+)
+from nsc.frontend.codegen.instrument import return_zero
+from nsc.frontend.ctypes import (
+    ArrayType,
+    CType,
+    FunctionType,
+    PointerType,
+    VoidType,
+    array_dims,
+)
+
+
+class DeclarationLowering:
+    """Mixin: lower declarations at file scope and in blocks."""
+
+    # --- file scope -----------------------------------------------------------------------
+
+    def external(self, node: c_ast.Node) -> None:
+        if isinstance(node, c_ast.FuncDef):
+            self.function_definition(node)
+        elif isinstance(node, c_ast.Decl):
+            self.global_decl(node)
+        elif isinstance(node, c_ast.Typedef):
+            self.declare_typedef(node)
+        elif isinstance(node, c_ast.Pragma | c_ast.StaticAssert):
+            return
+        else:
+            raise self.error(f"unsupported declaration ({type(node).__name__})", node)
+
+    def declare_typedef(self, node: c_ast.Typedef) -> None:
+        ctype = self.resolve_type(node.type)
+        existing = self.scope.names.get(node.name)
+        if isinstance(existing, Typedef) and existing.ctype == ctype:
+            return
+        if existing is not None:
+            raise self.error(f"redefinition of '{node.name}'", node)
+        self.scope.names[node.name] = Typedef(node.name, ctype)
+
+    def global_decl(self, node: c_ast.Decl) -> None:
+        if node.name is None:
+            self.tag_declaration(node)
+            return
+        if isinstance(node.type, c_ast.FuncDecl):
+            self.declare_function(node, defined=False)
+            return
+        storage = node.storage or []
+        ctype = self.resolve_type(node.type)
+        self._check_object_type(ctype, node)
+        tree = self.init_tree(ctype, node.init) if node.init is not None else None
+        if isinstance(ctype, ArrayType) and ctype.n is None:
+            if tree is None:
+                raise self.error(f"array '{node.name}' has unknown size", node)
+            ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+        variable = self._global_variable(node, ctype, "static" in storage)
+        if "extern" in storage and tree is None:
+            return
+        if (
+            tree is not None
+            and variable.address.initializer is not None
+            and node.name in self.initialized
+        ):
+            raise self.error(f"redefinition of '{node.name}'", node)
+        variable.address.initializer = self.const_initializer(ctype, tree)
+        if tree is not None:
+            self.initialized.add(node.name)
+
+    def tag_declaration(self, node: c_ast.Decl) -> None:
+        """A declaration that only declares a struct or enum (`struct P {...};`)."""
+        if isinstance(node.type, c_ast.Struct | c_ast.Enum | c_ast.Union):
+            self.resolve_specifier(node.type)
+        else:
+            self.resolve_type(node.type)
+
+    def _global_variable(self, node: c_ast.Decl, ctype: CType, static: bool) -> Variable:
+        existing = self.scope.names.get(node.name)
+        if isinstance(existing, Variable):
+            if existing.ctype != ctype:
+                raise self.error(
+                    f"conflicting types for '{node.name}' ('{existing.ctype}' and '{ctype}')", node
+                )
+            return existing
+        if existing is not None:
+            raise self.error(f"'{node.name}' redeclared as a different kind of symbol", node)
+        var = opaque(ir.GlobalVariable(self.module, ctype.llvm, node.name))
+        if static:
+            var.linkage = "internal"
+        if ctype.const:
+            var.global_constant = True
+        variable = Variable(node.name, ctype, var)
+        self.scope.names[node.name] = variable
+        return variable
+
+    def _check_object_type(self, ctype: CType, node: c_ast.Node) -> None:
+        if isinstance(ctype, VoidType):
+            raise self.error(f"variable '{node.name}' has type void", node)
+        if not ctype.is_complete and not isinstance(ctype, ArrayType):
+            raise self.error(f"variable '{node.name}' has incomplete type '{ctype}'", node)
+
+    def declare_function(self, node: c_ast.Decl, defined: bool) -> FunctionSymbol:
+        ftype, names, declared, params = self.function_type(node.type)
+        static = "static" in (node.storage or [])
+        existing = self.scope.names.get(node.name)
+        if existing is not None and not isinstance(existing, FunctionSymbol):
+            raise self.error(f"'{node.name}' redeclared as a different kind of symbol", node)
+        if existing is not None:
+            if existing.ctype != ftype:
+                raise self.error(
+                    f"conflicting types for '{node.name}'",
+                    node,
+                    (f"previous declaration is at {existing.location}",),
+                )
+            if defined and existing.defined:
+                raise self.error(f"redefinition of '{node.name}'", node)
+            existing.static = existing.static or static
+            symbol = existing
+        else:
+            symbol = FunctionSymbol(node.name, ftype, static, self.location(node))
+            self.scope.names[node.name] = symbol
+        if defined:
+            symbol.defined = True
+            self.functions.append(
+                FunctionInfo(
+                    name=node.name,
+                    ctype=ftype,
+                    param_names=tuple(n or "" for n in names),
+                    declared_params=tuple(declared),
+                    static=symbol.static,
+                    location=self.location(node),
+                    param_locations=tuple(self.location(p) for p in params),
+                )
+            )
+        return symbol
+
+    # --- function bodies ------------------------------------------------------------------
+
+    def function_definition(self, node: c_ast.FuncDef) -> None:
+        if node.param_decls:
+            raise self.error("old-style (K&R) function definitions are not supported", node)
+        symbol = self.declare_function(node.decl, defined=True)
+        info = self.functions[-1]
+        function = self.ir_function(symbol)
+        if symbol.static:
+            function.linkage = "internal"
+        entry = function.append_basic_block("entry")
+        body = function.append_basic_block("body")
+        self.fn = FunctionState(symbol.name, symbol.ctype, function, ir.IRBuilder(entry))
+        self.builder = ir.IRBuilder(body)
+        self.switches = []
+        try:
+            with self.new_scope():
+                self._bind_parameters(info, node)
+                self.check_fuel()
+                self.block_items(node.body)
+                self._finish(function, entry, body)
+        finally:
+            self.fn = None
+
+    def _bind_parameters(self, info: FunctionInfo, node: c_ast.FuncDef) -> None:
+        modified = _modified_names(node.body)
+        function = self.fn.function
+        for i, (name, declared) in enumerate(
+            zip(info.param_names, info.declared_params, strict=True)
+        ):
+            if not name:
+                raise self.error(f"parameter {i + 1} of '{info.name}' has no name", node.decl)
+            if name in self.scope.names:
+                raise self.error(f"redefinition of parameter '{name}'", node.decl)
+            ctype = info.ctype.params[i].qualified(
+                declared.const and not isinstance(declared, ArrayType)
+            )
+            arg = function.args[i]
+            arg.name = name
+            slot = self.alloca(ctype, name)
+            self.builder.store(arg, slot)
+            bound = None if name in modified else self._parameter_bound(info.name, name, declared)
+            self.scope.names[name] = Variable(name, ctype, slot, bound)
+
+    def _parameter_bound(self, function: str, name: str, declared: CType) -> int | None:
+        """The element count a pointer parameter is known to reach (array type or shape pragma)."""
+        if isinstance(declared, ArrayType) and declared.n is not None:
+            return declared.n
+        if isinstance(declared, ArrayType | PointerType) and function == self.entry:
+            shape = self.entry_shapes.get(name)
+            if shape:
+                count = 1
+                for dim in shape:
+                    count *= dim
+                inner, _ = array_dims(
+                    declared.elem if isinstance(declared, ArrayType) else declared.pointee
+                )
+                return count if not inner else None
+        return None
+
+    def alloca(self, ctype: CType, name: str) -> ir.Value:
+        return opaque(self.fn.alloca_builder.alloca(ctype.llvm, name=name))
+
+    def _finish(self, function: ir.Function, entry: ir.Block, body: ir.Block) -> None:
+        ir.IRBuilder(entry).branch(body)
+        for block in function.blocks:
+            if not block.is_terminated:
+                return_zero(ir.IRBuilder(block), self.fn.ctype.ret)
+
+    # --- block scope ----------------------------------------------------------------------
+
+    def local_decl(self, node: c_ast.Decl) -> None:
+        if node.name is None:
+            self.tag_declaration(node)
+            return
+        storage = node.storage or []
+        if isinstance(node.type, c_ast.FuncDecl):
+            raise self.error("functions must be declared at file scope", node)
+        if "extern" in storage:
+            raise self.error("block-scope 'extern' declarations are not supported", node)
+        if node.name in self.scope.names:
+            raise self.error(f"redefinition of '{node.name}'", node)
+        ctype = self.resolve_type(node.type)
+        self._check_object_type(ctype, node)
+        tree = self.init_tree(ctype, node.init) if node.init is not None else None
+        if isinstance(ctype, ArrayType) and ctype.n is None:
+            if tree is None:
+                raise self.error(f"array '{node.name}' has unknown size", node)
+            ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+        if "static" in storage:
+            self._local_static(node, ctype, tree)
+            return
+        slot = self.alloca(ctype, node.name)
+        variable = Variable(node.name, ctype, slot)
+        if tree is not None:
+            self.store_initializer(LValue(ctype.qualified(False), slot), tree)
+        self.scope.names[node.name] = variable
+
+    def _local_static(self, node: c_ast.Decl, ctype: CType, tree) -> None:
+        name = self.module.get_unique_name(f"{self.fn.name}.{node.name}")
+        var = opaque(ir.GlobalVariable(self.module, ctype.llvm, name))
+        var.linkage = "internal"
+        var.initializer = self.const_initializer(ctype, tree)
+        self.scope.names[node.name] = Variable(node.name, ctype, var)
+
+
+class _ModifiedNames(c_ast.NodeVisitor):
+    """Names that are assigned, incremented or have their address taken."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Assignment(self, node: c_ast.Assignment) -> None:
+        if isinstance(node.lvalue, c_ast.ID):
+            self.names.add(node.lvalue.name)
+        self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: c_ast.UnaryOp) -> None:
+        if node.op in ("++", "--", "p++", "p--", "&") and isinstance(node.expr, c_ast.ID):
+            self.names.add(node.expr.name)
+        self.generic_visit(node)
+
+
+def _modified_names(body: c_ast.Node) -> set[str]:
+    visitor = _ModifiedNames()
+    visitor.visit(body)
+    return visitor.names
+
+
+__all__ = ["DeclarationLowering", "FunctionType"]

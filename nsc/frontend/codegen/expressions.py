@@ -1,0 +1,368 @@
+"""Expressions: names, literals, unary operators, casts, assignment, ternary, indexing, members."""
+
+from __future__ import annotations
+
+from llvmlite import ir
+from pycparser import c_ast
+
+from nsc.frontend.codegen.context import (
+    EnumConstant,
+    FunctionSymbol,
+    LValue,
+    RValue,
+    Typedef,
+    Variable,
+    did_you_mean,
+    opaque,
+)
+from nsc.frontend.codegen.conversions import (
+    assignment_problem,
+    bool_to_int,
+    cast,
+    promote,
+    truth,
+    usual_arithmetic,
+)
+from nsc.frontend.ctypes import (
+    INT,
+    SIZE_T,
+    VOID,
+    ArrayType,
+    CType,
+    FloatType,
+    FunctionType,
+    IntType,
+    PointerType,
+    StructType,
+    VoidType,
+)
+
+Result = RValue | LValue
+I32 = ir.IntType(32)
+
+
+class ExpressionLowering:
+    """Mixin: lower expressions to values (RValue) or objects in memory (LValue)."""
+
+    def expr(self, node: c_ast.Node) -> Result:
+        method = getattr(self, f"expr_{type(node).__name__}", None)
+        if method is None:
+            raise self.error(f"unsupported expression ({type(node).__name__})", node)
+        return method(node)
+
+    def rvalue(self, node: c_ast.Node) -> RValue:
+        return self.load(self.expr(node), node)
+
+    def load(self, result: Result, node: c_ast.Node) -> RValue:
+        """The value of an expression: loads objects, decays arrays to pointers."""
+        if isinstance(result, RValue):
+            return result
+        ctype = result.ctype
+        if isinstance(ctype, ArrayType):
+            return RValue(PointerType(ctype.elem), result.address)
+        if isinstance(ctype, FunctionType):
+            raise self.error("function pointers are not supported", node)
+        if not ctype.is_complete:
+            raise self.error(f"incomplete type '{ctype}' cannot be used as a value", node)
+        return RValue(ctype.qualified(False), self.builder.load(result.address, typ=ctype.llvm))
+
+    def lvalue(self, node: c_ast.Node, action: str) -> LValue:
+        result = self.expr(node)
+        if not isinstance(result, LValue):
+            raise self.error(f"expression is not assignable ({action} needs an lvalue)", node)
+        return result
+
+    def modifiable(self, node: c_ast.Node, action: str) -> LValue:
+        """An lvalue that may be written: not const, not an array."""
+        target = self.lvalue(node, action)
+        if isinstance(target.ctype, ArrayType):
+            raise self.error(f"array type '{target.ctype}' is not assignable", node)
+        if target.ctype.const or _has_const_member(target.ctype):
+            what = f"variable '{node.name}'" if isinstance(node, c_ast.ID) else "read-only location"
+            raise self.error(
+                f"cannot assign to {what} with const-qualified type '{target.ctype}'", node
+            )
+        return target
+
+    def convert_for_assignment(self, rv: RValue, to: CType, node: c_ast.Node, what: str) -> RValue:
+        """Implicit conversion of a value to a target type (assignment, argument, return)."""
+        if isinstance(rv.ctype, VoidType):
+            raise self.error(f"void value not ignored as it ought to be in {what}", node)
+        problem = assignment_problem(to, rv.ctype, is_null_constant(rv))
+        if problem:
+            raise self.error(f"{problem} in {what}", node)
+        return cast(self.builder, rv, to.qualified(False))
+
+    def store(self, target: LValue, rv: RValue) -> None:
+        self.builder.store(rv.value, target.address)
+
+    # --- names and literals -------------------------------------------------------------
+
+    def expr_ID(self, node: c_ast.ID) -> Result:
+        symbol = self.scope.lookup(node.name)
+        if isinstance(symbol, Variable):
+            return LValue(symbol.ctype, symbol.address, symbol.bound)
+        if isinstance(symbol, EnumConstant):
+            return RValue(INT, ir.Constant(I32, symbol.value))
+        if isinstance(symbol, FunctionSymbol):
+            raise self.error(
+                f"function '{node.name}' used as a value (function pointers are not supported)",
+                node,
+            )
+        if isinstance(symbol, Typedef):
+            raise self.error(f"unexpected type name '{node.name}'", node)
+        raise self.undeclared(node)
+
+    def undeclared(self, node: c_ast.ID):
+        hints = did_you_mean(node.name, self.scope.visible_names())
+        return self.error(f"use of undeclared identifier '{node.name}'", node, hints)
+
+    def expr_Constant(self, node: c_ast.Constant) -> RValue:
+        ctype, value = self.const_eval(node)
+        return RValue(ctype, ir.Constant(ctype.llvm, value))
+
+    # --- unary operators ----------------------------------------------------------------
+
+    def expr_UnaryOp(self, node: c_ast.UnaryOp) -> Result:
+        op = node.op
+        if op == "sizeof":
+            return RValue(SIZE_T, ir.Constant(SIZE_T.llvm, self.sizeof_operand(node.expr).size))
+        if op in ("++", "--", "p++", "p--"):
+            return self._increment(node)
+        if op == "&":
+            return self._address_of(node)
+        if op == "*":
+            return self.dereference(self.rvalue(node.expr), node)
+        operand = self.rvalue(node.expr)
+        if op == "!":
+            bit = truth(self.builder, self.scalar(operand, node.expr))
+            return bool_to_int(self.builder, self.builder.not_(bit))
+        if not operand.ctype.is_arithmetic or (op == "~" and not operand.ctype.is_integer):
+            raise self.error(f"invalid argument type '{operand.ctype}' to unary '{op}'", node)
+        ptype = promote(operand.ctype)
+        value = cast(self.builder, operand, ptype).value
+        if op == "+":
+            return RValue(ptype, value)
+        if op == "-":
+            neg = (
+                self.builder.fneg(value)
+                if isinstance(ptype, FloatType)
+                else self.builder.neg(value)
+            )
+            return RValue(ptype, neg)
+        if op == "~":
+            return RValue(ptype, self.builder.not_(value))
+        raise self.error(f"unsupported unary operator '{op}'", node)
+
+    def sizeof_operand(self, node: c_ast.Node) -> CType:
+        """The type sizeof measures; expressions are typed without emitting any code."""
+        if isinstance(node, c_ast.Typename):
+            ctype = self.resolve_typename(node)
+        elif getattr(self, "fn", None) is None:
+            ctype = self.static_type(node)
+        else:
+            ctype = self._type_without_code(node)
+        if isinstance(ctype, FunctionType | VoidType) or not ctype.is_complete:
+            raise self.error(f"invalid application of 'sizeof' to type '{ctype}'", node)
+        return ctype
+
+    def _type_without_code(self, node: c_ast.Node) -> CType:
+        function = self.fn.function
+        saved_block = self.builder.block
+        saved_blocks = len(function.blocks)
+        saved_traps = dict(self.fn.trap_blocks)
+        saved_unwind = self.fn.unwind_block
+        self.builder.position_at_end(self.new_block("sizeof.scratch"))
+        try:
+            return self.expr(node).ctype
+        finally:
+            del function.blocks[saved_blocks:]
+            self.fn.trap_blocks = saved_traps
+            self.fn.unwind_block = saved_unwind
+            self.builder.position_at_end(saved_block)
+
+    def _address_of(self, node: c_ast.UnaryOp) -> RValue:
+        target = self.lvalue(node.expr, "'&'")
+        return RValue(PointerType(target.ctype), target.address)
+
+    def dereference(self, pointer: RValue, node: c_ast.Node) -> LValue:
+        if not isinstance(pointer.ctype, PointerType):
+            raise self.error(
+                f"indirection requires a pointer operand ('{pointer.ctype}' invalid)", node
+            )
+        pointee = pointer.ctype.pointee
+        if isinstance(pointee, VoidType):
+            raise self.error("dereferencing a 'void *' pointer", node)
+        return LValue(pointee, pointer.value)
+
+    def _increment(self, node: c_ast.UnaryOp) -> RValue:
+        target = self.modifiable(node.expr, f"'{node.op.lstrip('p')}'")
+        old = self.load(target, node.expr)
+        one = RValue(INT, ir.Constant(I32, 1))
+        op = "+" if "+" in node.op else "-"
+        if not old.ctype.is_scalar:
+            raise self.error(f"cannot increment a value of type '{old.ctype}'", node)
+        new = self.binary(op, old, one, node)
+        new = cast(self.builder, new, target.ctype.qualified(False))
+        self.store(target, new)
+        return old if node.op.startswith("p") else new
+
+    # --- casts, assignment, conditional, comma --------------------------------------------
+
+    def expr_Cast(self, node: c_ast.Cast) -> RValue:
+        to = self.resolve_typename(node.to_type).qualified(False)
+        value = self.rvalue(node.expr)
+        if isinstance(to, VoidType):
+            return RValue(VOID, None)
+        src = value.ctype
+        legal = to.is_scalar and src.is_scalar
+        if isinstance(to, PointerType) and isinstance(src, FloatType):
+            legal = False
+        if isinstance(src, PointerType) and isinstance(to, FloatType):
+            legal = False
+        if isinstance(to, StructType) and to == src:
+            return value
+        if not legal:
+            raise self.error(f"cannot cast '{src}' to '{to}'", node)
+        return cast(self.builder, value, to)
+
+    def expr_Assignment(self, node: c_ast.Assignment) -> RValue:
+        target = self.modifiable(node.lvalue, "assignment")
+        if node.op == "=":
+            value = self.rvalue(node.rvalue)
+        else:
+            current = self.load(target, node.lvalue)
+            value = self.binary(node.op[:-1], current, self.rvalue(node.rvalue), node)
+        value = self.convert_for_assignment(value, target.ctype, node, "assignment")
+        self.store(target, value)
+        return value
+
+    def expr_TernaryOp(self, node: c_ast.TernaryOp) -> RValue:
+        cond = truth(self.builder, self.scalar(self.rvalue(node.cond), node.cond))
+        then_block, else_block = self.new_block("cond.true"), self.new_block("cond.false")
+        merge = self.new_block("cond.end")
+        self.builder.cbranch(cond, then_block, else_block)
+        self.builder.position_at_end(then_block)
+        then_value, then_end = self.rvalue(node.iftrue), self.builder.block
+        self.builder.position_at_end(else_block)
+        else_value, else_end = self.rvalue(node.iffalse), self.builder.block
+        ctype = self._conditional_type(then_value, else_value, node)
+        incoming = []
+        for value, block in ((then_value, then_end), (else_value, else_end)):
+            self.builder.position_at_end(block)
+            if not isinstance(ctype, VoidType):
+                incoming.append((cast(self.builder, value, ctype).value, self.builder.block))
+            self.builder.branch(merge)
+        self.builder.position_at_end(merge)
+        if isinstance(ctype, VoidType):
+            return RValue(VOID, None)
+        phi = self.builder.phi(ctype.llvm)
+        for value, block in incoming:
+            phi.add_incoming(value, block)
+        return RValue(ctype, phi)
+
+    def _conditional_type(self, a: RValue, b: RValue, node: c_ast.Node) -> CType:
+        ta, tb = a.ctype, b.ctype
+        if ta.is_arithmetic and tb.is_arithmetic:
+            return usual_arithmetic(ta, tb)
+        if isinstance(ta, VoidType) and isinstance(tb, VoidType):
+            return VOID
+        if isinstance(ta, PointerType) and (isinstance(tb, PointerType) or is_null_constant(b)):
+            return ta
+        if isinstance(tb, PointerType) and is_null_constant(a):
+            return tb
+        if isinstance(ta, StructType) and ta == tb:
+            return ta
+        raise self.error(f"incompatible operand types in conditional ('{ta}' and '{tb}')", node)
+
+    def expr_ExprList(self, node: c_ast.ExprList) -> RValue:
+        result = RValue(VOID, None)
+        for item in node.exprs:
+            result = self.rvalue(item)
+        return result
+
+    # --- indexing and members -------------------------------------------------------------
+
+    def expr_ArrayRef(self, node: c_ast.ArrayRef) -> LValue:
+        base = self.expr(node.name)
+        index = self.rvalue(node.subscript)
+        if not index.ctype.is_integer and base.ctype.is_integer:
+            base, index = index, self.load(base, node.name)
+        if not index.ctype.is_integer:
+            raise self.error(f"array subscript is not an integer ('{index.ctype}')", node.subscript)
+        offset = self.index_value(index)
+        if isinstance(base, LValue) and isinstance(base.ctype, ArrayType):
+            array = base.ctype
+            if array.n is not None:
+                self.check_bounds(offset, array.n)
+            zero = ir.Constant(ir.IntType(64), 0)
+            address = opaque(
+                self.builder.gep(base.address, [zero, offset], source_etype=array.llvm)
+            )
+            return LValue(array.elem, address)
+        pointer = self.load(base, node.name)
+        if not isinstance(pointer.ctype, PointerType):
+            raise self.error(
+                f"subscripted value is not an array or pointer ('{pointer.ctype}')", node
+            )
+        if isinstance(base, LValue) and base.bound is not None:
+            self.check_bounds(offset, base.bound)
+        if isinstance(pointer.ctype.pointee, VoidType):
+            raise self.error("subscript of a 'void *' pointer", node)
+        return LValue(pointer.ctype.pointee, self.element_address(pointer, offset, node))
+
+    def expr_StructRef(self, node: c_ast.StructRef) -> Result:
+        if node.type == "->":
+            pointer = self.rvalue(node.name)
+            if not isinstance(pointer.ctype, PointerType) or not isinstance(
+                pointer.ctype.pointee, StructType
+            ):
+                raise self.error(
+                    f"member reference type '{pointer.ctype}' is not a pointer to a struct", node
+                )
+            base: Result = LValue(pointer.ctype.pointee, pointer.value)
+        else:
+            base = self.expr(node.name)
+        struct = base.ctype
+        if not isinstance(struct, StructType):
+            raise self.error(f"member reference base type '{struct}' is not a struct", node)
+        if not struct.is_complete:
+            raise self.error(f"incomplete type '{struct}' has no members", node)
+        index = struct.field_index(node.field.name)
+        if index is None:
+            names = [name for name, _ in struct.fields]
+            hints = did_you_mean(node.field.name, names)
+            raise self.error(
+                f"no member named '{node.field.name}' in '{struct}'", node.field, hints
+            )
+        ftype = struct.fields[index][1].qualified(struct.fields[index][1].const or struct.const)
+        if isinstance(base, RValue):
+            return RValue(ftype.qualified(False), self.builder.extract_value(base.value, index))
+        zero = ir.Constant(I32, 0)
+        address = opaque(
+            self.builder.gep(
+                base.address, [zero, ir.Constant(I32, index)], source_etype=struct.llvm
+            )
+        )
+        return LValue(ftype, address)
+
+    def expr_InitList(self, node: c_ast.InitList):
+        raise self.error("initializer lists are only allowed in declarations", node)
+
+    def expr_CompoundLiteral(self, node: c_ast.CompoundLiteral):
+        raise self.error("compound literals are not supported", node)
+
+
+def is_null_constant(rv: RValue) -> bool:
+    """An integer constant zero (a null pointer constant)."""
+    return (
+        isinstance(rv.ctype, IntType)
+        and isinstance(rv.value, ir.Constant)
+        and rv.value.constant == 0
+    )
+
+
+def _has_const_member(ctype: CType) -> bool:
+    if not isinstance(ctype, StructType):
+        return False
+    return any(t.const or _has_const_member(t) for _, t in ctype.fields)

@@ -1,0 +1,226 @@
+"""Statements: blocks, if, loops, switch, break/continue, return."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from llvmlite import ir
+from pycparser import c_ast
+
+from nsc.frontend.codegen.context import Scope
+from nsc.frontend.codegen.conversions import cast, promote, truth
+from nsc.frontend.ctypes import CType, IntType, VoidType
+
+
+@dataclass
+class SwitchState:
+    instruction: ir.Instruction
+    ctype: IntType
+    end: ir.Block
+    values: set[int] = field(default_factory=set)
+    has_default: bool = False
+
+
+class StatementLowering:
+    """Mixin: lower statements into the current function."""
+
+    def new_block(self, name: str) -> ir.Block:
+        return self.fn.function.append_basic_block(name)
+
+    @contextmanager
+    def new_scope(self):
+        self.scope = Scope(self.scope)
+        try:
+            yield self.scope
+        finally:
+            self.scope = self.scope.parent
+
+    def stmt(self, node: c_ast.Node) -> None:
+        if self.builder.block.is_terminated:
+            self.builder.position_at_end(self.new_block("dead"))
+        method = getattr(self, f"stmt_{type(node).__name__}", None)
+        if method is not None:
+            method(node)
+        else:
+            self.expr(node)
+
+    def stmt_Compound(self, node: c_ast.Compound) -> None:
+        with self.new_scope():
+            self.block_items(node)
+
+    def block_items(self, node: c_ast.Compound) -> None:
+        for item in node.block_items or []:
+            self.stmt(item)
+
+    def stmt_Decl(self, node: c_ast.Decl) -> None:
+        self.local_decl(node)
+
+    def stmt_DeclList(self, node: c_ast.DeclList) -> None:
+        for decl in node.decls:
+            self.local_decl(decl)
+
+    def stmt_Typedef(self, node: c_ast.Typedef) -> None:
+        self.declare_typedef(node)
+
+    def stmt_EmptyStatement(self, node: c_ast.EmptyStatement) -> None:
+        return None
+
+    def stmt_Pragma(self, node: c_ast.Pragma) -> None:
+        return None
+
+    def stmt_Goto(self, node: c_ast.Goto) -> None:
+        raise self.error("goto is not supported", node)
+
+    def stmt_Label(self, node: c_ast.Label) -> None:
+        raise self.error("labels and goto are not supported", node)
+
+    def condition(self, node: c_ast.Node) -> ir.Value:
+        return truth(self.builder, self.scalar(self.rvalue(node), node))
+
+    def stmt_If(self, node: c_ast.If) -> None:
+        cond = self.condition(node.cond)
+        then_block, end = self.new_block("if.then"), self.new_block("if.end")
+        else_block = self.new_block("if.else") if node.iffalse is not None else end
+        self.builder.cbranch(cond, then_block, else_block)
+        self._lower_into(then_block, node.iftrue, end)
+        if node.iffalse is not None:
+            self._lower_into(else_block, node.iffalse, end)
+        self.builder.position_at_end(end)
+
+    def _lower_into(self, block: ir.Block, body: c_ast.Node | None, then: ir.Block) -> None:
+        self.builder.position_at_end(block)
+        if body is not None:
+            self.stmt(body)
+        if not self.builder.block.is_terminated:
+            self.builder.branch(then)
+
+    def _loop_body(self, block: ir.Block, body, end: ir.Block, latch: ir.Block) -> None:
+        self.fn.break_targets.append(end)
+        self.fn.continue_targets.append(latch)
+        try:
+            self._lower_into(block, body, latch)
+        finally:
+            self.fn.break_targets.pop()
+            self.fn.continue_targets.pop()
+
+    def _back_edge(self, latch: ir.Block, target: ir.Block, step: c_ast.Node | None = None) -> None:
+        self.builder.position_at_end(latch)
+        if step is not None:
+            self.expr(step)
+        self.check_fuel()
+        self.builder.branch(target)
+
+    def stmt_While(self, node: c_ast.While) -> None:
+        cond_block, body, latch, end = self._loop_blocks("while")
+        self.builder.branch(cond_block)
+        self.builder.position_at_end(cond_block)
+        self.builder.cbranch(self.condition(node.cond), body, end)
+        self._loop_body(body, node.stmt, end, latch)
+        self._back_edge(latch, cond_block)
+        self.builder.position_at_end(end)
+
+    def stmt_DoWhile(self, node: c_ast.DoWhile) -> None:
+        cond_block, body, latch, end = self._loop_blocks("do")
+        self.builder.branch(body)
+        self._loop_body(body, node.stmt, end, cond_block)
+        self.builder.position_at_end(cond_block)
+        self.builder.cbranch(self.condition(node.cond), latch, end)
+        self._back_edge(latch, body)
+        self.builder.position_at_end(end)
+
+    def stmt_For(self, node: c_ast.For) -> None:
+        with self.new_scope():
+            if isinstance(node.init, c_ast.DeclList):
+                self.stmt_DeclList(node.init)
+            elif node.init is not None:
+                self.expr(node.init)
+            cond_block, body, latch, end = self._loop_blocks("for")
+            self.builder.branch(cond_block)
+            self.builder.position_at_end(cond_block)
+            if node.cond is not None:
+                self.builder.cbranch(self.condition(node.cond), body, end)
+            else:
+                self.builder.branch(body)
+            self._loop_body(body, node.stmt, end, latch)
+            self._back_edge(latch, cond_block, node.next)
+            self.builder.position_at_end(end)
+
+    def _loop_blocks(self, kind: str) -> tuple[ir.Block, ir.Block, ir.Block, ir.Block]:
+        names = ("cond", "body", "latch", "end")
+        return tuple(self.new_block(f"{kind}.{name}") for name in names)  # type: ignore[return-value]
+
+    def stmt_Break(self, node: c_ast.Break) -> None:
+        if not self.fn.break_targets:
+            raise self.error("'break' statement not in a loop or switch", node)
+        self.builder.branch(self.fn.break_targets[-1])
+
+    def stmt_Continue(self, node: c_ast.Continue) -> None:
+        if not self.fn.continue_targets:
+            raise self.error("'continue' statement not in a loop", node)
+        self.builder.branch(self.fn.continue_targets[-1])
+
+    def stmt_Return(self, node: c_ast.Return) -> None:
+        ret: CType = self.fn.ctype.ret
+        if node.expr is None:
+            if not isinstance(ret, VoidType):
+                raise self.error(f"non-void function '{self.fn.name}' should return a value", node)
+            self.builder.ret_void()
+            return
+        value = self.rvalue(node.expr)
+        if isinstance(ret, VoidType):
+            if not isinstance(value.ctype, VoidType):
+                raise self.error(f"void function '{self.fn.name}' should not return a value", node)
+            self.builder.ret_void()
+            return
+        value = self.convert_for_assignment(value, ret, node.expr, "return")
+        self.builder.ret(value.value)
+
+    def stmt_Switch(self, node: c_ast.Switch) -> None:
+        value = self.rvalue(node.cond)
+        if not value.ctype.is_integer:
+            raise self.error(f"switch quantity is not an integer ('{value.ctype}')", node.cond)
+        ctype = promote(value.ctype)
+        assert isinstance(ctype, IntType)
+        end = self.new_block("switch.end")
+        instruction = self.builder.switch(cast(self.builder, value, ctype).value, end)
+        self.switches.append(SwitchState(instruction, ctype, end))
+        self.fn.break_targets.append(end)
+        try:
+            self.builder.position_at_end(self.new_block("switch.body"))
+            self.stmt(node.stmt)
+            if not self.builder.block.is_terminated:
+                self.builder.branch(end)
+        finally:
+            self.fn.break_targets.pop()
+            self.switches.pop()
+        self.builder.position_at_end(end)
+
+    def _case_block(self, name: str, node: c_ast.Node) -> tuple[SwitchState, ir.Block]:
+        if not self.switches:
+            raise self.error(f"'{name}' label not within a switch statement", node)
+        block = self.new_block(f"switch.{name}")
+        if not self.builder.block.is_terminated:
+            self.builder.branch(block)
+        self.builder.position_at_end(block)
+        return self.switches[-1], block
+
+    def stmt_Case(self, node: c_ast.Case) -> None:
+        label = self.const_int(node.expr, "case label")
+        state, block = self._case_block("case", node)
+        label = state.ctype.wrap(label)
+        if label in state.values:
+            raise self.error(f"duplicate case value {label}", node.expr)
+        state.values.add(label)
+        state.instruction.add_case(ir.Constant(state.ctype.llvm, label), block)
+        for item in node.stmts or []:
+            self.stmt(item)
+
+    def stmt_Default(self, node: c_ast.Default) -> None:
+        state, block = self._case_block("default", node)
+        if state.has_default:
+            raise self.error("multiple default labels in one switch", node)
+        state.has_default = True
+        state.instruction.default = block
+        for item in node.stmts or []:
+            self.stmt(item)

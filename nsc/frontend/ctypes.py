@@ -1,0 +1,375 @@
+"""The C type system of nsc's C99 subset (x86-64 LP64), with LLVM types, sizes and layouts.
+
+Types are frozen dataclasses. The `const` qualifier is carried on each type but ignored by
+equality, so type compatibility checks compare the unqualified types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from llvmlite import ir
+
+from nsc.signature import Layout
+
+
+@dataclass(frozen=True)
+class CType:
+    """Base of all C types."""
+
+    const: bool = field(default=False, compare=False, kw_only=True)
+
+    @property
+    def llvm(self) -> ir.Type:
+        raise NotImplementedError
+
+    @property
+    def size(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def align(self) -> int:
+        return self.size
+
+    def layout(self) -> Layout:
+        """The memory layout of a value of this type, as `nsc.signature` describes it."""
+        raise TypeError(f"type '{self}' has no data layout")
+
+    def qualified(self, const: bool) -> CType:
+        return replace(self, const=const) if const != self.const else self
+
+    @property
+    def is_scalar(self) -> bool:
+        return isinstance(self, IntType | BoolType | FloatType | PointerType)
+
+    @property
+    def is_arithmetic(self) -> bool:
+        return isinstance(self, IntType | BoolType | FloatType)
+
+    @property
+    def is_integer(self) -> bool:
+        return isinstance(self, IntType | BoolType)
+
+    @property
+    def is_complete(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class VoidType(CType):
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.VoidType()
+
+    @property
+    def size(self) -> int:
+        raise TypeError("void has no size")
+
+    @property
+    def is_complete(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return _const("void", self.const)
+
+
+@dataclass(frozen=True)
+class IntType(CType):
+    """An integer type; `rank` orders char < short < int < long < long long."""
+
+    name: str
+    bits: int
+    signed: bool
+    rank: int
+
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.IntType(self.bits)
+
+    @property
+    def size(self) -> int:
+        return self.bits // 8
+
+    def layout(self) -> Layout:
+        return {"kind": "int", "bits": self.bits, "signed": self.signed}
+
+    @property
+    def min(self) -> int:
+        return -(1 << (self.bits - 1)) if self.signed else 0
+
+    @property
+    def max(self) -> int:
+        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
+
+    def wrap(self, value: int) -> int:
+        """Reduce a Python int to this type's value range (two's complement)."""
+        value &= (1 << self.bits) - 1
+        if self.signed and value >= 1 << (self.bits - 1):
+            value -= 1 << self.bits
+        return value
+
+    def __str__(self) -> str:
+        return _const(self.name, self.const)
+
+
+@dataclass(frozen=True)
+class BoolType(CType):
+    """C `_Bool`: one byte holding 0 or 1."""
+
+    bits: int = 8
+    rank: int = 0
+    signed: bool = False
+
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.IntType(8)
+
+    @property
+    def size(self) -> int:
+        return 1
+
+    def layout(self) -> Layout:
+        return {"kind": "bool"}
+
+    def wrap(self, value: int) -> int:
+        return 1 if value else 0
+
+    def __str__(self) -> str:
+        return _const("_Bool", self.const)
+
+
+@dataclass(frozen=True)
+class FloatType(CType):
+    bits: int
+
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.FloatType() if self.bits == 32 else ir.DoubleType()
+
+    @property
+    def size(self) -> int:
+        return self.bits // 8
+
+    def layout(self) -> Layout:
+        return {"kind": "float", "bits": self.bits}
+
+    def __str__(self) -> str:
+        return _const("float" if self.bits == 32 else "double", self.const)
+
+
+@dataclass(frozen=True)
+class PointerType(CType):
+    pointee: CType
+
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.PointerType()
+
+    @property
+    def size(self) -> int:
+        return 8
+
+    def __str__(self) -> str:
+        return _const(f"{self.pointee} *", self.const)
+
+
+@dataclass(frozen=True)
+class ArrayType(CType):
+    """A fixed-size array; `n` is None for an incomplete array (`int a[]`)."""
+
+    elem: CType
+    n: int | None
+
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.ArrayType(self.elem.llvm, self.n or 0)
+
+    @property
+    def size(self) -> int:
+        if self.n is None:
+            raise TypeError("incomplete array has no size")
+        return self.elem.size * self.n
+
+    @property
+    def align(self) -> int:
+        return self.elem.align
+
+    @property
+    def is_complete(self) -> bool:
+        return self.n is not None
+
+    def layout(self) -> Layout:
+        if self.n is None:
+            raise TypeError("incomplete array has no data layout")
+        return {"kind": "array", "n": self.n, "of": self.elem.layout()}
+
+    def qualified(self, const: bool) -> CType:
+        # A const array is an array of const elements.
+        return replace(self, elem=self.elem.qualified(const), const=const)
+
+    def __str__(self) -> str:
+        dims, inner = array_dims(self)
+        text = "".join(f"[{d if d is not None else ''}]" for d in dims)
+        return f"{inner}{text}"
+
+
+@dataclass(frozen=True)
+class StructType(CType):
+    """A struct; identified by a unique id, its fields filled in when the definition is seen."""
+
+    tag: str | None
+    uid: int
+    fields: list[tuple[str, CType]] = field(default_factory=list, compare=False, hash=False)
+    complete: list[bool] = field(default_factory=lambda: [False], compare=False, hash=False)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.complete[0]
+
+    @property
+    def llvm(self) -> ir.Type:
+        return ir.LiteralStructType([t.llvm for _, t in self.fields])
+
+    @property
+    def size(self) -> int:
+        if not self.is_complete:
+            raise TypeError(f"incomplete type '{self}' has no size")
+        offset = 0
+        for _, ftype in self.fields:
+            offset = _round_up(offset, ftype.align) + ftype.size
+        return _round_up(offset, self.align)
+
+    @property
+    def align(self) -> int:
+        return max((t.align for _, t in self.fields), default=1)
+
+    def field_index(self, name: str) -> int | None:
+        for i, (fname, _) in enumerate(self.fields):
+            if fname == name:
+                return i
+        return None
+
+    def layout(self) -> Layout:
+        return {
+            "kind": "struct",
+            "name": self.tag or "",
+            "fields": [[name, ftype.layout()] for name, ftype in self.fields],
+        }
+
+    def __str__(self) -> str:
+        return _const(f"struct {self.tag or '<anonymous>'}", self.const)
+
+
+@dataclass(frozen=True)
+class FunctionType(CType):
+    ret: CType
+    params: tuple[CType, ...]
+    variadic: bool = False
+
+    @property
+    def llvm(self) -> ir.FunctionType:
+        return ir.FunctionType(self.ret.llvm, [p.llvm for p in self.params])
+
+    @property
+    def size(self) -> int:
+        raise TypeError("a function has no size")
+
+    def __str__(self) -> str:
+        return f"{self.ret} ({', '.join(str(p) for p in self.params)})"
+
+
+def _const(text: str, const: bool) -> str:
+    return f"const {text}" if const else text
+
+
+def _round_up(value: int, align: int) -> int:
+    return (value + align - 1) // align * align
+
+
+def array_dims(ctype: CType) -> tuple[list[int | None], CType]:
+    """The dimensions of a (nested) array type and its innermost element type."""
+    dims: list[int | None] = []
+    while isinstance(ctype, ArrayType):
+        dims.append(ctype.n)
+        ctype = ctype.elem
+    return dims, ctype
+
+
+def decay(ctype: CType) -> CType:
+    """Array-to-pointer and function-to-pointer decay."""
+    if isinstance(ctype, ArrayType):
+        return PointerType(ctype.elem)
+    if isinstance(ctype, FunctionType):
+        return PointerType(ctype)
+    return ctype
+
+
+VOID = VoidType()
+BOOL = BoolType()
+CHAR = IntType("char", 8, True, 1)
+SCHAR = IntType("signed char", 8, True, 1)
+UCHAR = IntType("unsigned char", 8, False, 1)
+SHORT = IntType("short", 16, True, 2)
+USHORT = IntType("unsigned short", 16, False, 2)
+INT = IntType("int", 32, True, 3)
+UINT = IntType("unsigned int", 32, False, 3)
+LONG = IntType("long", 64, True, 4)
+ULONG = IntType("unsigned long", 64, False, 4)
+LLONG = IntType("long long", 64, True, 5)
+ULLONG = IntType("unsigned long long", 64, False, 5)
+FLOAT = FloatType(32)
+DOUBLE = FloatType(64)
+SIZE_T = ULONG
+PTRDIFF_T = LONG
+
+# Sorted specifier lists (without 'signed'/'int' noise) mapped to types.
+_SPECIFIERS: dict[tuple[str, ...], CType] = {
+    ("void",): VOID,
+    ("_Bool",): BOOL,
+    ("char",): CHAR,
+    ("char", "signed"): SCHAR,
+    ("char", "unsigned"): UCHAR,
+    ("short",): SHORT,
+    ("short", "unsigned"): USHORT,
+    ("int",): INT,
+    ("unsigned",): UINT,
+    ("long",): LONG,
+    ("long", "unsigned"): ULONG,
+    ("long", "long"): LLONG,
+    ("long", "long", "unsigned"): ULLONG,
+    ("float",): FLOAT,
+    ("double",): DOUBLE,
+}
+
+
+def from_specifiers(names: list[str]) -> CType | None:
+    """The type named by a list of basic type specifiers (`unsigned long int`), or None."""
+    words = [n for n in names if n != "int" or len(names) == 1]
+    if "signed" in words and "char" not in words:
+        words = [w for w in words if w != "signed"] or ["int"]
+    if words == ["signed"]:
+        return INT
+    return _SPECIFIERS.get(tuple(sorted(words)))
+
+
+def make_unsigned(ctype: IntType) -> IntType:
+    return {
+        "int": UINT,
+        "long": ULONG,
+        "long long": ULLONG,
+        "char": UCHAR,
+        "signed char": UCHAR,
+        "short": USHORT,
+    }.get(ctype.name, ctype)
+
+
+def scalar_value(ctype: CType, value: Any) -> Any:
+    """A Python constant converted to a C arithmetic type (C conversion semantics)."""
+    if isinstance(ctype, FloatType):
+        return float(value)
+    if isinstance(ctype, BoolType):
+        return 1 if value else 0
+    if isinstance(ctype, IntType):
+        return ctype.wrap(int(value))
+    raise TypeError(f"not an arithmetic type: {ctype}")

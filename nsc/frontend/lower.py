@@ -1,0 +1,104 @@
+"""The frontend driver: preprocess, parse, read pragmas, lower to IR, extract the signature."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import llvmlite.binding as llvm
+
+from nsc.diagnostics import CompileError, NscError
+from nsc.frontend.codegen import generate
+from nsc.frontend.options import CompiledC, FrontendOptions
+from nsc.frontend.parse import call_deep, parse
+from nsc.frontend.pragmas import collect_pragmas
+from nsc.frontend.preprocess import decode_source, preprocess
+from nsc.frontend.signature_rules import choose_entry, extract_signature, shape_pragmas
+
+_initialized = False
+
+
+class IRVerificationError(RuntimeError):
+    """The frontend produced invalid IR: a bug in nsc, not in the user's program."""
+
+
+def compile_c(
+    source: str | Path, options: FrontendOptions, filename: str | None = None
+) -> CompiledC:
+    """Lower C source (a path, or text with `filename`) to verified LLVM IR and a signature."""
+    text, filename = _read(source, filename)
+    expanded = preprocess(text, filename, options.defines, options.include_dirs)
+    ast = parse(expanded, filename)
+    pragmas = collect_pragmas(ast, filename)
+    entry = choose_entry(ast, pragmas, options, filename)
+
+    def lower():
+        return generate(
+            ast,
+            filename,
+            instrument=options.instrument,
+            entry=entry,
+            entry_shapes=shape_pragmas(pragmas),
+        )
+
+    try:
+        lowered = call_deep(lower)
+    except RecursionError:
+        raise CompileError("expression or statement nested too deeply to compile") from None
+    info = next(f for f in lowered.functions if f.name == entry)
+    signature = extract_signature(info, pragmas, options)
+    lowered.module.get_global(entry).linkage = ""  # the entry is always external
+    ir_text = str(lowered.module)
+    verify_ir(ir_text)
+    return CompiledC(ir=ir_text, signature=signature, filename=filename)
+
+
+def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
+    if isinstance(source, Path) or (filename is None and _looks_like_path(source)):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise NscError(f"cannot read {path}: {err.strerror or err}") from None
+        return decode_source(data, filename or str(path)), filename or str(path)
+    return source, filename or "<input>"
+
+
+def _looks_like_path(source: str) -> bool:
+    return "\n" not in source and len(source) < 4096 and source.endswith((".c", ".h", ".i"))
+
+
+def verify_ir(text: str) -> None:
+    """Parse and verify IR text; a failure names the function and is an internal error."""
+    global _initialized
+    if not _initialized:
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        _initialized = True
+    try:
+        llvm.parse_assembly(text).verify()
+    except RuntimeError as err:
+        message = str(err)
+        raise IRVerificationError(
+            f"internal error: the C frontend produced invalid IR in {_culprit(text, message)}: "
+            f"{message.strip()}"
+        ) from None
+
+
+def _culprit(text: str, message: str) -> str:
+    """The function an LLVM error message points into (by IR line, or by name)."""
+    lines = text.splitlines()
+    match = re.search(r":(\d+):\d+:", message)
+    if match:
+        for row in reversed(lines[: int(match.group(1))]):
+            if row.startswith("define "):
+                return _function_name(row)
+    for name in re.findall(r'@"?([\w.$]+)"?', message):
+        if any(row.startswith("define ") and f'@"{name}"(' in row for row in lines):
+            return f"function '{name}'"
+    return "the module"
+
+
+def _function_name(define_line: str) -> str:
+    match = re.search(r'@"?([^"(]+)"?\(', define_line)
+    return f"function '{match.group(1)}'" if match else "the module"
