@@ -1,0 +1,258 @@
+"""The JIT oracle: run the entry function of (instrumented) LLVM IR over a batch in one native call.
+
+Arrays are named after the signature's ports: `[batch]` for scalars, `[batch, *shape]` for arrays.
+Each row gets a status (`Status`). Rows whose status is not OK have their outputs replaced: NaN in
+float ports, 0 (False) in integer and bool ports, so a half-finished row never looks like a result.
+
+`Oracle` runs in the calling process, so IR that can still crash (wild pointers, stack overflow
+from unbounded recursion in uninstrumented IR) takes the caller down with it; `run_isolated` runs
+the same in a worker process with a timeout.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import difflib
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import llvmlite.binding as llvm
+import numpy as np
+
+from nsc.diagnostics import NscError
+from nsc.ir import jit
+from nsc.ir.batch import BATCH_FUNCTION, SNAPSHOT_FUNCTION, batch_ir, batch_ports, entry_type
+from nsc.signature import Port, Signature
+
+
+class Status(enum.IntEnum):
+    """Per-row outcome; 1-3 come from `@__nsc_trap`, 4-5 from the sandbox."""
+
+    OK = 0
+    OUT_OF_FUEL = 1
+    OUT_OF_BOUNDS = 2
+    DIV_BY_ZERO = 3
+    CRASH = 4
+    TIMEOUT = 5
+
+
+@dataclass
+class Execution:
+    """The oracle's answer: one array per output port and a uint8 status per row."""
+
+    outputs: dict[str, np.ndarray]
+    status: np.ndarray  # uint8 [batch]
+
+    @property
+    def ok(self) -> np.ndarray:
+        """A boolean mask of the rows that finished normally."""
+        return self.status == Status.OK
+
+
+class Oracle:
+    """The entry function of `ir`, JIT-compiled with a batch loop around it.
+
+    Every row starts from the program's initial globals and a full tank of `fuel`. Float ports
+    accept any real, integer or bool array (cast to the port's dtype); integer and bool ports
+    accept integers, or floats holding integers, that fit the dtype. One Oracle holds one copy of
+    the program's globals, so do not call `run` on the same Oracle from two threads at once.
+    """
+
+    def __init__(self, ir: str, signature: Signature, *, fuel: int = 1_000_000, opt_level: int = 2):
+        if not 0 <= fuel < 2**63:
+            raise NscError(f"fuel must be in [0, 2**63), not {fuel}")
+        if not 0 <= opt_level <= 3:
+            raise NscError(f"opt_level must be 0..3, not {opt_level}")
+        self.signature = signature
+        self.fuel = fuel
+        self.ports = batch_ports(signature)
+        module = jit.parse_module(ir)
+        _check_entry(module, signature)
+        self.instrumented = _has_global(module, "__nsc_fuel") and _has_global(module, "__nsc_trap")
+        tm = jit.target_machine(opt_level)
+        state = _mutable_globals(module, signature.entry, tm)
+        wrapper = batch_ir(signature, instrumented=self.instrumented, state=state)
+        try:
+            module.link_in(jit.parse_module(wrapper, "the generated batch loop"))
+        except RuntimeError as err:
+            raise NscError(f"cannot link the batch loop to the IR: {err}") from None
+        _internalize(module, keep={BATCH_FUNCTION, SNAPSHOT_FUNCTION})
+        jit.optimize(module, tm, opt_level)
+        self.engine = jit.create_engine(module, tm)
+        ctypes.CFUNCTYPE(None)(self.engine.get_function_address(SNAPSHOT_FUNCTION))()
+        address = self.engine.get_function_address(BATCH_FUNCTION)
+        argtypes = [ctypes.c_void_p] * (len(self.ports) + 1) + [ctypes.c_int64, ctypes.c_int64]
+        self._batch = ctypes.CFUNCTYPE(None, *argtypes)(address)
+
+    def run(self, inputs: Mapping[str, np.ndarray], *, batch: int | None = None) -> Execution:
+        """Run every row of `inputs`; `batch` is needed only when the signature has no inputs."""
+        arrays, n = prepare_inputs(self.signature, inputs, batch)
+        outputs = {p.name: np.zeros((n, *p.shape), dtype=p.dtype) for p in self.signature.outputs}
+        status = np.zeros(n, dtype=np.uint8)
+        self.run_into(arrays, outputs, status)
+        blank_failed_rows(outputs, status)
+        return Execution(outputs, status)
+
+    def run_into(
+        self,
+        inputs: Mapping[str, np.ndarray],
+        outputs: Mapping[str, np.ndarray],
+        status: np.ndarray,
+    ) -> None:
+        """The raw native call: C-contiguous arrays of the ports' dtypes, all `len(status)` rows."""
+        buffers = [inputs[p.name] for p in self.signature.inputs]
+        buffers += [outputs[p.name] for p in self.signature.outputs]
+        n = len(status)
+        for array in [*buffers, status]:
+            if not array.flags.c_contiguous or len(array) != n:
+                raise ValueError("run_into needs C-contiguous arrays with one row per status")
+        self._batch(*[a.ctypes.data for a in buffers], status.ctypes.data, n, self.fuel)
+
+
+def run_isolated(
+    ir: str,
+    signature: Signature,
+    inputs: Mapping[str, np.ndarray],
+    *,
+    fuel: int = 1_000_000,
+    timeout: float = 10.0,
+    batch: int | None = None,
+    max_restarts: int = 32,
+) -> Execution:
+    """Like `Oracle(ir, signature, fuel=fuel).run(inputs)`, in worker processes with a timeout.
+
+    A row that kills the worker gets CRASH, rows unfinished at the timeout get TIMEOUT; see
+    `nsc.ir.sandbox` for how crashing rows are singled out.
+    """
+    from nsc.ir.sandbox import run_in_worker
+
+    return run_in_worker(
+        ir, signature, inputs, fuel=fuel, timeout=timeout, batch=batch, max_restarts=max_restarts
+    )
+
+
+def sample_inputs(signature: Signature, n: int, rng: np.random.Generator | int):
+    """Random inputs for every input port (see `nsc.ir.sampling`)."""
+    from nsc.ir.sampling import sample_inputs as sample
+
+    return sample(signature, n, rng)
+
+
+def prepare_inputs(
+    signature: Signature, inputs: Mapping[str, np.ndarray], batch: int | None = None
+) -> tuple[dict[str, np.ndarray], int]:
+    """Check names, shapes and batch sizes; return C-contiguous arrays of each port's dtype."""
+    names = {p.name for p in signature.inputs}
+    for name in inputs:
+        if name not in names:
+            hints = tuple(f"did you mean {m!r}?" for m in difflib.get_close_matches(name, names, 1))
+            known = ", ".join(sorted(names)) or "none"
+            raise NscError(f"unknown input {name!r} (the inputs are: {known})", hints)
+    arrays: dict[str, np.ndarray] = {}
+    for port in signature.inputs:
+        if port.name not in inputs:
+            raise NscError(f"missing input {port.name!r} of shape {_shape_text(port)}")
+        arrays[port.name] = _convert(port, inputs[port.name])
+    sizes = {len(a) for a in arrays.values()}
+    if batch is not None:
+        sizes.add(batch)
+    if len(sizes) > 1:
+        found = ", ".join(f"{k}: {len(a)}" for k, a in arrays.items())
+        raise NscError(f"inputs disagree on the batch size ({found})")
+    if not sizes:
+        raise NscError("the entry has no inputs: pass the batch size explicitly")
+    n = sizes.pop()
+    if n < 0:
+        raise NscError(f"batch size must be non-negative, not {n}")
+    return arrays, n
+
+
+def blank_failed_rows(outputs: Mapping[str, np.ndarray], status: np.ndarray) -> None:
+    """Set the outputs of rows whose status is not OK: NaN for float ports, 0 otherwise."""
+    failed = status != Status.OK
+    if not failed.any():
+        return
+    for array in outputs.values():
+        array[failed] = np.nan if array.dtype.kind == "f" else 0
+
+
+def _convert(port: Port, value) -> np.ndarray:
+    array = np.asarray(value)
+    if array.ndim != 1 + len(port.shape) or array.shape[1:] != port.shape:
+        raise NscError(
+            f"input {port.name!r} has shape {list(array.shape)}, expected {_shape_text(port)}"
+        )
+    dtype = np.dtype(port.dtype)
+    if array.dtype.kind not in "biuf":
+        raise NscError(f"input {port.name!r} has dtype {array.dtype}, expected {dtype}")
+    if dtype.kind == "f":
+        return np.ascontiguousarray(array, dtype=dtype)
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
+        raise NscError(f"input {port.name!r} holds non-integer values, expected {dtype}")
+    lo, hi = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    if array.size and (array.min() < lo or array.max() > hi):
+        raise NscError(f"input {port.name!r} has values outside [{lo}, {hi}] of {dtype}")
+    return np.ascontiguousarray(array, dtype=dtype)
+
+
+def _shape_text(port: Port) -> str:
+    return "[" + ", ".join(["batch", *map(str, port.shape)]) + "]"
+
+
+def _has_global(module: llvm.ModuleRef, name: str) -> bool:
+    try:
+        module.get_global_variable(name)
+    except NameError:
+        return False
+    return True
+
+
+def _check_entry(module: llvm.ModuleRef, signature: Signature) -> None:
+    """The IR must define the entry with the type the signature implies."""
+    try:
+        fn = module.get_function(signature.entry)
+    except NameError:
+        raise NscError(f"the IR has no function named {signature.entry!r}") from None
+    if fn.is_declaration:
+        raise NscError(f"the IR declares {signature.entry!r} but does not define it")
+    have = str(fn.global_value_type).replace(" ", "")
+    want = entry_type(signature).replace(" ", "")
+    if have != want:
+        raise NscError(
+            f"entry {signature.entry!r} has type {fn.global_value_type}, "
+            f"but its signature implies {entry_type(signature)}"
+        )
+
+
+_PROTOCOL_GLOBALS = {"__nsc_fuel", "__nsc_trap"}
+_GLOBAL_KIND = re.compile(r'^@(?:"(?:[^"\\]|\\.)*"|[-\w.$]+) = (?:[\w()"]+ )*?(global|constant) ')
+
+
+def _internalize(module: llvm.ModuleRef, keep: set[str]) -> None:
+    """Give every definition but `keep` internal linkage, so LLVM may inline and drop them."""
+    for fn in module.functions:
+        if not fn.is_declaration and fn.name not in keep:
+            fn.linkage = "internal"
+    for gv in module.global_variables:
+        if not gv.is_declaration and not gv.name.startswith("llvm.") and gv.name not in keep:
+            gv.linkage = "internal"
+
+
+def _mutable_globals(
+    module: llvm.ModuleRef, entry: str, tm: llvm.TargetMachine
+) -> list[tuple[str, int]]:
+    """The globals the program may write, with their sizes, after LLVM's GlobalOpt has turned
+    the never-written ones into constants; they get external linkage so the batch loop links."""
+    _internalize(module, keep={entry, *_PROTOCOL_GLOBALS})
+    jit.run_global_opt(module, tm)
+    state = []
+    for gv in module.global_variables:
+        if gv.is_declaration or gv.name.startswith("llvm.") or gv.name in _PROTOCOL_GLOBALS:
+            continue
+        kind = _GLOBAL_KIND.match(str(gv))
+        if kind is None or kind.group(1) == "global":
+            gv.linkage = "external"
+            state.append((gv.name, tm.target_data.get_abi_size(gv.global_value_type)))
+    return state

@@ -1,0 +1,88 @@
+"""The oracle end to end: C source through the frontend (instrumented), run on sampled inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nsc.ir.oracle import Oracle, Status, run_isolated
+from nsc.ir.sampling import sample_inputs
+
+frontend = pytest.importorskip("nsc.frontend.lower", reason="the C frontend is not built yet")
+from nsc.frontend import FrontendOptions, c_to_ir  # noqa: E402
+
+KERNEL = Path(__file__).resolve().parent.parent / "benchmarks" / "kernels" / "black_scholes.c"
+
+
+def compile_c(source: str, instrument: bool = True):
+    return c_to_ir(source, FrontendOptions(instrument=instrument), filename="t.c")
+
+
+def cnd(x: np.ndarray) -> np.ndarray:
+    k = 1 / (1 + 0.2316419 * np.abs(x))
+    poly = (
+        (((1.330274429 * k - 1.821255978) * k + 1.781477937) * k - 0.356563782) * k
+    ) + 0.31938153
+    tail = 0.3989422804014327 * np.exp(-0.5 * x * x) * poly * k
+    return np.where(x > 0, 1 - tail, tail)
+
+
+def test_black_scholes_kernel_matches_numpy():
+    compiled = c_to_ir(KERNEL, FrontendOptions(instrument=True))
+    sig = compiled.signature
+    assert sig.input("S").range == (10.0, 200.0)
+    ins = sample_inputs(sig, 500, 0)
+    assert ins["S"].min() >= 10 and ins["v"].max() <= 0.6
+    run = Oracle(compiled.ir, sig).run(ins)
+    assert run.ok.all()
+    S, K, T, r, v = (ins[k] for k in "SKTrv")
+    d1 = (np.log(S / K) + (r + 0.5 * v * v) * T) / (v * np.sqrt(T))
+    d2 = d1 - v * np.sqrt(T)
+    call = S * cnd(d1) - K * np.exp(-r * T) * cnd(d2)
+    np.testing.assert_allclose(run.outputs["call"], call, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(run.outputs["delta"], cnd(d1), rtol=1e-12)
+
+
+TRAPS = r"""
+struct P { float x; float y; };
+static int calls;
+int f(const struct P pts[3], int k, float out[3]) {
+    for (int i = 0; i < 3; i++) { out[i] = pts[i].x * pts[i].y; }
+    while (k > 100) { }
+    calls++;
+    return 12 / k + calls + (int)out[k & 3];
+}
+"""
+
+
+def test_traps_from_c_and_struct_array_ports():
+    compiled = compile_c(TRAPS)
+    ins = sample_inputs(compiled.signature, 8, 1)
+    ins["k"] = np.array([0, 1, 2, 3, 200, 4, 6, -1], np.int32)
+    run = Oracle(compiled.ir, compiled.signature, fuel=10_000).run(ins)
+    s = Status
+    assert run.status.tolist() == [s.DIV_BY_ZERO, 0, 0, s.OUT_OF_BOUNDS, s.OUT_OF_FUEL, 0, 0, 2]
+    out = run.outputs["out"]
+    np.testing.assert_allclose(out[run.ok], (ins["pts.x"] * ins["pts.y"])[run.ok], rtol=1e-6)
+    assert np.isnan(out[~run.ok]).all()
+    k, ok = ins["k"][run.ok], run.ok
+    want = 12 // k + 1 + np.trunc(out[ok][np.arange(ok.sum()), k & 3]).astype(np.int32)
+    np.testing.assert_array_equal(run.outputs["return"][ok], want)
+
+
+def test_unbounded_recursion_runs_out_of_fuel():
+    compiled = compile_c("int down(int n) { if (n == 0) return 7; return down(n - 1); }")
+    n = np.array([3, 100, -1, 0], np.int32)
+    run = Oracle(compiled.ir, compiled.signature, fuel=1000).run({"n": n})
+    assert run.status.tolist() == [0, 0, Status.OUT_OF_FUEL, 0]
+    assert run.outputs["return"].tolist() == [7, 7, 0, 7]
+
+
+def test_wild_pointer_crashes_only_its_row():
+    compiled = compile_c("int peek(long k) { if (k > 5) return *(int *)k; return k + 1; }")
+    k = np.array([1, 9, 2], np.int64)
+    run = run_isolated(compiled.ir, compiled.signature, {"k": k}, timeout=60)
+    assert run.status.tolist() == [0, Status.CRASH, 0]
+    assert run.outputs["return"].tolist() == [2, 0, 3]
