@@ -45,15 +45,15 @@ def test_no_fast_math_and_float_stays_float():
 
 def test_golden_short_circuit_and_switch():
     text = ir_of("int f(int a, int b) { switch (a) { case 1: return b && a; default: return 0; } }")
-    assert "switch i32" in text and "[i32 1, label %switch.case]" in text
-    assert re.search(r"phi +i1 \[false, %switch.case\], \[%\.\d+, %logic.rhs\]", text)
+    assert "switch i32" in text and "i32 1, label %switch.case" in text
+    assert re.search(r"phi +i1 \[ false, %switch.case \], \[ %\.\d+, %logic.rhs \]", text)
 
 
 def test_golden_struct_and_bool_types():
     text = ir_of(
         "struct P { _Bool b; double d; int v[2]; };\ndouble f(struct P p) { return p.d + p.b; }"
     )
-    assert "define double @f({i8, double, [2 x i32]} %p)" in text
+    assert "define double @f({ i8, double, [2 x i32] } %p)" in text
 
 
 def test_global_initializers_are_constants():
@@ -64,7 +64,7 @@ def test_global_initializers_are_constants():
         "@t = internal global [2 x [2 x i32]] [[2 x i32] [i32 1, i32 0], [2 x i32] [i32 3, i32 4]]"
         in text
     )
-    assert "@s = global {float, i32} {float 0x4000000000000000, i32 0}" in text
+    assert "@s = global { float, i32 } { float 2.000000e+00, i32 0 }" in text
 
 
 def test_fuel_on_back_edges_and_entry():

@@ -100,7 +100,7 @@ def test_static_function_is_not_a_candidate_and_entry_is_external():
         "static int g(int x) { return x; }\nint f(int x) { return g(x); }", filename="a.c"
     )
     assert compiled.signature.entry == "f"
-    assert 'define internal i32 @"g"' in compiled.ir and 'define i32 @"f"' in compiled.ir
+    assert "define internal i32 @g(" in compiled.ir and "define i32 @f(" in compiled.ir
 
 
 @pytest.mark.parametrize(

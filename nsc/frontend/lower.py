@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -48,9 +49,22 @@ def compile_c(
     info = next(f for f in lowered.functions if f.name == entry)
     signature = extract_signature(info, pragmas, options)
     lowered.module.get_global(entry).linkage = ""  # the entry is always external
-    ir_text = str(lowered.module)
-    verify_ir(ir_text)
+    lowered.module.triple, lowered.module.data_layout = _host_target()
+    # LLVM's own printing of the verified module: unquoted names, like clang -S -emit-llvm
+    module = verify_ir(str(lowered.module))
+    module.name = filename
+    escaped = "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):02X}" for c in filename)
+    ir_text = str(module).replace('source_filename = "<string>"', f'source_filename = "{escaped}"', 1)
     return CompiledC(ir=ir_text, signature=signature, filename=filename)
+
+
+@functools.cache
+def _host_target() -> tuple[str, str]:
+    """The host's target triple and data layout, which the JIT and the passes assume."""
+    from nsc.ir.jit import target_machine
+
+    machine = target_machine()
+    return machine.triple, str(machine.target_data)
 
 
 def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
@@ -68,7 +82,7 @@ def _looks_like_path(source: str) -> bool:
     return "\n" not in source and len(source) < 4096 and source.endswith((".c", ".h", ".i"))
 
 
-def verify_ir(text: str) -> None:
+def verify_ir(text: str) -> llvm.ModuleRef:
     """Parse and verify IR text; a failure names the function and is an internal error."""
     global _initialized
     if not _initialized:
@@ -76,7 +90,9 @@ def verify_ir(text: str) -> None:
         llvm.initialize_native_asmprinter()
         _initialized = True
     try:
-        llvm.parse_assembly(text).verify()
+        module = llvm.parse_assembly(text)
+        module.verify()
+        return module
     except RuntimeError as err:
         message = str(err)
         raise IRVerificationError(

@@ -30,7 +30,10 @@ THREAD_STACK_BYTES = 64 * 1024 * 1024
 T = TypeVar("T")
 
 _LOCK = threading.Lock()
-_PARSER: c_parser.CParser | None = None
+_PARSER: _SeededParser | None = None
+_HEADER_CACHE: dict[str, tuple[tuple[c_ast.Node, ...], dict[str, bool]]] = {}
+_HEADER_CACHE_SIZE = 16
+_RETURN_MARKER = re.compile(r'^# \d+ "[^"\n]*" 2$', re.MULTILINE)
 _MESSAGE = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$", re.DOTALL)
 
 
@@ -62,7 +65,7 @@ def parse(text: str, filename: str, *, timeout_s: float = TIMEOUT_S) -> c_ast.Fi
         parser = _parser()
         parser.clex.deadline = time.monotonic() + timeout_s
         try:
-            return call_deep(parser.parse, text, filename)
+            return call_deep(_parse_with_header_cache, parser, text, filename)
         except _ParseTimeout:
             raise CompileError(
                 f"parsing took too long (over {timeout_s:g} s)", _current_location(parser, filename)
@@ -77,6 +80,45 @@ def parse(text: str, filename: str, *, timeout_s: float = TIMEOUT_S) -> c_ast.Fi
             raise CompileError("out of memory while parsing", SourceLocation(filename, 1)) from None
         except Exception as err:  # pycparser's own assertions and bugs
             raise _internal_error(err, parser, filename) from None
+
+
+def _parse_with_header_cache(parser: _SeededParser, text: str, filename: str) -> c_ast.FileAST:
+    """Parse, reusing the AST of the included headers when an earlier parse had the same ones.
+
+    Most programs include a few headers first, and parsing their prototypes costs more than the
+    program itself. The text up to the last return from an #include is parsed once per process;
+    the rest is parsed with the typedef names the headers declared. When the prefix does not parse
+    on its own (an #include inside a declaration), the whole text is parsed instead.
+    """
+    split = _header_prefix_end(text)
+    if split <= 0:
+        return parser.parse(text, filename)
+    prefix, rest = text[:split], text[split:]
+    cached = _HEADER_CACHE.get(prefix)
+    if cached is None:
+        try:
+            ast = parser.parse(prefix, filename)
+        except c_parser.ParseError:
+            return parser.parse(text, filename)
+        cached = (tuple(ast.ext), dict(parser._scope_stack[0]))
+        if len(_HEADER_CACHE) >= _HEADER_CACHE_SIZE:
+            _HEADER_CACHE.pop(next(iter(_HEADER_CACHE)))
+        _HEADER_CACHE[prefix] = cached
+    header_ext, typedefs = cached
+    parser.seed = typedefs
+    try:
+        ast = parser.parse(rest, filename)
+    finally:
+        parser.seed = {}
+    return c_ast.FileAST(list(header_ext) + list(ast.ext or []), ast.coord)
+
+
+def _header_prefix_end(text: str) -> int:
+    """The offset just past the last line marker that returns from an #include (flag 2)."""
+    end = -1
+    for match in _RETURN_MARKER.finditer(text):
+        end = match.start()
+    return end
 
 
 def location(node: c_ast.Node | None, default_file: str = "<input>") -> SourceLocation:
@@ -121,10 +163,29 @@ def call_deep(fn: Callable[..., T], *args: object) -> T:
     return result[0]
 
 
-def _parser() -> c_parser.CParser:
+class _SeededParser(c_parser.CParser):
+    """pycparser's parser, starting its file scope with typedef names from an earlier parse.
+
+    CParser.parse resets `_scope_stack` to one empty scope; the setter below starts that scope
+    from `seed` instead, so a program parses after its cached headers as if they preceded it.
+    """
+
+    seed: dict[str, bool] = {}
+
+    @property
+    def _scope_stack(self) -> list[dict[str, bool]]:
+        return self._scopes
+
+    @_scope_stack.setter
+    def _scope_stack(self, value: list[dict[str, bool]]) -> None:
+        fresh = len(value) == 1 and not value[0]
+        self._scopes = [dict(self.seed)] if fresh else value
+
+
+def _parser() -> _SeededParser:
     global _PARSER
     if _PARSER is None:
-        _PARSER = c_parser.CParser(lexer=_BoundedLexer)
+        _PARSER = _SeededParser(lexer=_BoundedLexer)
     return _PARSER
 
 
