@@ -47,7 +47,8 @@ class InitializerLowering:
         while pos < len(items) and (count is None or index < count):
             item = items[pos]
             if isinstance(item, c_ast.NamedInitializer):
-                raise self.error("designated initializers are not supported", item)
+                where = item if item.coord else (item.name or [item.expr])[0]
+                raise self.error("designated initializers are not supported", where)
             sub = types[0] if len(types) == 1 and isinstance(ctype, ArrayType) else types[index]
             if isinstance(item, c_ast.InitList):
                 tree[index] = self.init_tree(sub, item)
