@@ -1,0 +1,192 @@
+"""Evaluate a surrogate against the oracle on fresh inputs drawn from the declared ranges.
+
+Per output port, over every scalar element of the port in every kept row:
+
+    err   = surrogate - truth
+    MSE   = mean(err^2)             MAE = mean(|err|)            max = max(|err|)
+    nMSE  = MSE / var(truth)        (1.0 is as good as predicting the mean; inf if truth is constant)
+    rel   = mean(|err|) / mean(|truth|)   (inf if truth is all zero)
+
+Rows where the oracle did not finish (status != OK) or gave a non-finite output are excluded from
+every port's metrics and counted in `excluded`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from nsc.diagnostics import NscError
+from nsc.frontend import CompiledC, FrontendOptions
+from nsc.runtime.surrogate import Surrogate
+from nsc.signature import Signature
+
+
+@dataclass(frozen=True)
+class PortMetrics:
+    port: str
+    mse: float
+    mae: float
+    nmse: float
+    relative: float
+    max_error: float
+
+
+@dataclass(frozen=True)
+class EvalTable:
+    """The metrics of every output port, and how many rows went into them."""
+
+    ports: tuple[PortMetrics, ...]
+    samples: int  # rows drawn
+    excluded: int  # rows dropped because the oracle failed on them
+
+    def format(self) -> str:
+        """A fixed-width text table, one row per output port."""
+        head = ("port", "MSE", "MAE", "nMSE", "rel", "max err")
+        rows = [(m.port, *(f"{v:.4g}" for v in _values(m))) for m in self.ports]
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        lines = [
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+            for row in [head, *rows]
+        ]
+        kept = self.samples - self.excluded
+        lines.append(
+            f"{kept} of {self.samples} samples evaluated"
+            + (f" ({self.excluded} excluded: the oracle failed)" if self.excluded else "")
+        )
+        return "\n".join(lines)
+
+
+def _values(m: PortMetrics) -> tuple[float, ...]:
+    return (m.mse, m.mae, m.nmse, m.relative, m.max_error)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The table and the data behind it (kept rows only), for plots."""
+
+    table: EvalTable
+    signature: Signature
+    inputs: dict[str, np.ndarray]
+    truth: dict[str, np.ndarray]
+    predicted: dict[str, np.ndarray]
+
+
+def evaluate(
+    surrogate: Surrogate,
+    source: CompiledC | str | Path,
+    samples: int = 1000,
+    seed: int = 0,
+    *,
+    signature: Signature | None = None,
+    fuel: int = 1_000_000,
+    timeout: float = 60.0,
+    isolated: bool = True,
+) -> Evaluation:
+    """Compare `surrogate` with the oracle of `source` on `samples` fresh inputs.
+
+    Inputs are drawn from `signature`'s ranges (default: the surrogate's own signature).
+    """
+    from nsc.ir.oracle import sample_inputs
+
+    if samples < 1:
+        raise NscError(f"evaluation needs at least one sample, not {samples}")
+    compiled = compile_source(source)
+    check_compatible(surrogate.signature, compiled.signature)
+    inputs = sample_inputs(signature or surrogate.signature, samples, seed)
+    truth, ok = run_oracle(compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated)
+    kept = {name: array[ok] for name, array in inputs.items()}
+    truth = {name: array[ok] for name, array in truth.items()}
+    predicted = surrogate.run(kept) if ok.any() else {}
+    ports = tuple(
+        port_metrics(p.name, truth[p.name], predicted.get(p.name))
+        for p in surrogate.signature.outputs
+    )
+    table = EvalTable(ports, samples, int((~ok).sum()))
+    return Evaluation(table, surrogate.signature, kept, truth, predicted)
+
+
+def port_metrics(name: str, truth: np.ndarray, predicted: np.ndarray | None) -> PortMetrics:
+    """The metrics of one port (see the module docstring); NaN when no row was kept."""
+    if predicted is None or truth.size == 0:
+        return PortMetrics(name, *([float("nan")] * 5))
+    t = np.asarray(truth, dtype=np.float64).ravel()
+    err = np.asarray(predicted, dtype=np.float64).ravel() - t
+    mse = float(np.mean(err**2))
+    mae = float(np.mean(np.abs(err)))
+    var = float(np.var(t))
+    scale = float(np.mean(np.abs(t)))
+    nmse = mse / var if var > 0 else float("inf")
+    relative = mae / scale if scale > 0 else float("inf")
+    return PortMetrics(name, mse, mae, nmse, relative, float(np.max(np.abs(err))))
+
+
+def compile_source(source: CompiledC | str | Path, options: FrontendOptions | None = None):
+    """A C file or already compiled C; the IR must be instrumented for a safe oracle."""
+    if isinstance(source, CompiledC):
+        return source
+    from nsc.frontend import c_to_ir
+
+    path = Path(source)
+    if not path.is_file():
+        raise NscError(f"{path}: no such file")
+    return c_to_ir(path, replace(options or FrontendOptions(), instrument=True))
+
+
+def run_oracle(
+    compiled: CompiledC,
+    inputs: Mapping[str, np.ndarray],
+    *,
+    fuel: int = 1_000_000,
+    timeout: float = 60.0,
+    isolated: bool = True,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The oracle's outputs and a mask of the rows that finished with finite outputs."""
+    from nsc.ir.oracle import Oracle, run_isolated
+
+    if isolated:
+        execution = run_isolated(
+            compiled.ir, compiled.signature, inputs, fuel=fuel, timeout=timeout
+        )
+    else:
+        execution = Oracle(compiled.ir, compiled.signature, fuel=fuel).run(inputs)
+    ok = execution.ok.copy()
+    for array in execution.outputs.values():
+        flat = np.asarray(array, dtype=np.float64).reshape(len(ok), -1)
+        ok &= np.isfinite(flat).all(axis=1)
+    return execution.outputs, ok
+
+
+def check_compatible(model: Signature, source: Signature) -> None:
+    """The C source must have the ports (names and shapes) the surrogate was compiled for."""
+    for what, mine, theirs in (
+        ("inputs", model.inputs, source.inputs),
+        ("outputs", model.outputs, source.outputs),
+    ):
+        have = [(p.name, p.shape) for p in mine]
+        got = [(p.name, p.shape) for p in theirs]
+        if have != got:
+            raise NscError(
+                f"the C source's {what} do not match the surrogate's",
+                hints=(f"surrogate: {_ports_text(have)}", f"source: {_ports_text(got)}"),
+            )
+
+
+def _ports_text(ports: list[tuple[str, tuple[int, ...]]]) -> str:
+    return ", ".join(name + "".join(f"[{d}]" for d in shape) for name, shape in ports) or "none"
+
+
+def source_warning(surrogate: Surrogate, source: Path) -> str | None:
+    """A warning when `source` is not the file the surrogate was compiled from (by sha256)."""
+    from nsc.backend.onnx_writer import source_sha256
+
+    recorded = surrogate.metadata.get("nsc.source_sha256", "")
+    if not recorded or not source.is_file() or source_sha256(source) == recorded:
+        return None
+    return f"nsc: warning: {source} differs from the source {surrogate.path} was compiled from"

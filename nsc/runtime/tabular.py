@@ -1,0 +1,147 @@
+"""Arrays named after ports, read from and written to .npz or .csv files.
+
+An .npz holds one array per port: `[rows]` for a scalar port, `[rows, *shape]` for an array port.
+A .csv has a header row of column names and one row per example; a scalar port is one column
+named after it, an array port one column per element, named with C-style indices in row-major
+order (`w[0][0]`, `w[0][1]`, ..., `w[2][2]`). Columns may come in any order; extra ones are an
+error. In a file holding inputs *and* outputs (fine-tuning examples), the output of an inout port
+`p` is named `p:out`, as in the ONNX file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nsc.backend.onnx_writer import output_name
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+from nsc.signature import Port, Signature
+
+SUFFIXES = (".npz", ".csv")
+
+
+def column_names(name: str, shape: tuple[int, ...]) -> list[str]:
+    """The CSV columns of a port named `name` with `shape`, row-major."""
+    if not shape:
+        return [name]
+    return [
+        name + "".join(f"[{i}]" for i in index) for index in itertools.product(*map(range, shape))
+    ]
+
+
+def read_table(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
+    """Arrays for the keys of `ports` (file names -> ports giving shapes) from an .npz or .csv."""
+    _check_suffix(path)
+    if not path.is_file():
+        raise NscError(f"{path}: no such file")
+    if path.suffix == ".npz":
+        try:
+            arrays = load_npz(path)
+        except (ValueError, OSError) as err:
+            raise NscError(f"{path}: not a readable .npz file ({err})") from None
+    else:
+        arrays = _read_csv(path, ports)
+    _check_names(path, arrays, ports)
+    return {name: arrays[name] for name in ports}
+
+
+def write_table(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write `[rows, *shape]` arrays to an .npz or .csv (atomically)."""
+    _check_suffix(path)
+    if path.suffix == ".npz":
+        atomic_savez(path, arrays)
+        return
+    header: list[str] = []
+    columns = []
+    for name, array in arrays.items():
+        array = np.asarray(array)
+        header += column_names(name, array.shape[1:])
+        columns.append(array.reshape(len(array), -1))
+    rows = np.concatenate(columns, axis=1) if columns else np.zeros((0, 0))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    atomic_write_text(path, buffer.getvalue())
+
+
+def _cell(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    return repr(float(value)) if np.asarray(value).dtype.kind == "f" else str(value)
+
+
+def _read_csv(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
+    try:
+        with path.open(newline="") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError) as err:
+        raise NscError(f"{path}: cannot read ({err})") from None
+    if not rows:
+        raise NscError(f"{path}: empty file (expected a header row of column names)")
+    header = [h.strip() for h in rows[0]]
+    body = [row for row in rows[1:] if row]
+    for number, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise NscError(f"{path}:{number}: {len(row)} values, but the header has {len(header)}")
+    try:
+        table = np.array(body, dtype=np.float64).reshape(len(body), len(header))
+    except ValueError as err:
+        raise NscError(f"{path}: not all values are numbers ({err})") from None
+    where = {name: i for i, name in enumerate(header)}
+    known = {col for name, port in ports.items() for col in column_names(name, port.shape)}
+    extra = [col for col in header if col not in known]
+    if extra:
+        raise NscError(f"{path}: unknown column(s) {', '.join(extra[:5])}", _known_hint(ports))
+    arrays = {}
+    for name, port in ports.items():
+        cols = column_names(name, port.shape)
+        missing = [c for c in cols if c not in where]
+        if len(missing) == len(cols):
+            continue  # reported by _check_names
+        if missing:
+            raise NscError(f"{path}: port {name!r} lacks column(s) {', '.join(missing[:5])}")
+        arrays[name] = table[:, [where[c] for c in cols]].reshape(len(body), *port.shape)
+    return arrays
+
+
+def _check_names(path: Path, arrays: Mapping[str, np.ndarray], ports: Mapping[str, Port]) -> None:
+    missing = [name for name in ports if name not in arrays]
+    if missing:
+        raise NscError(f"{path}: no data for {', '.join(missing)}", _known_hint(ports))
+    extra = [name for name in arrays if name not in ports]
+    if extra:
+        raise NscError(f"{path}: unknown array(s) {', '.join(extra)}", _known_hint(ports))
+    for name, port in ports.items():
+        shape = np.shape(arrays[name])
+        if shape[1:] != port.shape:
+            want = "[" + ", ".join(["rows", *map(str, port.shape)]) + "]"
+            raise NscError(f"{path}: {name!r} has shape {list(shape)}, expected {want}")
+    rows = {len(arrays[name]) for name in ports}
+    if len(rows) > 1:
+        raise NscError(f"{path}: the arrays disagree on the number of rows ({sorted(rows)})")
+
+
+def _known_hint(ports: Mapping[str, Port]) -> tuple[str, ...]:
+    return (f"expected: {', '.join(ports)}",)
+
+
+def _check_suffix(path: Path) -> None:
+    if path.suffix not in SUFFIXES:
+        raise NscError(f"{path}: data files end in .npz or .csv")
+
+
+def by_name(ports: Sequence[Port]) -> dict[str, Port]:
+    return {port.name: port for port in ports}
+
+
+def example_ports(signature: Signature) -> dict[str, Port]:
+    """The names in a file of input/output examples: inputs, then outputs (inout as `p:out`)."""
+    outputs = {output_name(signature, port): port for port in signature.outputs}
+    return {**by_name(signature.inputs), **outputs}
