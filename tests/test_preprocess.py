@@ -161,9 +161,15 @@ def test_output_size_is_capped():
 
 
 def test_missing_cpp_is_an_nsc_error(monkeypatch, tmp_path: Path):
+    from nsc.frontend import preprocess as module
+
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(NscError, match="cpp"):
-        preprocess("int a;\n", "p.c")
+    module._preprocessor.cache_clear()  # the preprocessor is looked up once per process
+    try:
+        with pytest.raises(NscError, match="cpp"):
+            preprocess("int a;\n", "p.c")
+    finally:
+        module._preprocessor.cache_clear()
 
 
 # --- the headers ---

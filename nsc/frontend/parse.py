@@ -31,9 +31,9 @@ T = TypeVar("T")
 
 _LOCK = threading.Lock()
 _PARSER: _SeededParser | None = None
-_HEADER_CACHE: dict[str, tuple[tuple[c_ast.Node, ...], dict[str, bool]]] = {}
-_HEADER_CACHE_SIZE = 16
-_RETURN_MARKER = re.compile(r'^# \d+ "[^"\n]*" 2$', re.MULTILINE)
+_HEADER_CACHE: dict[tuple, tuple[tuple[c_ast.Node, ...], dict[str, bool]]] = {}
+_HEADER_CACHE_SIZE = 64
+_MARKER = re.compile(r'^# \d+ "(?:[^"\\\n]|\\.)*"(?P<flags>(?: \d)*)$', re.MULTILINE)
 _MESSAGE = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$", re.DOTALL)
 
 
@@ -83,42 +83,70 @@ def parse(text: str, filename: str, *, timeout_s: float = TIMEOUT_S) -> c_ast.Fi
 
 
 def _parse_with_header_cache(parser: _SeededParser, text: str, filename: str) -> c_ast.FileAST:
-    """Parse, reusing the AST of the included headers when an earlier parse had the same ones.
+    """Parse, reusing the AST of each included header that an earlier parse already read.
 
-    Most programs include a few headers first, and parsing their prototypes costs more than the
-    program itself. The text up to the last return from an #include is parsed once per process;
-    the rest is parsed with the typedef names the headers declared. When the prefix does not parse
-    on its own (an #include inside a declaration), the whole text is parsed instead.
+    Parsing the prototypes of the headers costs more than most programs themselves. The text is
+    cut where a top-level #include starts and ends (cpp's line markers with flags 1 and 2); the
+    pieces are parsed in order, each starting from the typedef names the pieces before it
+    declared, and a header's piece is parsed once per process for the same text and names. If a
+    piece does not parse on its own (an #include inside a declaration, or a syntax error), the
+    whole text is parsed at once, which gives the AST or the error a plain parse gives.
     """
-    split = _header_prefix_end(text)
-    if split <= 0:
+    pieces = _split_at_includes(text)
+    if len(pieces) == 1:
         return parser.parse(text, filename)
-    prefix, rest = text[:split], text[split:]
-    cached = _HEADER_CACHE.get(prefix)
-    if cached is None:
-        try:
-            ast = parser.parse(prefix, filename)
-        except c_parser.ParseError:
-            return parser.parse(text, filename)
-        cached = (tuple(ast.ext), dict(parser._scope_stack[0]))
-        if len(_HEADER_CACHE) >= _HEADER_CACHE_SIZE:
-            _HEADER_CACHE.pop(next(iter(_HEADER_CACHE)))
-        _HEADER_CACHE[prefix] = cached
-    header_ext, typedefs = cached
-    parser.seed = typedefs
+    ext: list[c_ast.Node] = []
+    scope: dict[str, bool] = {}
     try:
-        ast = parser.parse(rest, filename)
+        for piece, is_header in pieces:
+            key = (piece, tuple(sorted(scope.items())))
+            cached = _HEADER_CACHE.get(key) if is_header else None
+            if cached is None:
+                cached = _parse_piece(parser, piece, filename, scope)
+                if is_header:
+                    _remember(key, cached)
+            ext += cached[0]
+            scope = dict(cached[1])
+    except c_parser.ParseError:
+        return parser.parse(text, filename)
+    return c_ast.FileAST(ext)
+
+
+def _parse_piece(
+    parser: _SeededParser, piece: str, filename: str, scope: dict[str, bool]
+) -> tuple[tuple[c_ast.Node, ...], dict[str, bool]]:
+    parser.seed = scope
+    try:
+        ast = parser.parse(piece, filename)
     finally:
         parser.seed = {}
-    return c_ast.FileAST(list(header_ext) + list(ast.ext or []), ast.coord)
+    return tuple(ast.ext or ()), dict(parser._scope_stack[0])
 
 
-def _header_prefix_end(text: str) -> int:
-    """The offset just past the last line marker that returns from an #include (flag 2)."""
-    end = -1
-    for match in _RETURN_MARKER.finditer(text):
-        end = match.start()
-    return end
+def _remember(key: tuple, value: tuple) -> None:
+    if len(_HEADER_CACHE) >= _HEADER_CACHE_SIZE:
+        _HEADER_CACHE.pop(next(iter(_HEADER_CACHE)))
+    _HEADER_CACHE[key] = value
+
+
+def _split_at_includes(text: str) -> list[tuple[str, bool]]:
+    """Cut preprocessed text into (piece, is_header) where top-level #includes begin and end."""
+    pieces: list[tuple[str, bool]] = []
+    depth, start = 0, 0
+    for match in _MARKER.finditer(text):
+        flags = match["flags"].split()
+        if "1" in flags:
+            if depth == 0:
+                pieces.append((text[start : match.start()], False))
+                start = match.start()
+            depth += 1
+        elif "2" in flags and depth > 0:
+            depth -= 1
+            if depth == 0:
+                pieces.append((text[start : match.start()], True))
+                start = match.start()
+    pieces.append((text[start:], depth > 0))
+    return [(piece, header) for piece, header in pieces if piece]
 
 
 def location(node: c_ast.Node | None, default_file: str = "<input>") -> SourceLocation:

@@ -43,9 +43,15 @@ class Pragma:
 
 
 def collect_pragmas(ast: c_ast.Node, default_file: str = "<input>") -> list[Pragma]:
-    """Every `#pragma nsc` in the AST, at file scope or inside bodies, in source order."""
+    """Every `#pragma nsc` in the AST, at file scope or inside function bodies, in source order.
+
+    Only file-scope pragmas and function definitions are searched: declarations (the headers'
+    many prototypes among them) hold no statements, so walking them would only cost time.
+    """
     found = []
-    for node in _preorder(ast):
+    tops = ast.ext if isinstance(ast, c_ast.FileAST) else [ast]
+    searched = [n for n in tops or () if isinstance(n, c_ast.Pragma | c_ast.FuncDef)]
+    for node in (inner for top in searched for inner in _preorder(top)):
         if isinstance(node, c_ast.Pragma):
             pragma = parse_pragma(node.string or "", location(node, default_file))
             if pragma is not None:

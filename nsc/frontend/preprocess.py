@@ -11,6 +11,7 @@ point into the user's file and headers.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import selectors
@@ -91,10 +92,7 @@ def check_text(text: str, filename: str) -> None:
 
 def cpp_arguments(filename: str, defines: Sequence[str], include_dirs: Sequence[str]) -> list[str]:
     """The cpp command line, without the input file."""
-    cpp = shutil.which("cpp")
-    if cpp is None:
-        raise NscError("the C preprocessor `cpp` was not found on PATH (install gcc's cpp)")
-    args = [cpp, "-nostdinc", "-std=c99", "-undef", "-w"]
+    args = [*_preprocessor(), "-nostdinc", "-std=c99", "-undef", "-w"]
     args += ["-iquote", _quote_dir(filename)]
     for define in defines:
         args.append("-D" + _check_define(define))
@@ -102,6 +100,23 @@ def cpp_arguments(filename: str, defines: Sequence[str], include_dirs: Sequence[
         args += ["-I", os.path.abspath(directory)]
     args += ["-I", str(INCLUDE_DIR)]
     return args
+
+
+@functools.cache
+def _preprocessor() -> tuple[str, ...]:
+    """The system cpp; for GNU cpp, the `cc1 -E` it would start, which saves a process per run."""
+    cpp = shutil.which("cpp")
+    if cpp is None:
+        raise NscError("the C preprocessor `cpp` was not found on PATH (install gcc's cpp)")
+    try:
+        found = subprocess.run(
+            [cpp, "-print-prog-name=cc1"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found and os.path.isabs(found) and os.access(found, os.X_OK):
+        return (found, "-E", "-quiet")
+    return (cpp,)
 
 
 def _check_define(define: str) -> str:
