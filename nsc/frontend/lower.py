@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import llvmlite.binding as llvm
+from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError
 from nsc.frontend.codegen import generate
 from nsc.frontend.options import CompiledC, FrontendOptions
 from nsc.frontend.parse import call_deep, parse
-from nsc.frontend.pragmas import collect_pragmas
+from nsc.frontend.pragmas import Pragma, collect_pragmas
 from nsc.frontend.preprocess import decode_source, preprocess
 from nsc.frontend.signature_rules import choose_entry, extract_signature, shape_pragmas
 
@@ -23,23 +25,45 @@ class IRVerificationError(RuntimeError):
     """The frontend produced invalid IR: a bug in nsc, not in the user's program."""
 
 
+@dataclass(frozen=True)
+class ParsedC:
+    """A preprocessed and parsed C file with its pragmas and entry, ready to lower (any times)."""
+
+    ast: c_ast.FileAST
+    pragmas: tuple[Pragma, ...]
+    entry: str
+    options: FrontendOptions
+    filename: str
+
+
 def compile_c(
     source: str | Path, options: FrontendOptions, filename: str | None = None
 ) -> CompiledC:
     """Lower C source (a path, or text with `filename`) to verified LLVM IR and a signature."""
+    return lower_parsed(parse_c(source, options, filename), instrument=options.instrument)
+
+
+def parse_c(source: str | Path, options: FrontendOptions, filename: str | None = None) -> ParsedC:
+    """Preprocess and parse C source, read its pragmas and choose the entry."""
     text, filename = _read(source, filename)
     expanded = preprocess(text, filename, options.defines, options.include_dirs)
     ast = parse(expanded, filename)
     pragmas = collect_pragmas(ast, filename)
     entry = choose_entry(ast, pragmas, options, filename)
+    return ParsedC(ast, tuple(pragmas), entry, options, filename)
+
+
+def lower_parsed(parsed: ParsedC, *, instrument: bool) -> CompiledC:
+    """Lower a parsed program to verified IR, with or without the oracle's checks."""
+    entry, filename = parsed.entry, parsed.filename
 
     def lower():
         return generate(
-            ast,
+            parsed.ast,
             filename,
-            instrument=options.instrument,
+            instrument=instrument,
             entry=entry,
-            entry_shapes=shape_pragmas(pragmas),
+            entry_shapes=shape_pragmas(parsed.pragmas),
         )
 
     try:
@@ -47,14 +71,18 @@ def compile_c(
     except RecursionError:
         raise CompileError("expression or statement nested too deeply to compile") from None
     info = next(f for f in lowered.functions if f.name == entry)
-    signature = extract_signature(info, pragmas, options)
+    signature = extract_signature(info, parsed.pragmas, parsed.options)
     lowered.module.get_global(entry).linkage = ""  # the entry is always external
     lowered.module.triple, lowered.module.data_layout = _host_target()
     # LLVM's own printing of the verified module: unquoted names, like clang -S -emit-llvm
     module = verify_ir(str(lowered.module))
     module.name = filename
-    escaped = "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):02X}" for c in filename)
-    ir_text = str(module).replace('source_filename = "<string>"', f'source_filename = "{escaped}"', 1)
+    escaped = "".join(
+        c if c.isprintable() and c not in '"\\' else f"\\{ord(c):02X}" for c in filename
+    )
+    ir_text = str(module).replace(
+        'source_filename = "<string>"', f'source_filename = "{escaped}"', 1
+    )
     return CompiledC(ir=ir_text, signature=signature, filename=filename)
 
 

@@ -1,0 +1,460 @@
+"""The corpus builder behind `nsc datagen`: items -> shards, in a process pool, resumable.
+
+Plan. A run has `count` generated items (or one item per `.c` file of `--from-dir`); item i goes
+to shard `i // shard_size`, so which programs a shard holds depends only on the settings, never on
+the number of workers. `--shard i/N` builds the shards k with `k % N == i`; the union of N such
+runs is the single run. A shard is built by one worker, in item order, and written atomically
+(`nsc.data.shards`); a finished shard whose settings and item range match is skipped, so a rerun
+resumes and a killed run loses at most the shards being written.
+
+Deduplication is deterministic in two steps. Within a shard a program whose dedup hash
+(`nsc.data.ingest.program_hash`: canonical IR + name-free signature) was already kept is dropped
+as `duplicate`. Across shards, `index.json` is rebuilt at the end of every run from the finished
+shards in shard order: the first occurrence of a hash is kept, later ones are listed under
+`duplicates` of their shard. Readers (`read_corpus`) skip them. After split `--shard i/N` runs,
+rerunning the command without `--shard` in the merged folder builds nothing and writes the index.
+
+Crashes. Workers run the oracle in-process (fast). Before each item a worker writes the item's
+index to `.inflight-<shard>`; if a worker dies, the pool is rebuilt, the items in flight become
+suspects, and their shards are redone with suspects run in the sandbox (`run_isolated`). An item
+suspected twice is dropped as `crash`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nsc import __version__
+from nsc.data import ingest
+from nsc.data.ingest import REASONS, DatasetConfig, Drop, Item
+from nsc.data.shards import ProgramRecord, read_header, read_shard, write_shard
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_write_text
+
+__all__ = ["REASONS", "DatasetConfig", "Summary", "build_dataset", "read_corpus", "write_index"]
+
+CONFIG_FILE = "config.json"
+INDEX_FILE = "index.json"
+SUMMARY_FILE = "summary.json"
+LOG_FILE = "datagen.log"
+_SLOT = 1 + len(REASONS)  # progress counters per shard: items done, then drops by reason
+_COUNTERS: Any = None  # the worker's view of the shared progress counters (set per process)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run builds: the items' source and how they split into shards."""
+
+    out: Path
+    seed: int
+    total: int
+    config: DatasetConfig
+    folder: Path | None = None
+    files: tuple[Path, ...] = ()
+
+    @property
+    def num_shards(self) -> int:
+        return math.ceil(self.total / self.config.shard_size)
+
+    def bounds(self, shard: int) -> tuple[int, int]:
+        size = self.config.shard_size
+        return shard * size, min((shard + 1) * size, self.total)
+
+    def items(self, shard: int) -> list[Item]:
+        start, stop = self.bounds(shard)
+        if self.folder is None:
+            return ingest.generated_items(self.seed, start, stop)
+        return ingest.file_items(self.folder, list(self.files), start, stop)
+
+    def settings(self) -> dict[str, Any]:
+        """The fingerprint stored in config.json and every shard; resuming needs a match."""
+        data: dict[str, Any] = {"seed": self.seed, "config": self.config.fingerprint()}
+        if self.folder is None:
+            data["mode"] = "generate"
+        else:
+            data["mode"] = "ingest"
+            data["sources"] = ingest.listing_digest(self.folder, list(self.files))
+        return data
+
+
+@dataclass
+class ShardResult:
+    """What a worker reports for one finished shard."""
+
+    shard: int
+    kept: int
+    drops: list[dict[str, Any]]
+    times: dict[str, float]
+
+
+@dataclass
+class Summary:
+    """Counts over every finished shard of the plan, plus this run's speed."""
+
+    items: int
+    finished_shards: int
+    num_shards: int
+    kept: int
+    unique: int
+    drops: dict[str, int]
+    built_now: int = 0
+    seconds: float = 0.0
+    times: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.built_now / self.seconds if self.seconds > 0 else 0.0
+
+    def table(self) -> str:
+        """A printable table of kept and dropped programs by reason."""
+        rows = [("kept (unique)", self.unique)]
+        rows += [(f"dropped: {r}", n) for r, n in self.drops.items() if n]
+        width = max(len(r) for r, _ in rows)
+        lines = [f"{'programs':<{width}}  {self.items:>8}"]
+        for name, n in rows:
+            share = 100.0 * n / self.items if self.items else 0.0
+            lines.append(f"{name:<{width}}  {n:>8}  {share:5.1f}%")
+        lines.append(f"shards: {self.finished_shards}/{self.num_shards} finished")
+        if self.built_now:
+            lines.append(
+                f"this run: {self.built_now} programs in {self.seconds:.1f} s "
+                f"({self.rate:.1f} programs/s)"
+            )
+        return "\n".join(lines)
+
+
+def build_dataset(
+    out: str | Path,
+    *,
+    count: int | None = None,
+    from_dir: str | Path | None = None,
+    seed: int = 0,
+    workers: int = 2,
+    config: DatasetConfig | None = None,
+    shard: tuple[int, int] = (0, 1),
+    progress: bool = True,
+    on_shard: Callable[[int], None] | None = None,
+) -> Summary:
+    """Build (or resume) a corpus in `out`; see the module docstring.
+
+    `count` generated programs, or every `.c` file under `from_dir`. `workers=0` builds in this
+    process (no crash isolation: for tests and profiling). `on_shard(k)` runs after shard k is
+    written. Returns the summary that `summary.json` holds.
+    """
+    plan = _plan(Path(out), count, from_dir, seed, config or DatasetConfig())
+    part, parts = shard
+    if parts < 1 or not 0 <= part < parts:
+        raise NscError(f"--shard must be i/N with 0 <= i < N, not {part}/{parts}")
+    if workers < 0:
+        raise NscError(f"--workers must be non-negative, not {workers}")
+    settings = plan.settings()
+    _check_settings(plan.out, settings)
+    mine = [k for k in range(plan.num_shards) if k % parts == part]
+    todo = [k for k in mine if not _finished(plan, k, settings)]
+    start = time.perf_counter()
+    results = _run(plan, settings, todo, workers, progress, on_shard)
+    seconds = time.perf_counter() - start
+    summary = write_index(plan.out, plan.num_shards)
+    summary.built_now = sum(plan.bounds(k)[1] - plan.bounds(k)[0] for k in todo)
+    summary.seconds = seconds
+    for result in results:
+        for name, value in result.times.items():
+            summary.times[name] = summary.times.get(name, 0.0) + value
+    _write_summary(plan.out, summary)
+    return summary
+
+
+def _plan(
+    out: Path, count: int | None, from_dir: str | Path | None, seed: int, config: DatasetConfig
+) -> Plan:
+    config.check()
+    if (count is None) == (from_dir is None):
+        raise NscError("give either --count N (generate) or --from-dir DIR (ingest)")
+    if not 0 <= seed < 1 << 31:
+        raise NscError(f"--seed must be in [0, 2**31), not {seed}")
+    if from_dir is None:
+        if not 0 <= count < ingest.MAX_COUNT:  # type: ignore[operator]
+            raise NscError(f"--count must be in [0, 2**32), not {count}")
+        return Plan(out, seed, int(count), config)  # type: ignore[arg-type]
+    folder = Path(from_dir)
+    files = tuple(ingest.list_sources(folder))
+    return Plan(out, seed, len(files), config, folder, files)
+
+
+def _check_settings(out: Path, settings: dict[str, Any]) -> None:
+    """Record the settings in a new corpus; refuse to mix settings in an existing one."""
+    path = out / CONFIG_FILE
+    if path.is_file():
+        stored = json.loads(path.read_text()).get("settings")
+        if stored != settings:
+            diff = sorted(k for k in {*stored, *settings} if stored.get(k) != settings.get(k))
+            raise NscError(
+                f"{out} holds a corpus built with other settings (differing: {', '.join(diff)})",
+                hints=("use a new --out folder, or rerun with the original settings",),
+            )
+        return
+    document = {"format": "nsc-corpus", "nsc_version": __version__, "settings": settings}
+    atomic_write_text(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
+def _finished(plan: Plan, shard: int, settings: dict[str, Any]) -> bool:
+    header = read_header(plan.out, shard)
+    if header is None:
+        return False
+    return header.get("settings") == settings and header.get("range") == list(plan.bounds(shard))
+
+
+def _run(
+    plan: Plan,
+    settings: dict[str, Any],
+    todo: list[int],
+    workers: int,
+    progress: bool,
+    on_shard: Callable[[int], None] | None,
+) -> list[ShardResult]:
+    counters = multiprocessing.get_context("spawn").RawArray("q", max(1, len(todo)) * _SLOT)
+    slots = {k: i for i, k in enumerate(todo)}
+    bar = _progress_bar(plan, todo, progress)
+    for k in todo:
+        _inflight(plan.out, k).unlink(missing_ok=True)
+    results: list[ShardResult] = []
+
+    def finish(result: ShardResult) -> None:
+        results.append(result)
+        _append_log(plan.out, result)
+        if on_shard is not None:
+            on_shard(result.shard)
+
+    try:
+        if workers == 0:
+            _init_worker(counters)
+            for k in todo:
+                finish(build_shard(plan, settings, k, slots[k], {}))
+                _update(bar, counters)
+        else:
+            _run_pool(plan, settings, todo, slots, workers, counters, bar, finish)
+    finally:
+        if bar is not None:
+            _update(bar, counters)
+            bar.close()
+    return results
+
+
+def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> None:  # noqa: ANN001
+    """Run shards in a spawn pool; rebuild it when a worker dies, with suspects isolated."""
+    suspects: dict[int, dict[int, int]] = {k: {} for k in todo}
+    pending = list(todo)
+    context = multiprocessing.get_context("spawn")
+    fruitless = 0  # pool rebuilds in a row that found no item in flight
+    while pending:
+        pool = ProcessPoolExecutor(
+            min(workers, len(pending)), context, initializer=_init_worker, initargs=(counters,)
+        )
+        try:
+            futures: dict[Future, int] = {
+                pool.submit(build_shard, plan, settings, k, slots[k], suspects[k]): k
+                for k in pending
+            }
+            broken: list[int] = []
+            while futures:
+                done, _ = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
+                _update(bar, counters)
+                for future in done:
+                    k = futures.pop(future)
+                    try:
+                        finish(future.result())
+                    except BrokenProcessPool:
+                        broken.append(k)
+        finally:  # on an error or Ctrl-C, do not wait for the queued shards
+            pool.shutdown(wait=True, cancel_futures=True)
+        noted = [_note_suspect(plan.out, k, suspects[k]) for k in broken]
+        fruitless = 0 if any(noted) else fruitless + 1
+        if fruitless >= 2:
+            raise NscError("datagen worker processes keep dying before they build any program")
+        pending = sorted(broken)
+
+
+def _note_suspect(out: Path, shard: int, suspects: dict[int, int]) -> bool:
+    """Count the item a dead pool left in flight in `shard`; False if there was none."""
+    marker = _inflight(out, shard)
+    if not marker.is_file():
+        return False
+    text = marker.read_text().strip()
+    marker.unlink(missing_ok=True)
+    if not text.isdigit():
+        return False
+    suspects[int(text)] = suspects.get(int(text), 0) + 1
+    return True
+
+
+def _inflight(out: Path, shard: int) -> Path:
+    return out / f".inflight-{shard:06d}"
+
+
+def _init_worker(counters: Any) -> None:
+    global _COUNTERS
+    _COUNTERS = np.frombuffer(counters, dtype=np.int64)
+
+
+def build_shard(
+    plan: Plan, settings: dict[str, Any], shard: int, slot: int, suspects: dict[int, int]
+) -> ShardResult:
+    """Build and write one shard (runs in a worker); returns its drops and stage times."""
+    plan.out.mkdir(parents=True, exist_ok=True)
+    counts = _COUNTERS[slot * _SLOT : (slot + 1) * _SLOT]
+    counts[:] = 0
+    records: list[ProgramRecord] = []
+    drops: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    times: dict[str, float] = {}
+    marker = _inflight(plan.out, shard)
+    for item in plan.items(shard):
+        marker.write_text(str(item.index))
+        outcome = _build_item(item, plan, seen, suspects.get(item.index, 0), times)
+        if isinstance(outcome, Drop):
+            drops.append(
+                {
+                    "index": item.index,
+                    "name": item.name,
+                    "reason": outcome.reason,
+                    "message": outcome.message,
+                }
+            )
+            counts[1 + REASONS.index(outcome.reason)] += 1
+        else:
+            records.append(outcome)
+        counts[0] += 1
+    header = {"settings": settings, "range": list(plan.bounds(shard)), "dropped": drops}
+    with ingest.stage(times, "write"):
+        write_shard(plan.out, shard, records, header)
+    marker.unlink(missing_ok=True)
+    return ShardResult(shard, len(records), drops, times)
+
+
+def _build_item(
+    item: Item, plan: Plan, seen: dict[str, str], suspicion: int, times: dict[str, float]
+) -> ProgramRecord | Drop:
+    if suspicion >= 2:
+        return Drop("crash", "the program killed its worker twice")
+    try:
+        return ingest.build_program(
+            item, plan.seed, plan.config, seen, isolate=suspicion > 0, times=times
+        )
+    except NscError as err:
+        return Drop("error", err.render())
+    except Exception as err:  # a bug in a stage must not abort the run; the log keeps the trace
+        trace = "".join(traceback.format_exception(err, limit=-4)).strip()
+        return Drop("error", f"{type(err).__name__}: {err}\n{trace}")
+
+
+def _progress_bar(plan: Plan, todo: list[int], enabled: bool):  # noqa: ANN202
+    if not enabled or not todo:
+        return None
+    from tqdm import tqdm
+
+    total = sum(plan.bounds(k)[1] - plan.bounds(k)[0] for k in todo)
+    return tqdm(total=total, unit="prog", desc="datagen", dynamic_ncols=True)
+
+
+def _update(bar, counters: Any) -> None:  # noqa: ANN001
+    if bar is None:
+        return
+    table = np.frombuffer(counters, dtype=np.int64).reshape(-1, _SLOT).sum(axis=0)
+    bar.update(int(table[0]) - bar.n)
+    drops = {r: int(n) for r, n in zip(REASONS, table[1:], strict=True) if n}
+    bar.set_postfix(drops, refresh=False)
+
+
+def _append_log(out: Path, result: ShardResult) -> None:
+    lines = [f"shard {result.shard}: kept {result.kept}, dropped {len(result.drops)}"]
+    for drop in result.drops:
+        lines.append(f"  {drop['name']}: {drop['reason']}: {drop['message']}")
+    with open(out / LOG_FILE, "a") as log:
+        log.write("\n".join(lines) + "\n")
+
+
+def write_index(out: str | Path, num_shards: int | None = None) -> Summary:
+    """Rebuild `index.json` (cross-shard duplicates, first occurrence wins) from finished shards."""
+    out = Path(out)
+    if num_shards is None:
+        num_shards = 1 + max((int(p.stem[6:]) for p in out.glob("shard-*.json")), default=-1)
+    seen: set[str] = set()
+    entries, drops = [], dict.fromkeys(REASONS, 0)
+    items = kept = 0
+    for k in range(num_shards):
+        header = read_header(out, k)
+        if header is None:
+            continue
+        duplicates = []
+        for position, program in enumerate(header["programs"]):
+            if program["hash"] in seen:
+                duplicates.append(position)
+            seen.add(program["hash"])
+        for drop in header["dropped"]:
+            drops[drop["reason"]] += 1
+        drops["duplicate"] += len(duplicates)
+        start, stop = header["range"]
+        items += stop - start
+        kept += len(header["programs"])
+        entries.append({"shard": k, "programs": len(header["programs"]), "duplicates": duplicates})
+    summary = Summary(
+        items,
+        len(entries),
+        num_shards,
+        kept,
+        kept - sum(len(e["duplicates"]) for e in entries),
+        drops,
+    )
+    index = {
+        "format": "nsc-corpus-index",
+        "complete": len(entries) == num_shards,
+        "num_shards": num_shards,
+        "unique_programs": summary.unique,
+        "shards": entries,
+    }
+    atomic_write_text(out / INDEX_FILE, json.dumps(index, indent=1) + "\n")
+    return summary
+
+
+def _write_summary(out: Path, summary: Summary) -> None:
+    data = {
+        "items": summary.items,
+        "kept": summary.kept,
+        "unique": summary.unique,
+        "drops": summary.drops,
+        "finished_shards": summary.finished_shards,
+        "num_shards": summary.num_shards,
+        "this_run": {
+            "programs": summary.built_now,
+            "seconds": round(summary.seconds, 3),
+            "programs_per_second": round(summary.rate, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in sorted(summary.times.items())},
+        },
+    }
+    atomic_write_text(out / SUMMARY_FILE, json.dumps(data, indent=1) + "\n")
+
+
+def read_corpus(out: str | Path) -> Iterator[ProgramRecord]:
+    """Every unique program of a corpus, in shard order (duplicates per `index.json` skipped)."""
+    out = Path(out)
+    path = out / INDEX_FILE
+    if not path.is_file():
+        raise NscError(f"{out}: no {INDEX_FILE}; is this an nsc corpus folder?")
+    index = json.loads(path.read_text())
+    for entry in index["shards"]:
+        skip = set(entry["duplicates"])
+        for position, record in enumerate(read_shard(out, entry["shard"]).records):
+            if position not in skip:
+                yield record

@@ -1,0 +1,351 @@
+"""Corpus programs in: where they come from (generator seeds or a folder's C files) and how one
+becomes a record (compile, execute, filter, canonicalize, hash, graph).
+
+An `Item` is one program to build, identified by its position in the run (`index`). Generated
+items carry the generator seed `(seed << 32) | index`; ingested items carry a path. Items are
+assigned to shards by index (`index // shard_size`), so a run's shards never depend on workers.
+Sample inputs for item `index` come from `numpy.random.default_rng([seed, index])`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nsc.data.generator import GeneratorConfig, generate
+from nsc.data.shards import ProgramRecord, graph_arrays
+from nsc.diagnostics import CompileError, NscError
+from nsc.frontend import CompiledC, FrontendOptions, lower_parsed, parse_c
+from nsc.frontend.lower import ParsedC
+from nsc.ir.oracle import Execution, Oracle, Status, run_isolated
+from nsc.ir.sampling import sample_inputs
+from nsc.signature import Signature
+
+MAX_COUNT = 1 << 32
+REASONS = (
+    "compile",
+    "fuel",
+    "bounds",
+    "div0",
+    "crash",
+    "timeout",
+    "nonfinite",
+    "constant",
+    "duplicate",
+    "error",
+)
+STATUS_REASONS = {
+    Status.OUT_OF_FUEL: "fuel",
+    Status.OUT_OF_BOUNDS: "bounds",
+    Status.DIV_BY_ZERO: "div0",
+    Status.CRASH: "crash",
+    Status.TIMEOUT: "timeout",
+}
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """How each program is built; every field is part of the corpus's settings fingerprint."""
+
+    samples: int = 1024  # inputs sampled per program (M)
+    shard_size: int = 256  # items per shard
+    fuel: int = 100_000  # oracle steps per row
+    pipeline: str = "O2"  # run before `canonicalize`; the graph and the hash see the result
+    max_bad_fraction: float = 0.0  # drop a program when more of its rows trap or are not finite
+    probe_rows: int = 16  # rows run first; a program failing on them is dropped early
+    jit_opt_level: int = 0  # the oracle's JIT level: -O0 compiles 3x faster, runs M rows fine
+    isolate_timeout: float = 60.0  # seconds for a program re-run in a sandbox after a crash
+    defines: tuple[str, ...] = ()
+    include_dirs: tuple[str, ...] = ()
+    generator: GeneratorConfig = field(default_factory=GeneratorConfig)
+
+    def check(self) -> None:
+        """Raise NscError on settings that cannot build a corpus."""
+        if self.samples < 2:
+            raise NscError(f"--samples must be at least 2, not {self.samples}")
+        if self.shard_size < 1:
+            raise NscError(f"the shard size must be positive, not {self.shard_size}")
+        if self.fuel < 1:
+            raise NscError(f"--fuel must be positive, not {self.fuel}")
+        if not 0.0 <= self.max_bad_fraction < 1.0:
+            raise NscError(f"max_bad_fraction must be in [0, 1), not {self.max_bad_fraction}")
+        self.generator.weights()
+
+    def fingerprint(self) -> dict:
+        """The settings as plain JSON values."""
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "generator"}
+        data["generator"] = {
+            k: getattr(self.generator, k) for k in self.generator.__dataclass_fields__
+        }
+        return json.loads(json.dumps(data))
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Why an item is not in the corpus."""
+
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One program to build: generated from `gen_seed`, or read from `path`."""
+
+    index: int
+    name: str
+    gen_seed: int | None = None
+    path: str | None = None
+
+
+def generated_items(seed: int, start: int, stop: int) -> list[Item]:
+    """Items `start..stop-1` of a generated corpus with run seed `seed`."""
+    return [
+        Item(i, f"seed-{generator_seed(seed, i)}", gen_seed=generator_seed(seed, i))
+        for i in range(start, stop)
+    ]
+
+
+def generator_seed(seed: int, index: int) -> int:
+    """The generator seed of program `index` in a run with seed `seed`."""
+    if not 0 <= index < MAX_COUNT:
+        raise NscError(f"program index {index} is outside [0, 2**32)")
+    return (seed << 32) | index
+
+
+def list_sources(folder: Path) -> list[Path]:
+    """The `.c` files under `folder` (recursively), sorted by relative path."""
+    if not folder.is_dir():
+        raise NscError(f"{folder}: not a directory")
+    files = sorted(p for p in folder.rglob("*.c") if p.is_file())
+    if not files:
+        raise NscError(f"{folder}: no .c files found")
+    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def file_items(folder: Path, files: list[Path], start: int, stop: int) -> list[Item]:
+    """Items `start..stop-1` of an ingested folder."""
+    return [
+        Item(i, files[i].relative_to(folder).as_posix(), path=str(files[i]))
+        for i in range(start, stop)
+    ]
+
+
+def listing_digest(folder: Path, files: list[Path]) -> str:
+    """A hash of the files' names and contents: a resumed ingest must see the same folder."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def read_source(item: Item) -> str:
+    """The C text of a file item (invalid UTF-8 is replaced; the frontend reports it)."""
+    if item.path is None:
+        raise NscError(f"item {item.name} has no file")
+    return Path(item.path).read_bytes().decode("utf-8", errors="replace")
+
+
+@contextmanager
+def stage(times: dict[str, float], name: str) -> Iterator[None]:
+    """Add the wall time of a block to `times[name]`."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        times[name] = times.get(name, 0.0) + time.perf_counter() - start
+
+
+def build_program(
+    item: Item,
+    seed: int,
+    config: DatasetConfig,
+    seen: dict[str, str],
+    *,
+    isolate: bool = False,
+    times: dict[str, float] | None = None,
+) -> ProgramRecord | Drop:
+    """Compile, execute, filter, canonicalize, deduplicate (against `seen`) and graph one item."""
+    times = {} if times is None else times
+    with stage(times, "generate"):
+        source, meta = item_source(item, config)
+    options = FrontendOptions(
+        defines=config.defines, include_dirs=config.include_dirs, instrument=True
+    )
+    with stage(times, "frontend"):
+        parsed = _compile(source, options, item)
+        checked = parsed if isinstance(parsed, Drop) else _lower(parsed, True)
+    if isinstance(checked, Drop):
+        return checked
+    signature = checked.signature
+    if not signature.outputs:
+        return Drop("compile", f"the entry {signature.entry!r} has no outputs")
+    inputs = sample_inputs(signature, config.samples, np.random.default_rng([seed, item.index]))
+    with stage(times, "oracle"):
+        execution = execute(checked, inputs, config, isolate=isolate)
+    keep = classify(execution, config)
+    if isinstance(keep, Drop):
+        return keep
+    with stage(times, "frontend"):
+        clean = _lower(parsed, False)
+    if isinstance(clean, Drop):
+        return Drop("error", f"compiles instrumented but not clean: {clean.message}")
+    with stage(times, "passes"):
+        from nsc.ir.passes import run_passes
+
+        pipeline = ",".join(
+            filter(None, [config.pipeline, f"canonicalize{{entry={signature.entry}}}"])
+        )
+        module = run_passes(clean.ir, pipeline).module
+        key = program_hash(module.text, signature)
+    if key in seen:
+        return Drop("duplicate", f"the same canonical program as {seen[key]}")
+    seen[key] = item.name
+    with stage(times, "graph"):
+        from nsc.ir.graph import build_graph
+
+        graph = graph_arrays(build_graph(module, signature))
+    return ProgramRecord(
+        name=item.name,
+        source=source,
+        signature=signature,
+        ir=module.text,
+        hash=key,
+        inputs={k: np.ascontiguousarray(v[keep]) for k, v in inputs.items()},
+        outputs={k: np.ascontiguousarray(v[keep]) for k, v in execution.outputs.items()},
+        graph=graph,
+        meta=meta,
+    )
+
+
+def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict]:
+    """The C text of an item and what the record's `meta` says about its origin."""
+    if item.gen_seed is not None:
+        program = generate(item.gen_seed, config.generator)
+        return program.source, {
+            "index": item.index,
+            "seed": item.gen_seed,
+            "family": program.family,
+        }
+    return read_source(item), {"index": item.index, "path": item.name}
+
+
+def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Drop:
+    """Preprocess and parse once; the program is lowered twice, with and without checks."""
+    try:
+        return parse_c(source, options, filename=item.name if item.path else f"{item.name}.c")
+    except CompileError as err:
+        return Drop("compile", str(err))
+    except NscError as err:
+        return Drop("compile", err.message)
+
+
+def _lower(parsed: ParsedC, instrument: bool) -> CompiledC | Drop:
+    try:
+        return lower_parsed(parsed, instrument=instrument)
+    except CompileError as err:
+        return Drop("compile", str(err))
+    except NscError as err:
+        return Drop("compile", err.message)
+
+
+def execute(
+    compiled: CompiledC, inputs: Mapping[str, np.ndarray], config: DatasetConfig, *, isolate: bool
+) -> Execution:
+    """Run the oracle on the probe rows, then on the rest only if the probe passes.
+
+    In-process normally; with `isolate` (programs suspected of crashing) each part runs in a
+    sandboxed worker, the probe with few restarts so a crashing program is given up quickly.
+    """
+    n, signature = config.samples, compiled.signature
+    if isolate:
+
+        def run(rows: dict[str, np.ndarray], batch: int, restarts: int) -> Execution:
+            return run_isolated(
+                compiled.ir,
+                signature,
+                rows,
+                fuel=config.fuel,
+                timeout=config.isolate_timeout,
+                batch=batch,
+                max_restarts=restarts,
+            )
+    else:
+        oracle = Oracle(compiled.ir, signature, fuel=config.fuel, opt_level=config.jit_opt_level)
+
+        def run(rows: dict[str, np.ndarray], batch: int, restarts: int) -> Execution:
+            return oracle.run(rows, batch=batch)
+
+    probe = min(config.probe_rows, n)
+    head = run(_rows(inputs, 0, probe), probe, 1)
+    if probe == n or bad_rows(head).mean() > config.max_bad_fraction:
+        return head
+    tail = run(_rows(inputs, probe, n), n - probe, 32)
+    outputs = {k: np.concatenate([v, tail.outputs[k]]) for k, v in head.outputs.items()}
+    return Execution(outputs, np.concatenate([head.status, tail.status]))
+
+
+def _rows(inputs: Mapping[str, np.ndarray], start: int, stop: int) -> dict[str, np.ndarray]:
+    return {k: v[start:stop] for k, v in inputs.items()}
+
+
+def bad_rows(execution: Execution) -> np.ndarray:
+    """Rows that trapped, crashed, or gave a NaN or infinite float output."""
+    bad = execution.status != Status.OK
+    for array in execution.outputs.values():
+        if array.dtype.kind == "f":
+            bad |= ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+    return bad
+
+
+def classify(execution: Execution, config: DatasetConfig) -> np.ndarray | Drop:
+    """The mask of rows to keep, or why the program is dropped.
+
+    The probe rows are judged first, then all rows, so an in-process run that stopped after the
+    probe and a sandboxed run of every row reach the same verdict.
+    """
+    bad = bad_rows(execution)
+    probe = min(config.probe_rows, config.samples)
+    for part in (bad[:probe], bad):
+        if part.mean() > config.max_bad_fraction:
+            return _bad_drop(execution.status[: len(part)][part], len(part))
+    keep = ~bad
+    if keep.sum() < 2 or all(_constant(a[keep]) for a in execution.outputs.values()):
+        return Drop("constant", f"every output is constant over {int(keep.sum())} rows")
+    return keep
+
+
+def _bad_drop(codes: np.ndarray, rows: int) -> Drop:
+    """Drop for the most common reason among bad rows (ties: the earlier reason in REASONS)."""
+    counts = Counter(STATUS_REASONS.get(Status(int(c)), "nonfinite") for c in codes.tolist())
+    worst = min(counts, key=lambda r: (-counts[r], REASONS.index(r)))
+    detail = ", ".join(f"{n} {r}" for r, n in sorted(counts.items()))
+    return Drop(worst, f"bad rows among the first {rows}: {detail}")
+
+
+def _constant(array: np.ndarray) -> bool:
+    return bool(np.all(array == array[:1]))
+
+
+_ENTRY_REF = r"@{}(?![-\w.$])"
+
+
+def program_hash(ir: str, signature: Signature) -> str:
+    """The dedup key: canonical IR with the entry renamed, plus the signature without names."""
+    body = re.sub(_ENTRY_REF.format(re.escape(signature.entry)), "@__entry", ir)
+    ports = [
+        [[p.dtype, list(p.shape), p.param, list(p.path), p.range] for p in ports]
+        for ports in (signature.inputs, signature.outputs)
+    ]
+    key = json.dumps([ports, signature.returns], sort_keys=True)
+    return hashlib.sha256(f"{body}\0{key}".encode()).hexdigest()
