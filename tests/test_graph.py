@@ -15,6 +15,14 @@ import pytest
 
 from nsc.diagnostics import NscError
 from nsc.ir.graph import build_graph, to_dot, write_graph
+from nsc.ir.irtext import (
+    IRTextError,
+    constant_value,
+    parse_instruction,
+    split_top,
+    split_type,
+    typed_argument,
+)
 from nsc.ir.passes import run_passes
 from nsc.signature import Param, Signature, leaf_ports
 
@@ -330,3 +338,155 @@ def test_write_graph_formats(tmp_path):
         assert re.fullmatch(r'  n\d+( -> n\d+)? \[(\w+=("[^"\\]*"|\w+)(, )?)+\];', line), line
     with pytest.raises(NscError, match="unknown graph format"):
         write_graph(g, tmp_path / "g.x", "xml")
+
+
+# --- the IR text reader -------------------------------------------------------------------------
+
+
+def test_split_top_respects_brackets_and_quotes():
+    text = 'i32 %a, { float, float } { float 1.0, float 2.0 }, ptr @"x, y", [2 x i8] c"a,b"'
+    assert split_top(text) == [
+        "i32 %a",
+        "{ float, float } { float 1.0, float 2.0 }",
+        'ptr @"x, y"',
+        '[2 x i8] c"a,b"',
+    ]
+    assert split_top("range(i32 0, 10) i32 @f(i32 1, ptr null) #0", " ") == [
+        "range(i32 0, 10)",
+        "i32",
+        "@f(i32 1, ptr null)",
+        "#0",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[3 x [3 x float]] %m", ("[3 x [3 x float]]", "%m")),
+        ("{ float, float } zeroinitializer", ("{ float, float }", "zeroinitializer")),
+        ("<{ i8, i32 }> %p", ("<{ i8, i32 }>", "%p")),
+        ("ptr addrspace(1) @h", ("ptr addrspace(1)", "@h")),
+        ('%"struct.a b" %s', ('%"struct.a b"', "%s")),
+        ("void", ("void", "")),
+    ],
+)
+def test_split_type(text, expected):
+    assert split_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("ptr noundef nonnull align 4 dereferenceable(16) %p", "local", "%p"),
+        ("i32 noundef signext -5", "constant", "-5"),
+        ("ptr align 8 getelementptr inbounds (i8, ptr @g, i64 4)", "constant", "getelementptr"),
+        ("<4 x float> splat (float 1.000000e+00)", "constant", "splat (float 1.000000e+00)"),
+        ('ptr byval(%struct.S) align 8 @"g x"', "global", '@"g x"'),
+        ("metadata !12", "metadata", "!12"),
+    ],
+)
+def test_typed_argument(text, kind, value):
+    op = typed_argument(text)
+    assert op.kind == kind and op.text.startswith(value)
+
+
+@pytest.mark.parametrize(
+    "type_, text, value",
+    [
+        ("i32", "-1", -1.0),
+        ("i8", "-128", -128.0),
+        ("i1", "true", 1.0),
+        ("i64", "undef", 0.0),
+        ("double", "0x3FF0000000000000", 1.0),
+        ("float", "0x3FB99999A0000000", 0.10000000149011612),
+        ("float", "-2.500000e+00", -2.5),
+        ("half", "0xH3C00", 1.0),
+        ("bfloat", "0xR3F80", 1.0),
+        ("x86_fp80", "0xK3FFF8000000000000000", 1.0),
+        ("double", "poison", 0.0),
+        ("ptr", "null", 0.0),
+        ("<2 x i32>", "<i32 1, i32 2>", 0.0),
+    ],
+)
+def test_constant_value(type_, text, value):
+    assert constant_value(type_, text) == value
+
+
+def test_constant_value_nan():
+    assert constant_value("double", "0x7FF8000000000000") != constant_value("double", "0x7FF8")
+
+
+def test_parse_instruction_operand_order_and_types():
+    br = parse_instruction("  br i1 %c, label %yes, label %no")
+    assert [op.text for op in br.operands] == ["%c", "%no", "%yes"]  # LLVM's order
+    switch = parse_instruction("  switch i32 %n, label %d [ i32 1, label %a i32 -2, label %b ]")
+    assert [op.text for op in switch.operands] == ["%n", "%d", "%a", "%b"]
+    call = parse_instruction(
+        '  %r = tail call fast float @f(float %x) #2 [ "align"(ptr %p, i64 16) ], !dbg !4'
+    )
+    assert (call.result, call.type) == ("%r", "float")
+    assert [(op.kind, op.text) for op in call.operands] == [
+        ("local", "%x"),
+        ("local", "%p"),
+        ("constant", "16"),
+        ("global", "@f"),
+    ]
+    alloca = parse_instruction("  %a = alloca [4 x i32], align 16")
+    assert [(op.text, op.type) for op in alloca.operands] == [("1", "i32")]
+    assert parse_instruction("  %v = icmp eq <4 x i32> %a, %b").type == "<4 x i1>"
+    shuffle = parse_instruction("  %s = shufflevector <4 x i8> %a, <4 x i8> %b, <8 x i32> %m")
+    assert shuffle.type == "<8 x i8>" and len(shuffle.operands) == 2
+    gep = parse_instruction("  %g = getelementptr i8, ptr %p, <2 x i64> %i")
+    assert gep.type == "<2 x ptr>"
+    structs = {"%S": "{ i32, [2 x { half, double }] }"}
+    assert parse_instruction("  %e = extractvalue %S %s, 1, 0, 1", structs).type == "double"
+    assert parse_instruction("  store i32 1, ptr %p, align 4").result is None
+
+
+def test_parse_instruction_rejects_what_it_cannot_read():
+    with pytest.raises(IRTextError, match="does not read `landingpad`"):
+        parse_instruction("  %l = landingpad { ptr, i32 } cleanup")
+    with pytest.raises(NscError, match="callee"):
+        parse_instruction('  call void asm sideeffect "nop", ""()')
+
+
+DEBUG_IR = """define i32 @f(i32 %x) {
+  %y = add i32 %x, 1, !dbg !7
+    #dbg_value(i32 %y, !3, !DIExpression(), !7)
+  ret i32 %y, !dbg !7
+}
+
+!llvm.dbg.cu = !{!0}
+!llvm.module.flags = !{!2}
+!0 = distinct !DICompileUnit(language: DW_LANG_C99, file: !1, emissionKind: FullDebug)
+!1 = !DIFile(filename: "a.c", directory: "/")
+!2 = !{i32 2, !"Debug Info Version", i32 3}
+!3 = !DILocalVariable(name: "y", scope: !4, file: !1, line: 1)
+!4 = distinct !DISubprogram(name: "f", scope: !1, file: !1, line: 1, type: !5, unit: !0)
+!5 = !DISubroutineType(types: !6)
+!6 = !{}
+!7 = !DILocation(line: 1, scope: !4)
+"""
+
+
+def test_debug_records_and_attachments_are_no_instructions():
+    plain = build_graph(DEBUG_IR.split("\n\n")[0].replace(", !dbg !7", "").replace("    #", "; #"))
+    graph = build_graph(DEBUG_IR)
+    assert list(graph.nodes(data=True)) == list(plain.nodes(data=True))
+    assert list(graph.edges(keys=True, data=True)) == list(plain.edges(keys=True, data=True))
+    assert [d["text"] for _, d in graph.nodes(data=True)][:4] == ["i32", "add", "i32", "i32"]
+
+
+def test_bulk_fill_is_an_ordinary_multidigraph():
+    from nsc.ir.graph import _filled
+
+    nodes = [(0, {"kind": "a"}), (1, {"kind": "b"}), (2, {"kind": "c"})]
+    edges = [(0, 1, {"p": 0}), (0, 1, {"p": 1}), (1, 2, {"p": 2}), (2, 0, {"p": 3})]
+    graph, public = _filled(nodes, edges), nx.MultiDiGraph()
+    public.add_nodes_from(nodes)
+    public.add_edges_from(edges)
+    assert nx.utils.graphs_equal(graph, public)
+    assert list(graph.in_edges(keys=True, data=True)) == list(public.in_edges(keys=True, data=True))
+    assert graph.add_edge(0, 1) == 2 and graph.number_of_edges(0, 1) == 3
+    graph.remove_node(1)
+    assert list(graph.edges(keys=True)) == [(2, 0, 0)]

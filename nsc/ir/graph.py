@@ -5,8 +5,8 @@ instructions, each followed by the variable its result defines; constants and gl
 - instruction: text = opcode, function, block (index within the function), callee for calls to
   declared functions (libm, intrinsics);
 - variable: text = type; an SSA value, a function argument, or a global;
-- constant: text = type, value = the number (0.0 for null, undef, aggregates, expressions);
-  one node per distinct constant per function.
+- constant: text = type, value = the number (integers signed, i1 as 0/1; 0.0 for null, undef,
+  vectors, aggregates, expressions); one node per distinct constant per function.
 Edges carry `flow` (control, data, call) and an integer `position`:
 - control: instruction -> next instruction of its block (0); terminator -> first instruction of
   each successor block (the successor index);
@@ -15,189 +15,206 @@ Edges carry `flow` (control, data, call) and an integer `position`:
 - call: call site -> callee's first instruction (0), each callee return -> call site (0).
 With a signature, the entry's argument variables of ports get `ports` (port names) and `role`,
 and the entry's return instructions get the return ports (`['return']` for a scalar return).
+
+The builder reads LLVM's printing of the module in one pass (`nsc.ir.irtext`) rather than asking
+llvmlite for each value's properties (25-100 us a call), and fills networkx's dicts in bulk.
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import tempfile
 from pathlib import Path
 
-import llvmlite.binding as llvm
 import networkx as nx
 
 from nsc.diagnostics import NscError
+from nsc.ir.irtext import Instruction, IRTextError, Module, Operand, constant_value, read_module
 from nsc.ir.module import IRModule
 from nsc.signature import Signature
 
-VK = llvm.ValueKind
 FORMATS = ("dot", "json", "graphml")
-_SKIPPED_OPERANDS = {VK.basic_block, VK.metadata_as_value}
-_SYMBOLS = {VK.global_variable, VK.function, VK.global_alias, VK.global_ifunc}
-_CALLS = {"call", "invoke", "callbr"}
-_LATER = _SKIPPED_OPERANDS | {VK.instruction, VK.argument}
-_VARIABLES = _SYMBOLS | {VK.instruction, VK.argument}
-
-
-def value_key(value: llvm.ValueRef) -> int:
-    """The identity of an LLVM value: its address (ValueRefs are fresh wrappers on each access)."""
-    return ctypes.cast(value._ptr, ctypes.c_void_p).value
-
-
-def successors(terminator: llvm.ValueRef) -> list[llvm.ValueRef]:
-    """A terminator's successor blocks in LLVM's successor order (br: true then false)."""
-    labels = [op for op in terminator.operands if op.value_kind == VK.basic_block]
-    if terminator.opcode == "br" and len(labels) == 2:
-        labels.reverse()  # a conditional br stores its operands as cond, false, true
-    return labels
-
-
-def direct_callee(call: llvm.ValueRef) -> int | None:
-    """The address of the function a call instruction calls directly; None for indirect calls."""
-    return _callee(call.opcode, [(op.value_kind, value_key(op), op) for op in call.operands])
-
-
-def _callee(opcode: str, ops: list) -> int | None:
-    if opcode in _CALLS and ops and ops[-1][0] == VK.function:
-        return ops[-1][1]
-    return None
+_NOT_VALUES = ("label", "metadata")
 
 
 class _Builder:
-    """Walks the module once for nodes and once for edges, touching each LLVM value as little as
-    possible (every llvmlite property is a locked FFI call)."""
+    """Lays out nodes and edges in the order the graph takes them, then hands both to networkx in
+    bulk (one add call per node or edge costs more than reading the IR)."""
 
-    def __init__(self, ref: llvm.ModuleRef):
-        self.graph = nx.MultiDiGraph()
-        self.declared = {value_key(f): f.name for f in ref.functions if f.is_declaration}
-        self.functions = [f for f in ref.functions if not f.is_declaration]
-        self.var_of: dict[int, int] = {}  # value address -> variable node
-        self.constants: dict[tuple[str, str], int] = {}
-        self.entry_instruction: dict[int, int] = {}  # function address -> first instruction node
-        self.returns: dict[int, list[int]] = {}  # function address -> return instruction nodes
-        self.first_of_block: dict[int, int] = {}  # block address -> first instruction node
-        self.rows: list[
-            tuple
-        ] = []  # (function name, node, block address, opcode, operands, callee)
+    def __init__(self, module: Module):
+        self.module = module
+        self.functions = {fn.token for fn in module.functions} | module.declared.keys()
+        self.nodes: list[tuple[int, dict]] = []
+        self.edges: list[tuple[int, int, dict]] = []
+        self.symbols: dict[str, int] = {}  # global name -> variable node
+        self.constants: dict[tuple[str, str, str], int] = {}
+        self.arguments: dict[str, list[int]] = {}  # function name -> argument variable nodes
+        self.entry_instruction: dict[str, int] = {}  # function name -> first instruction node
+        self.returns: dict[str, list[int]] = {}  # function name -> return instruction nodes
+        # per instruction: node, block id, instruction, callee, function, locals, block starts
+        self.rows: list[tuple] = []
 
-    def node(self, **attrs) -> int:
-        index = self.graph.number_of_nodes()
-        self.graph.add_node(index, **attrs)
+    def node(self, attrs: dict) -> int:
+        index = len(self.nodes)
+        self.nodes.append((index, attrs))
         return index
 
     def add_nodes(self) -> None:
-        for fn in self.functions:
-            name = fn.name
-            for arg in fn.arguments:
-                self.var_of[value_key(arg)] = self.node(
-                    kind="variable", text=str(arg.type), function=name
-                )
-            fn_key = value_key(fn)
-            self.returns[fn_key] = []
+        block_id = 0
+        for fn in self.module.functions:
+            name, type_text = fn.name, self.module.type_text
+            local = {
+                arg: self.node({"kind": "variable", "text": type_text(t), "function": name})
+                for arg, t in fn.args
+            }
+            self.arguments[fn.token] = list(local.values())
+            self.returns[fn.token] = []
+            starts: dict[str | None, int] = {}  # block name -> first instruction node
             for b, block in enumerate(fn.blocks):
-                block_key = value_key(block)
+                block_id += 1
                 for instr in block.instructions:
-                    self._add_instruction(name, fn_key, b, block_key, instr)
+                    callee = self._callee(instr)
+                    node = self._add_instruction(fn.token, name, b, instr, callee, local)
+                    starts.setdefault(block.label, node)
+                    self.rows.append((node, block_id, instr, callee, name, local, starts))
+
+    def _callee(self, instr: Instruction) -> str | None:
+        """The function a call calls directly; None for other instructions and indirect calls."""
+        if instr.opcode != "call":
+            return None
+        last = instr.operands[-1]
+        return last.text if last.kind == "global" and last.text in self.functions else None
 
     def _add_instruction(
-        self, fn_name: str, fn_key: int, block: int, block_key: int, instr: llvm.ValueRef
-    ) -> None:
-        opcode = instr.opcode
-        ops: list = [(op.value_kind, value_key(op), op) for op in instr.operands]
-        callee = _callee(opcode, ops)
-        attrs = {"kind": "instruction", "text": opcode, "function": fn_name, "block": block}
-        if callee in self.declared:
-            attrs["callee"] = self.declared[callee]
-        node = self.node(**attrs)
-        self.entry_instruction.setdefault(fn_key, node)
-        self.first_of_block.setdefault(block_key, node)
-        if opcode == "ret":
-            self.returns[fn_key].append(node)
-        if callee is not None:
-            ops[-1] = None  # the callee is a call edge, not data
+        self,
+        fn_token: str,
+        fn_name: str,
+        block: int,
+        instr: Instruction,
+        callee: str | None,
+        local: dict,
+    ) -> int:
+        attrs = {"kind": "instruction", "text": instr.opcode, "function": fn_name, "block": block}
+        if callee in self.module.declared:
+            attrs["callee"] = self.module.declared[callee]
+        node = self.node(attrs)
+        self.entry_instruction.setdefault(fn_token, node)
+        if instr.opcode == "ret":
+            self.returns[fn_token].append(node)
+        ops = instr.operands[:-1] if callee is not None else instr.operands
         for op in ops:  # constants and globals get their nodes next to their first user
-            if op is not None and op[0] not in _LATER:
-                self._source(fn_name, op)
-        self.rows.append((fn_name, node, block_key, opcode, ops, callee))
-        type_text = str(instr.type)
-        if type_text != "void":
-            var = self.node(kind="variable", text=type_text, function=fn_name)
-            self.var_of[value_key(instr)] = var
-            self.graph.add_edge(node, var, flow="data", position=0)
+            if op.kind == "constant" or op.kind == "global":
+                self._source(fn_name, local, op)
+        if instr.type != "void":
+            text = self.module.type_text(instr.type)
+            var = self.node({"kind": "variable", "text": text, "function": fn_name})
+            local[instr.result] = var
+            self.edges.append((node, var, {"flow": "data", "position": 0}))
+        return node
 
     def add_edges(self) -> None:
-        add_edge = self.graph.add_edge
+        edges = self.edges
         previous_block, previous = None, -1
-        for fn_name, node, block_key, opcode, ops, callee in self.rows:
-            if previous_block == block_key:
-                add_edge(previous, node, flow="control", position=0)
-            previous_block, previous = block_key, node
-            labels = [op[1] for op in ops if op is not None and op[0] == VK.basic_block]
-            if opcode == "br" and len(labels) == 2:
-                labels.reverse()  # a conditional br stores its operands as cond, false, true
+        for node, block_id, instr, callee, fn_name, local, starts in self.rows:
+            if previous_block == block_id:
+                edges.append((previous, node, {"flow": "control", "position": 0}))
+            previous_block, previous = block_id, node
+            ops = instr.operands
+            labels = [op.text for op in ops if op.kind == "label"]
+            if instr.opcode == "br" and len(labels) == 2:
+                labels.reverse()  # a conditional br's operands are cond, false, true
             for index, target in enumerate(labels):
-                add_edge(node, self.first_of_block[target], flow="control", position=index)
-            for index, op in enumerate(ops):
-                if op is not None and op[0] not in _SKIPPED_OPERANDS:
-                    add_edge(self._source(fn_name, op), node, flow="data", position=index)
-            if callee is not None and callee in self.entry_instruction:
-                add_edge(node, self.entry_instruction[callee], flow="call", position=0)
+                edges.append((node, starts[target], {"flow": "control", "position": index}))
+            last = len(ops) - 1 if callee is not None else len(ops)  # the callee is no data
+            for index, op in enumerate(ops[:last]):
+                if op.kind not in _NOT_VALUES:
+                    source = self._source(fn_name, local, op)
+                    edges.append((source, node, {"flow": "data", "position": index}))
+            if callee in self.entry_instruction:
+                edges.append(
+                    (node, self.entry_instruction[callee], {"flow": "call", "position": 0})
+                )
                 for ret in self.returns[callee]:
-                    add_edge(ret, node, flow="call", position=0)
+                    edges.append((ret, node, {"flow": "call", "position": 0}))
 
-    def _source(self, fn_name: str, op: tuple) -> int:
-        kind, key, value = op
-        if kind in _VARIABLES:
-            if key not in self.var_of:  # a global or a function used as a value
-                self.var_of[key] = self.node(kind="variable", text=str(value.type), function="")
-            return self.var_of[key]
-        text = str(value)
-        if (fn_name, text) not in self.constants:
-            self.constants[fn_name, text] = self.node(
-                kind="constant", text=str(value.type), function=fn_name, value=constant_value(value)
+    def _source(self, fn_name: str, local: dict[str, int], op: Operand) -> int:
+        """The node an operand's value comes from, made on first use for globals and constants."""
+        if op.kind == "local":
+            if op.text not in local:
+                raise IRTextError(f"{op.text} is used in {fn_name} but defined nowhere")
+            return local[op.text]
+        if op.kind == "global":
+            if op.text not in self.symbols:
+                text = self.module.symbols.get(op.text, op.type)
+                self.symbols[op.text] = self.node(
+                    {"kind": "variable", "text": text, "function": ""}
+                )
+            return self.symbols[op.text]
+        key = (fn_name, op.type, op.text)
+        if key not in self.constants:
+            self.constants[key] = self.node(
+                {
+                    "kind": "constant",
+                    "text": self.module.type_text(op.type),
+                    "function": fn_name,
+                    "value": constant_value(op.type, op.text),
+                }
             )
-        return self.constants[fn_name, text]
-
-
-def constant_value(op: llvm.ValueRef) -> float:
-    """The numeric value of an int or float constant; 0.0 for any other constant."""
-    kind = op.value_kind
-    if kind == VK.constant_int:
-        return float(op.get_constant_value(signed_int=op.type.type_width > 1))
-    if kind == VK.constant_fp:
-        return float(op.get_constant_value(round_fp=True))
-    return 0.0
+        return self.constants[key]
 
 
 def build_graph(ir: str | IRModule, signature: Signature | None = None) -> nx.MultiDiGraph:
     """Build the program graph of a module, marking the signature's ports if one is given."""
     module = IRModule.of(ir)
-    builder = _Builder(module.ref)
+    builder = _Builder(read_module(str(module.ref)))  # LLVM's own printing, whatever came in
     builder.add_nodes()
     builder.add_edges()
-    graph = builder.graph
+    graph = _filled(builder.nodes, builder.edges)
     if signature is not None:
         _mark_ports(graph, builder, signature)
         graph.graph["entry"] = signature.entry
     return graph
 
 
+def _filled(nodes: list[tuple[int, dict]], edges: list[tuple[int, int, dict]]) -> nx.MultiDiGraph:
+    """A MultiDiGraph with these nodes and edges, as add_nodes_from and add_edges_from would make
+    it, but written straight into its adjacency dicts: networkx's per-edge bookkeeping costs ~15 us
+    an edge, more than reading the IR. Falls back to the public calls if the layout is not the one
+    networkx 3 documents (dicts of dicts, keys counted from 0 per node pair)."""
+    graph = nx.MultiDiGraph()
+    factories = ("node_dict_factory", "adjlist_inner_dict_factory", "edge_key_dict_factory")
+    if not all(getattr(graph, f, None) is dict for f in factories) or graph.number_of_nodes():
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from(edges)
+        return graph
+    node_attrs, succ, pred = graph._node, graph._succ, graph._pred
+    for node, attrs in nodes:
+        node_attrs[node] = attrs
+        succ[node] = {}
+        pred[node] = {}
+    for u, v, attrs in edges:
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = {}
+        keys[len(keys)] = attrs
+    return graph
+
+
 def _mark_ports(graph: nx.MultiDiGraph, builder: _Builder, signature: Signature) -> None:
-    entry = next((f for f in builder.functions if f.name == signature.entry), None)
+    entry = next((f for f in builder.module.functions if f.name == signature.entry), None)
     if entry is None:
         raise NscError(f"the signature's entry {signature.entry!r} is not defined in the IR")
-    args = list(entry.arguments)
+    args = builder.arguments[entry.token]
     inputs = {p.name for p in signature.inputs}
     outputs = {p.name for p in signature.outputs}
     for param in sorted({p.param for p in (*signature.inputs, *signature.outputs)}):
         names = [p.name for p in (*signature.inputs, *signature.outputs) if p.param == param]
         names = list(dict.fromkeys(names))
         if param == -1:
-            targets = builder.returns[value_key(entry)]
+            targets = builder.returns[entry.token]
         elif 0 <= param < len(args):
-            targets = [builder.var_of[value_key(args[param])]]
+            targets = [args[param]]
         else:
             raise NscError(f"port {names[0]!r} names parameter {param}; the entry has {len(args)}")
         role = _role(any(n in inputs for n in names), any(n in outputs for n in names))
