@@ -159,40 +159,63 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
 @click.option("-O", "opt_level", type=click.IntRange(0, 3), default=2, show_default=True,
-              help="Optimization preset.")
+              help="Optimization preset (the model was trained on -O2 graphs).")
 @click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@click.option("--model", default="default", show_default=True,
+              help="The hypernetwork: a name under nsc/backend/models, a folder or a checkpoint.")
+@click.option("--calibrate", type=click.IntRange(min=0), default=256, show_default=True,
+              help="Oracle runs that set the output scaling (0: do not run the program).")
+@click.option("--finetune", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Oracle examples to fine-tune the weights on (needs torch).")
+@click.option("--init", default="compiled", show_default=True,
+              help="Start from: compiled (the hypernetwork), random, dataset or meta (baselines).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for sampling and --init random.")
 @click.option("--emit-llvm", is_flag=True, help="Write the optimized LLVM IR instead of ONNX.")
 @click.option("--emit-graph", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the program graph (format from the suffix: .dot, .json, .graphml).")
 @click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file (default: the source's name with .ll or .onnx).")
-@click.option("-v", "verbose", is_flag=True, help="Print each stage's time.")
+              help="Output file (default: the source's stem + .onnx, or .ll, in the current folder).")
+@click.option("-v", "verbose", is_flag=True, help="Print each stage's time (stderr).")
 @_report_errors
 def compile_command(source: Path, opt_level: int, pipeline: str | None, emit_llvm: bool,
                     emit_graph: Path | None, output: Path | None, verbose: bool, **kw) -> None:
-    """Compile a C program (`nscc` is this command)."""
+    """Compile a C program to an ONNX surrogate (`nscc` is this command).
+
+    Like `gcc -c`, the output goes to the current folder by default: prog.c -> prog.onnx.
+    """
     import time
 
+    start = time.perf_counter()
     from nsc import pipeline as pl
 
-    if not emit_llvm:
-        raise NscError(
-            "ONNX output needs the neural backend, which is not built yet",
-            hints=("use --emit-llvm to write the optimized IR, --emit-graph FILE for the graph",),
-        )
-    start = time.perf_counter()
-    passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
-    compiled = pl.lower(source, _options_from(kw), passes)
-    if verbose:
-        click.echo(f"nscc: frontend + passes {1e3 * (time.perf_counter() - start):.1f} ms", err=True)
-    if emit_graph is not None:
-        from nsc.ir.graph import build_graph, write_graph
+    frontend = _options_from(kw)
+    times = pl.StageTimes()
+    times.add("imports", time.perf_counter() - start)  # the frontend's and the driver's
+    passes = pl.pipeline_for(opt_level, pipeline)
+    options = pl.CompileOptions(pipeline=passes, model=kw.pop("model"),
+                                calibrate=kw.pop("calibrate"), finetune=kw.pop("finetune"),
+                                init=kw.pop("init"), seed=kw.pop("seed"), emit_graph=emit_graph)
+    try:
+        if emit_llvm:
+            _emit_llvm(source, frontend, options, output, times)
+        else:
+            pl.compile_c(source, output or Path(source.stem + ".onnx"), frontend, options, times)
+    finally:
+        if verbose:
+            click.echo(times.table(), err=True)
 
-        fmt = emit_graph.suffix.lstrip(".")
-        if fmt not in ("dot", "json", "graphml"):
-            raise NscError(f"{emit_graph}: graph files end in .dot, .json or .graphml")
-        write_graph(build_graph(compiled.ir, compiled.signature), emit_graph, fmt)
-    pl.write_text(output or source.with_suffix(".ll"), compiled.ir)
+
+def _emit_llvm(source: Path, frontend, options, output: Path | None, times) -> None:
+    """`--emit-llvm`: the optimized IR (with --emit-graph, also the graph the model would read)."""
+    from nsc import pipeline as pl
+
+    compiled = times.run("frontend", pl.lower, source, frontend, pl.PassOptions())
+    if options.emit_graph is not None:
+        ir = times.run("passes", pl.graph_passes, compiled, options.pipeline)
+        times.run("graph", pl.program_graph, ir, compiled.signature, options.emit_graph)
+    ir = times.run("passes", pl.run_pipeline, compiled.ir, options.pipeline)
+    pl.write_text(output or Path(source.stem + ".ll"), ir)
 
 
 @main.command("passes")
@@ -409,6 +432,113 @@ def datagen_command(count: int | None, from_dir: Path | None, out: Path, seed: i
     summary = build_dataset(out, count=count, from_dir=from_dir, seed=seed, workers=workers,
                             config=config, shard=_parse_shard(shard), progress=not no_progress)
     click.echo(summary.table())
+
+
+@main.command("train")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="A corpus folder built by `nsc datagen`.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The run folder: checkpoint, logs, cache (a rerun resumes).")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--batch-programs", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--samples-per-program", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--val-percent", type=click.FloatRange(0, 100, max_open=True), default=5.0,
+              show_default=True, help="Programs held out for validation (by hash).")
+@click.option("--checkpoint-every", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Steps between checkpoints (and at every epoch's end).")
+@click.option("--calibration", type=click.IntRange(min=2), default=64, show_default=True,
+              help="Samples per program that set its normalization (never fitted).")
+@click.option("--max-programs", type=click.IntRange(min=1), help="Use at most N programs.")
+@click.option("--bases-only", is_flag=True, help="Train the bases alone (dataset-tailored init).")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="torch threads per process.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_report_errors
+def train_command(data: Path, out: Path, bases_only: bool, threads: int, no_progress: bool,
+                  **kw) -> None:
+    """Train the hypernetwork on a corpus (data-parallel under torchrun)."""
+    import os
+
+    from nsc.backend.train import TrainConfig, train
+
+    config = TrainConfig(data=str(data), modulate=not bases_only, **kw)
+    state = train(config, out, env=dict(os.environ), progress=not no_progress, threads=threads)
+    state = state.progress
+    if state.epochs:
+        last = state.epochs[-1]
+        click.echo(f"epoch {last['epoch']}: val_mse {last['val_mse']:.4f} ({out / 'epochs.csv'})")
+
+@main.group("bench")
+def bench_group() -> None:
+    """Benchmarks: data efficiency against baselines, and per-stage performance."""
+
+
+@bench_group.command("data-efficiency")
+@click.option("--programs", "programs", multiple=True, type=click.Path(path_type=Path),
+              help="C files to evaluate (repeatable; default: examples/*.c).")
+@click.option("--heldout", type=click.IntRange(min=0), default=6, show_default=True,
+              help="Also evaluate K generated programs absent from the training corpus.")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="The training corpus, to check held-out programs against by hash.")
+@click.option("--model", default="default", show_default=True, help="The hypernetwork model.")
+@click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--pool", type=click.IntRange(min=2), default=1000, show_default=True,
+              help="Training pool rows; sizes are percentages of it.")
+@click.option("--test", type=click.IntRange(min=2), default=1000, show_default=True)
+@click.option("--validation", type=click.IntRange(min=2), default=100, show_default=True)
+@click.option("--calibration", type=click.IntRange(min=2), default=256, show_default=True)
+@click.option("--sizes", default="0,0.1,1,10,100", show_default=True,
+              help="Training-set sizes, percent of the pool.")
+@click.option("--epochs", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--quick", is_flag=True, help="A one-minute smoke run (small sets, few epochs).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The results folder (report.md, plots, JSON).")
+@_report_errors
+def bench_data_efficiency_command(programs: tuple[Path, ...], heldout: int, corpus: Path | None,
+                                  sizes: str, workers: int, quick: bool, out: Path, **kw) -> None:
+    """Fine-tune each init on subsets of oracle samples; data efficiency over random init."""
+    from nsc.bench.data_efficiency import BenchConfig, data_efficiency, default_programs, quick_run
+
+    config = BenchConfig(sizes=_parse_sizes(sizes), **kw)
+    paths = list(programs) or default_programs()
+    if quick:
+        config, paths, heldout = quick_run(config, paths, heldout)
+    summary = data_efficiency(paths, heldout, config, out, corpus=corpus, workers=workers,
+                              argv=sys.argv[1:], log=lambda m: click.echo(m, err=True))
+    click.echo((out / "report.md").read_text().split("## Mean test loss")[0].rstrip())
+    click.echo(f"({len(summary['efficiency'])} ratios; full report: {out / 'report.md'})")
+
+
+def _parse_sizes(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise NscError(f"--sizes takes comma-separated percentages, not {text!r}") from None
+
+
+@bench_group.command("perf")
+@click.option("--programs", "programs", multiple=True, type=click.Path(path_type=Path),
+              help="C files to time (repeatable; default: a few examples).")
+@click.option("--model", default="default", show_default=True, help="The hypernetwork model.")
+@click.option("--repeat", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Compiles per program (the median is reported).")
+@click.option("--quick", is_flag=True, help="Fewer repeats and smaller runs.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The results folder (report.md, perf.json).")
+@_report_errors
+def bench_perf_command(programs: tuple[Path, ...], model: str, repeat: int, quick: bool,
+                       out: Path) -> None:
+    """Compile latency per stage, corpus and training throughput, surrogate vs oracle vs gcc."""
+    from nsc.bench.perf import PerfConfig, perf
+
+    config = PerfConfig(model=model, repeat=repeat, programs=tuple(programs))
+    report = perf(config.quick() if quick else config, out, argv=sys.argv[1:],
+                  log=lambda m: click.echo(m, err=True))
+    click.echo(report)
 
 
 def nscc_main() -> None:

@@ -137,12 +137,6 @@ def test_compile_emit_llvm_and_graph(tmp_path):
     assert '"nodes"' in graph.read_text()
 
 
-def test_compile_to_onnx_says_what_is_missing():
-    result = run("compile", IK, "-o", "ik.onnx")
-    assert result.exit_code == 1
-    assert "neural backend" in result.output
-
-
 def test_passes_lists_builtins():
     result = run("passes")
     assert result.exit_code == 0

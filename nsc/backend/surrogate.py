@@ -12,18 +12,23 @@ range to [-1, 1], each output scalar standardized with a centre and scale from c
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from nsc.backend.normalize import (  # noqa: F401  (re-exported)
+    IQR_TO_STD,
+    MIN_SCALE,
+    Normalization,
+    flatten_ports,
+    output_statistics,
+    unflatten_ports,
+)
 from nsc.diagnostics import NscError
-from nsc.signature import DEFAULT_RANGE, Port, Signature
 
 ACTIVATIONS = {"tanh": torch.tanh, "silu": torch.nn.functional.silu}
-MIN_SCALE = 1e-6
-IQR_TO_STD = 1.349  # the IQR of a unit normal
 
 
 @dataclass
@@ -115,77 +120,3 @@ def stack_padded(columns: Sequence[np.ndarray]) -> torch.Tensor:
     for i, c in enumerate(columns):
         out[i, :, : c.shape[1]] = c
     return torch.from_numpy(out)
-
-
-def flatten_ports(ports: Sequence[Port], arrays: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Arrays named after ports (`[rows]` or `[rows, *shape]`) -> `[rows, width]` float64."""
-    columns = []
-    for port in ports:
-        if port.name not in arrays:
-            raise NscError(f"no array for port {port.name!r}")
-        a = np.asarray(arrays[port.name], dtype=np.float64)
-        if a.shape[1:] != port.shape:
-            raise NscError(f"port {port.name!r} expects shape [rows, *{port.shape}], not {a.shape}")
-        columns.append(a.reshape(a.shape[0], -1))
-    return np.concatenate(columns, axis=1)
-
-
-def unflatten_ports(ports: Sequence[Port], flat: np.ndarray) -> dict[str, np.ndarray]:
-    """`[rows, width]` -> arrays named after ports, in their shapes (float64)."""
-    out, start = {}, 0
-    for port in ports:
-        out[port.name] = flat[:, start : start + port.size].reshape(-1, *port.shape)
-        start += port.size
-    if start != flat.shape[1]:
-        raise NscError(f"expected {start} columns, got {flat.shape[1]}")
-    return out
-
-
-@dataclass(frozen=True)
-class Normalization:
-    """Per-scalar affine maps: inputs to [-1, 1], outputs to standardized units."""
-
-    in_low: np.ndarray  # [in_width]
-    in_high: np.ndarray
-    out_center: np.ndarray  # [out_width]
-    out_scale: np.ndarray
-
-    @classmethod
-    def from_calibration(
-        cls, signature: Signature, outputs: Mapping[str, np.ndarray], robust: bool = True
-    ) -> Normalization:
-        """Input ranges from the signature; output centre/scale from calibration outputs."""
-        low, high = [], []
-        for port in signature.inputs:
-            lo, hi = port.range if port.range is not None else DEFAULT_RANGE
-            if not hi > lo:
-                raise NscError(f"input {port.name!r} has an empty range [{lo}, {hi}]")
-            low += [lo] * port.size
-            high += [hi] * port.size
-        flat = flatten_ports(signature.outputs, outputs)
-        center, scale = output_statistics(flat, robust)
-        return cls(np.asarray(low), np.asarray(high), center, scale)
-
-    def inputs(self, raw: np.ndarray) -> np.ndarray:
-        return 2.0 * (raw - self.in_low) / (self.in_high - self.in_low) - 1.0
-
-    def outputs(self, raw: np.ndarray) -> np.ndarray:
-        return (raw - self.out_center) / self.out_scale
-
-    def raw_outputs(self, standardized: np.ndarray) -> np.ndarray:
-        return standardized * self.out_scale + self.out_center
-
-
-def output_statistics(flat: np.ndarray, robust: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Centre and scale per column, ignoring NaN/inf rows; robust = median and IQR/1.349."""
-    flat = np.where(np.isfinite(flat), flat, np.nan)
-    if np.isnan(flat).all(axis=0).any():
-        raise NscError("an output has no finite calibration value")
-    if robust:
-        q1, center, q3 = np.nanpercentile(flat, [25, 50, 75], axis=0)
-        scale = (q3 - q1) / IQR_TO_STD
-        fallback = np.nanstd(flat, axis=0)  # IQR is 0 for mostly-constant outputs
-        scale = np.where(scale > MIN_SCALE, scale, fallback)
-    else:
-        center, scale = np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
-    return center, np.maximum(scale, MIN_SCALE)

@@ -1,202 +1,46 @@
-"""Program graph -> arrays, and many programs -> one disjoint batch of torch tensors.
+"""Many programs' arrays -> one disjoint batch of torch tensors.
 
-`program_tensors` turns one graph and its signature into numpy arrays (so a dataset can store
-them in npz without torch): a vocabulary index, a signature role and a numeric encoding per node,
-optional fusion features per node, forward edges with a flow type and a position, and the
-surrogate's *slots*: one per flattened scalar of the inputs and of the outputs, in signature
-order, each tied to the graph nodes that carry its port. `collate` offsets node and slot indices
-to build one disjoint graph with a `graph_index` per node and a program index per slot.
+`collate` offsets node and slot indices to build one disjoint graph with a `graph_index` per node
+and a program index per slot. The per-program arrays come from `nsc.backend.arrays` (torch-free);
+its names are re-exported here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import torch
 
-from nsc.backend.vocab import Vocab
+from nsc.backend.arrays import (
+    CONSTANT_WIDTH,
+    FLOWS,
+    MANTISSA_BITS,
+    ROLES,
+    ProgramTensors,
+    Slots,
+    encode_constant,
+    program_tensors,
+    value_stats,
+)
 from nsc.diagnostics import NscError
-from nsc.signature import Port, Signature
 
-FLOWS = ("control", "data", "call")
-ROLES = {"input": 1, "output": 2, "inout": 3}
-MANTISSA_BITS = 12
-CONSTANT_WIDTH = 1 + 11 + MANTISSA_BITS + 7
-
-
-def encode_constant(value: float) -> np.ndarray:
-    """A float64 value as features: sign, exponent and top mantissa bits, and a few magnitudes."""
-    bits = int(np.array(value, dtype=np.float64).view(np.uint64))
-    exponent = [2.0 * ((bits >> (52 + i)) & 1) - 1.0 for i in range(11)]  # centred bits
-    mantissa = [float((bits >> (51 - i)) & 1) for i in range(MANTISSA_BITS)]
-    finite = math.isfinite(value)
-    v = value if finite else 0.0
-    flags = [
-        1.0,  # is a constant
-        float(value == 0.0),
-        float(finite and v == round(v)),
-        float(math.isnan(value)),
-        float(math.isinf(value)),
-        math.tanh(v),
-        math.tanh(math.asinh(v) / 8.0),  # log-like magnitude, bounded
-    ]
-    return np.asarray([float(bits >> 63), *exponent, *mantissa, *flags], dtype=np.float32)
-
-
-def value_stats(values: np.ndarray) -> np.ndarray:
-    """Fusion features of one SSA value observed over many rows: asinh of mean, std, min, max."""
-    values = np.asarray(values, dtype=np.float64).ravel()
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return np.zeros(4, dtype=np.float32)
-    stats = [values.mean(), values.std(), values.min(), values.max()]
-    return np.arcsinh(np.asarray(stats)).astype(np.float32)
-
-
-@dataclass
-class Slots:
-    """The flattened scalars of a port list, each tied to the graph nodes of its port."""
-
-    port: np.ndarray  # int64 [S]: ordinal of the port in the signature list
-    element: np.ndarray  # int64 [S]: flat index of the element within its port
-    field: np.ndarray  # int64 [S]: 1 + last struct field index, 0 outside structs
-    pair_slot: np.ndarray  # int64 [K]: slot of each (slot, node) pair
-    pair_node: np.ndarray  # int64 [K]: node of each pair
-
-    @property
-    def width(self) -> int:
-        return int(self.port.shape[0])
-
-
-@dataclass
-class ProgramTensors:
-    """One program graph and its signature's slots, as numpy arrays."""
-
-    tokens: np.ndarray  # int64 [N]
-    roles: np.ndarray  # int64 [N]: 0 none, 1 input, 2 output, 3 inout
-    constants: np.ndarray  # float32 [N, CONSTANT_WIDTH]; zero rows for non-constants
-    fusion: np.ndarray  # float32 [N, F]; zero where unobserved
-    fusion_mask: np.ndarray  # float32 [N]: 1 where fusion features were observed
-    edge_src: np.ndarray  # int64 [E]
-    edge_dst: np.ndarray  # int64 [E]
-    edge_flow: np.ndarray  # int64 [E]: index into FLOWS
-    edge_pos: np.ndarray  # int64 [E]
-    inputs: Slots
-    outputs: Slots
-
-    @property
-    def num_nodes(self) -> int:
-        return int(self.tokens.shape[0])
-
-
-def program_tensors(
-    graph: nx.MultiDiGraph,
-    vocab: Vocab,
-    signature: Signature,
-    *,
-    fusion: Mapping[int, Sequence[float]] | None = None,
-    fusion_dim: int = 0,
-) -> ProgramTensors:
-    """Encode a program graph; `fusion` maps graph nodes to at most `fusion_dim` floats."""
-    if graph.number_of_nodes() == 0:
-        raise NscError("the program graph is empty")
-    if not signature.inputs or not signature.outputs:
-        raise NscError(
-            f"{signature.entry!r} needs at least one input and one output for a surrogate "
-            f"(it has {len(signature.inputs)} and {len(signature.outputs)})"
-        )
-    order = sorted(graph.nodes)
-    local = {node: i for i, node in enumerate(order)}
-    n = len(order)
-    tokens = np.zeros(n, dtype=np.int64)
-    roles = np.zeros(n, dtype=np.int64)
-    constants = np.zeros((n, CONSTANT_WIDTH), dtype=np.float32)
-    for i, node in enumerate(order):
-        attrs = graph.nodes[node]
-        tokens[i] = vocab.lookup(attrs)
-        roles[i] = ROLES.get(attrs.get("role", ""), 0)
-        if attrs.get("kind") == "constant":
-            constants[i] = encode_constant(float(attrs.get("value", 0.0)))
-    features, mask = _fusion(fusion, local, n, fusion_dim)
-    src, dst, flow, pos = _edges(graph, local)
-    carriers = _port_carriers(graph, local)
-    return ProgramTensors(
-        tokens=tokens,
-        roles=roles,
-        constants=constants,
-        fusion=features,
-        fusion_mask=mask,
-        edge_src=src,
-        edge_dst=dst,
-        edge_flow=flow,
-        edge_pos=pos,
-        inputs=_slots(signature.inputs, carriers),
-        outputs=_slots(signature.outputs, carriers),
-    )
-
-
-def _fusion(
-    fusion: Mapping[int, Sequence[float]] | None, local: dict[int, int], n: int, dim: int
-) -> tuple[np.ndarray, np.ndarray]:
-    if dim < 0:
-        raise NscError(f"fusion_dim must be non-negative, not {dim}")
-    features = np.zeros((n, dim), dtype=np.float32)
-    mask = np.zeros(n, dtype=np.float32)
-    for node, values in (fusion or {}).items():
-        if node not in local:
-            raise NscError(f"fusion features name node {node}, which is not in the graph")
-        row = np.asarray(values, dtype=np.float32).ravel()
-        if row.size > dim:
-            raise NscError(f"fusion features of node {node} have {row.size} values; max {dim}")
-        features[local[node], : row.size] = np.nan_to_num(row, nan=0.0, posinf=0.0, neginf=0.0)
-        mask[local[node]] = 1.0
-    return features, mask
-
-
-def _edges(
-    graph: nx.MultiDiGraph, local: dict[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    rows = []
-    for u, v, attrs in graph.edges(data=True):
-        flow = attrs.get("flow")
-        if flow not in FLOWS:
-            raise NscError(f"program graph edge {u}->{v} has unknown flow {flow!r}")
-        rows.append((local[u], local[v], FLOWS.index(flow), max(int(attrs.get("position", 0)), 0)))
-    table = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
-    return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy(), table[:, 3].copy()
-
-
-def _port_carriers(graph: nx.MultiDiGraph, local: dict[int, int]) -> dict[str, list[int]]:
-    carriers: dict[str, list[int]] = {}
-    for node, attrs in graph.nodes(data=True):
-        for name in attrs.get("ports", ()) or ():
-            carriers.setdefault(str(name), []).append(local[node])
-    return {name: sorted(nodes) for name, nodes in carriers.items()}
-
-
-def _slots(ports: Sequence[Port], carriers: dict[str, list[int]]) -> Slots:
-    port, element, field, pair_slot, pair_node = [], [], [], [], []
-    for ordinal, p in enumerate(ports):
-        nodes = carriers.get(p.name)
-        if not nodes:
-            raise NscError(
-                f"no node of the program graph carries port {p.name!r}",
-                hints=("build the graph with the signature: build_graph(ir, signature)",),
-            )
-        for e in range(p.size):
-            slot = len(port)
-            port.append(ordinal)
-            element.append(e)
-            field.append(p.path[-1] + 1 if p.path else 0)
-            pair_slot += [slot] * len(nodes)
-            pair_node += nodes
-    as_array = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
-    return Slots(*map(as_array, (port, element, field, pair_slot, pair_node)))
+__all__ = [
+    "CONSTANT_WIDTH",
+    "FLOWS",
+    "MANTISSA_BITS",
+    "ROLES",
+    "Batch",
+    "ProgramTensors",
+    "SlotBatch",
+    "Slots",
+    "collate",
+    "encode_constant",
+    "program_tensors",
+    "value_stats",
+]
 
 
 @dataclass
