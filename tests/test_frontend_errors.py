@@ -75,7 +75,12 @@ BAD = [
         r"array type 'int\[3\]' is not assignable",
     ),
     ("float f(float x) { return x % 2.0f; }", 1, 27, r"invalid operands to binary %"),
-    ("int f(int i) {\n  int a[3] = {[1] = 2};\n  return a[i]; }", 2, 16, r"designated initializers"),
+    (
+        "int f(int i) {\n  int a[3] = {[1] = 2};\n  return a[i]; }",
+        2,
+        16,
+        r"designated initializers",
+    ),
     ("int f(const int *p) { *p = 1; return 0; }", 1, 24, r"cannot assign to read-only location"),
     (
         "int f(int x) { return x; }\nint g(int x) { return x; }",

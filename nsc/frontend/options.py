@@ -11,7 +11,9 @@ from nsc.signature import Signature
 class FrontendOptions:
     """What the user chose on the command line; pragmas in the source fill in the rest."""
 
-    entry: str | None = None  # --entry; else `#pragma nsc entry(f)`; else the only external function
+    entry: str | None = (
+        None  # --entry; else `#pragma nsc entry(f)`; else the only external function
+    )
     defines: tuple[str, ...] = ()  # -D NAME or NAME=VALUE
     include_dirs: tuple[str, ...] = ()  # -I DIR
     inputs: tuple[str, ...] = ()  # --input a,b: these parameters are inputs (others keep defaults)
