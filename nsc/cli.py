@@ -745,9 +745,9 @@ def train_command(
     from nsc.backend.train import TrainConfig, train
 
     config = TrainConfig(data=str(data), modulate=not bases_only, **kw)
-    state = train(config, out, env=dict(os.environ), progress=not no_progress, threads=threads)
-    state = state.progress
-    if state.epochs:
+    env = dict(os.environ)
+    state = train(config, out, env=env, progress=not no_progress, threads=threads).progress
+    if state.epochs and env.get("RANK", "0") == "0":
         last = state.epochs[-1]
         click.echo(f"epoch {last['epoch']}: val_mse {last['val_mse']:.4f} ({out / 'epochs.csv'})")
 

@@ -1,0 +1,168 @@
+"""Train the shipped default model and its baselines, reproducibly.
+
+    python benchmarks/train_default.py --work /work/train            # everything, resumable
+    python benchmarks/train_default.py --work W --stage train         # one stage
+
+Stages (each resumes; rerun the same command after a kill):
+  datagen   `nsc datagen --count N --samples 256 --seed 0` into W/corpus
+  train     `nsc train --data W/corpus --out W/run` (the hypernetwork)
+  tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
+  meta      Reptile over the bases on the training split of W/run/cache
+  ship      export W/run and the baselines into nsc/backend/models/, and the validation plot
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from nsc.backend.baselines import base_state, reptile, save_baselines
+from nsc.backend.checkpoint import load_checkpoint
+from nsc.backend.data import load_cache
+from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+from nsc.backend.model import BASELINES_FILE, DEFAULT_MODEL, export_model
+from nsc.backend.train import LAST, TrainConfig, train
+from nsc.data.dataset import DatasetConfig, build_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = ("datagen", "train", "tailored", "meta", "ship")
+
+
+def config(work: Path, args: argparse.Namespace) -> TrainConfig:
+    return TrainConfig(
+        data=str(work / "corpus"),
+        epochs=args.epochs,
+        batch_programs=32,
+        samples_per_program=64,
+        lr=2e-3,
+        warmup_steps=100,
+        checkpoint_every=50,
+        calibration=64,
+        val_percent=5.0,
+        seed=0,
+    )
+
+
+def stage_datagen(work: Path, args: argparse.Namespace) -> None:
+    summary = build_dataset(
+        work / "corpus",
+        count=args.count,
+        seed=0,
+        workers=args.workers,
+        config=DatasetConfig(samples=256, shard_size=250),
+        progress=True,
+    )
+    print(summary.table())
+
+
+def stage_train(work: Path, args: argparse.Namespace) -> None:
+    train(config(work, args), work / "run", threads=args.threads)
+
+
+def stage_tailored(work: Path, args: argparse.Namespace) -> None:
+    bases_only = replace(config(work, args), modulate=False, epochs=args.tailored_epochs)
+    train(bases_only, work / "tailored", threads=args.threads)
+
+
+def stage_meta(work: Path, args: argparse.Namespace) -> None:
+    torch.set_num_threads(args.threads)
+    vocab, train_set, _ = load_cache(work / "run" / "cache")
+    hyper = config(work, args).hypernet(len(vocab))
+    start = time.perf_counter()
+    bases = reptile(
+        hyper,
+        train_set,
+        meta_steps=args.meta_steps,
+        tasks=8,
+        inner_steps=5,
+        inner_lr=1e-2,
+        meta_lr=1.0,
+        rows=64,
+        seed=0,
+    )
+    seconds = time.perf_counter() - start
+    torch.save(bases, work / "meta-bases.pt")
+    (work / "meta.json").write_text(
+        json.dumps(
+            {"meta_steps": args.meta_steps, "tasks": 8, "inner_steps": 5, "seconds": seconds}
+        )
+    )
+
+
+def stage_ship(work: Path, args: argparse.Namespace) -> None:
+    run = load_checkpoint(work / "run" / LAST)
+    progress = run.meta["progress"]
+    info = {
+        "corpus_programs": _corpus_size(work),
+        "epochs": progress["epoch"],
+        "steps": progress["global_step"],
+        "train_seconds": progress["seconds"],
+        "validation": progress["epochs"],
+        "command": "python benchmarks/train_default.py",
+    }
+    export_model(work / "run" / LAST, DEFAULT_MODEL, info)
+    hyper = HypernetConfig.from_json(json.dumps(run.meta["hypernet"]))
+    tailored = Hypernetwork(hyper)
+    tailored.load_state_dict(load_checkpoint(work / "tailored" / LAST).model_state())
+    meta = torch.load(work / "meta-bases.pt", weights_only=True)
+    baselines = {"tailored": base_state(tailored), "meta": meta}
+    save_baselines(
+        DEFAULT_MODEL.parent / BASELINES_FILE,
+        hyper,
+        baselines,
+        json.loads((work / "meta.json").read_text()),
+    )
+    plot(progress["epochs"], ROOT / "docs" / "model-validation.png")
+
+
+def _corpus_size(work: Path) -> int:
+    return json.loads((work / "corpus" / "index.json").read_text())["unique_programs"]
+
+
+def plot(epochs: list[dict], path: Path) -> None:
+    """Training and validation MSE per epoch (and the bases-only reference) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = [row["epoch"] for row in epochs]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(x, [r["train_mse"] for r in epochs], "o-", label="train (sampled rows)")
+    ax.plot(x, [r["val_mse"] for r in epochs], "s-", label="validation: compiled")
+    ax.plot(x, [r["val_mse_bases"] for r in epochs], "^--", label="validation: bases only")
+    ax.plot(x, [r["val_mse_centre"] for r in epochs], ":", label="validation: predict the centre")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("normalized MSE")
+    ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--stage", choices=STAGES, action="append")
+    parser.add_argument("--count", type=int, default=7250)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--tailored-epochs", type=int, default=5)
+    parser.add_argument("--meta-steps", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    for name in args.stage or STAGES:
+        start = time.perf_counter()
+        globals()[f"stage_{name}"](args.work, args)
+        print(f"stage {name}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

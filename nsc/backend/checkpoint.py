@@ -1,0 +1,124 @@
+"""Checkpoints without pickle: one safetensors file of named tensors, with JSON in its metadata.
+
+A file holds model parameters under `model/`, optimizer moments under `optim/<param>/<name>`,
+the torch RNG state under `rng/torch`, and one JSON document (config, vocabulary, counters,
+optimizer hyperparameters, scheduler state, logs) in the safetensors metadata under `nsc`. One
+file means one atomic write (temp file + rename): a reader sees the old checkpoint or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_bytes
+from safetensors.torch import save as save_bytes
+
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_write_bytes
+
+FORMAT = "nsc-checkpoint"
+VERSION = 1
+MODEL, OPTIM, RNG = "model/", "optim/", "rng/torch"
+
+
+@dataclass
+class Checkpoint:
+    """What a checkpoint file holds: tensors by name and the JSON document."""
+
+    tensors: dict[str, torch.Tensor]
+    meta: dict[str, Any]
+
+    def model_state(self) -> dict[str, torch.Tensor]:
+        """The model's `state_dict`, as `load_state_dict` takes it."""
+        return {k[len(MODEL) :]: v for k, v in self.tensors.items() if k.startswith(MODEL)}
+
+
+def save_checkpoint(
+    path: str | Path,
+    model: Mapping[str, torch.Tensor],
+    meta: Mapping[str, Any],
+    *,
+    optimizer: torch.optim.Optimizer | None = None,
+    rng: bool = False,
+) -> None:
+    """Write model tensors (+ optimizer state, + torch RNG state) and `meta`, atomically."""
+    tensors = {MODEL + k: v.detach().contiguous().cpu() for k, v in model.items()}
+    document = {"format": FORMAT, "version": VERSION, **meta}
+    if optimizer is not None:
+        optim_tensors, document["optimizer"] = optimizer_state(optimizer)
+        tensors.update(optim_tensors)
+    if rng:
+        tensors[RNG] = torch.get_rng_state()
+    data = save_bytes(tensors, metadata={"nsc": json.dumps(document, sort_keys=True)})
+    atomic_write_bytes(path, data)
+
+
+def load_checkpoint(path: str | Path) -> Checkpoint:
+    """Read a checkpoint written by `save_checkpoint`; NscError if it is not one."""
+    path = Path(path)
+    if not path.is_file():
+        raise NscError(f"{path}: no checkpoint here")
+    raw = path.read_bytes()
+    try:
+        tensors = load_bytes(raw)
+        meta = json.loads(_metadata(raw).get("nsc", ""))
+    except (SafetensorError, ValueError) as exc:
+        raise NscError(f"{path}: not an nsc checkpoint ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise NscError(f"{path}: not an nsc checkpoint (format {meta.get('format')!r})")
+    return Checkpoint(tensors, meta)
+
+
+def _metadata(raw: bytes) -> dict[str, str]:
+    """The `__metadata__` of a safetensors buffer (its JSON header)."""
+    if len(raw) < 8:
+        raise ValueError("file too short")
+    size = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8 : 8 + size])
+    return header.get("__metadata__", {}) or {}
+
+
+def optimizer_state(optimizer: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], dict]:
+    """An optimizer's state as tensors (moments, step counts) and JSON (hyperparameters)."""
+    state = optimizer.state_dict()
+    tensors = {}
+    for index, entries in state["state"].items():
+        for name, value in entries.items():
+            if not isinstance(value, torch.Tensor):
+                value = torch.tensor(value)
+            tensors[f"{OPTIM}{index}/{name}"] = value.detach().contiguous().cpu()
+    groups = [
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in g.items()}
+        for g in state["param_groups"]
+    ]
+    return tensors, {"param_groups": groups}
+
+
+def restore_optimizer(optimizer: torch.optim.Optimizer, checkpoint: Checkpoint) -> None:
+    """Load the optimizer state saved by `save_checkpoint` into `optimizer`."""
+    if "optimizer" not in checkpoint.meta:
+        raise NscError("the checkpoint has no optimizer state")
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in checkpoint.tensors.items():
+        if key.startswith(OPTIM):
+            index, name = key[len(OPTIM) :].split("/", 1)
+            state.setdefault(int(index), {})[name] = value
+    groups = []
+    for group in checkpoint.meta["optimizer"]["param_groups"]:
+        group = dict(group)
+        if "betas" in group:
+            group["betas"] = tuple(group["betas"])
+        groups.append(group)
+    optimizer.load_state_dict({"state": state, "param_groups": groups})
+
+
+def restore_rng(checkpoint: Checkpoint) -> None:
+    """Set the torch RNG to the state the checkpoint saved, if it saved one."""
+    if RNG in checkpoint.tensors:
+        torch.set_rng_state(checkpoint.tensors[RNG])

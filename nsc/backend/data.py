@@ -1,0 +1,206 @@
+"""Corpus records -> cached training tensors: program tensors, normalization, sample batches.
+
+A record becomes an `Example`: its `ProgramTensors` (the graph under the model's vocabulary) and
+its samples in the surrogate's units. Normalization comes from a *calibration* subset of the
+record's own samples (the first `calibration` rows): inputs by their declared ranges, outputs by
+median and IQR per scalar. Calibration sets statistics only; no weights are fitted to it. The
+remaining rows are the rows training draws from.
+
+`build_cache` turns a corpus folder into one npz (no pickle) per split, so the graphs are
+encoded once; `load_cache` reads it back. The split is by program hash, so it is deterministic
+and a program never sits on both sides. `sample_batch` draws rows for a list of examples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import torch
+
+from nsc.backend.surrogate import Normalization, flatten_ports, stack_padded
+from nsc.backend.tensors import ProgramTensors, Slots, collate, program_tensors
+from nsc.backend.vocab import Vocab
+from nsc.data.shards import ProgramRecord, to_networkx
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+
+TARGET_CLIP = 10.0  # standardized targets beyond this are clipped while training
+_TENSOR_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ProgramTensors) if f.name not in ("inputs", "outputs")
+)
+_SLOT_FIELDS = tuple(f.name for f in dataclasses.fields(Slots))
+
+
+@dataclass
+class Example:
+    """One program ready to train on: graph tensors and standardized samples."""
+
+    name: str
+    hash: str
+    tensors: ProgramTensors
+    x: np.ndarray  # float32 [rows, in_width]: inputs mapped to [-1, 1]
+    y: np.ndarray  # float32 [rows, out_width]: outputs standardized by calibration
+
+    @property
+    def rows(self) -> int:
+        return int(self.x.shape[0])
+
+
+def is_validation(program_hash: str, percent: float) -> bool:
+    """Whether a program is held out: the first 8 hex digits of its hash, as a percentile."""
+    return int(program_hash[:8], 16) % 10_000 < percent * 100
+
+
+def calibrate(record: ProgramRecord, calibration: int) -> Normalization:
+    """Normalization from the first `calibration` rows of a record's samples."""
+    if record.rows <= calibration:
+        raise NscError(f"{record.name}: {record.rows} samples; need more than {calibration}")
+    head = {k: v[:calibration] for k, v in record.outputs.items()}
+    return Normalization.from_calibration(record.signature, head)
+
+
+def standardize(
+    record: ProgramRecord, norm: Normalization, rows: slice
+) -> tuple[np.ndarray, np.ndarray]:
+    """A record's rows in surrogate units: (x, y) float32."""
+    inputs = {k: v[rows] for k, v in record.inputs.items()}
+    outputs = {k: v[rows] for k, v in record.outputs.items()}
+    x = norm.inputs(flatten_ports(record.signature.inputs, inputs))
+    y = norm.outputs(flatten_ports(record.signature.outputs, outputs))
+    return x.astype(np.float32), y.astype(np.float32)
+
+
+def to_example(
+    record: ProgramRecord, vocab: Vocab, calibration: int, graph: nx.MultiDiGraph | None = None
+) -> Example:
+    """Encode one record; its rows after the calibration subset become training rows."""
+    norm = calibrate(record, calibration)
+    x, y = standardize(record, norm, slice(calibration, None))
+    graph = to_networkx(record.graph) if graph is None else graph
+    tensors = program_tensors(graph, vocab, record.signature)
+    return Example(record.name, record.hash, tensors, x, y)
+
+
+def build_cache(
+    records: Sequence[ProgramRecord],
+    out: str | Path,
+    *,
+    calibration: int = 64,
+    val_percent: float = 5.0,
+    vocab: Vocab | None = None,
+) -> tuple[Vocab, list[Example], list[Example]]:
+    """Split, encode and save `train.npz`, `val.npz` and `vocab.json` under `out`."""
+    if not records:
+        raise NscError("the corpus has no programs")
+    graphs = [to_networkx(r.graph) for r in records]
+    held = [is_validation(r.hash, val_percent) for r in records]
+    if vocab is None:
+        vocab = Vocab.build([g for g, h in zip(graphs, held, strict=True) if not h], min_count=2)
+    train, val = [], []
+    for record, graph, h in zip(records, graphs, held, strict=True):
+        (val if h else train).append(to_example(record, vocab, calibration, graph))
+    out = Path(out)
+    save_examples(out / "train.npz", train)
+    save_examples(out / "val.npz", val)
+    atomic_write_text(out / "vocab.json", vocab.to_json())
+    return vocab, train, val
+
+
+def load_cache(folder: str | Path) -> tuple[Vocab, list[Example], list[Example]]:
+    folder = Path(folder)
+    vocab = Vocab.from_json((folder / "vocab.json").read_text())
+    return vocab, load_examples(folder / "train.npz"), load_examples(folder / "val.npz")
+
+
+def save_examples(path: Path, examples: Sequence[Example]) -> None:
+    """Every array of every example, concatenated per field with offsets (npz, no pickle)."""
+    parts: dict[str, list[np.ndarray]] = {}
+    for ex in examples:
+        for key, value in _arrays(ex).items():
+            parts.setdefault(key, []).append(value)
+    arrays: dict[str, np.ndarray] = {}
+    for key, values in parts.items():  # flattened, so widths may differ between programs
+        arrays[key] = np.concatenate([v.reshape(-1) for v in values])
+        arrays[f"{key}@offset"] = np.cumsum([0] + [v.size for v in values])
+        arrays[f"{key}@shape"] = np.asarray([_shape(v) for v in values], dtype=np.int64)
+    meta = {"names": [e.name for e in examples], "hashes": [e.hash for e in examples]}
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    atomic_savez(path, arrays)
+
+
+def load_examples(path: Path) -> list[Example]:
+    if not path.is_file():
+        raise NscError(f"{path}: no cached examples here")
+    arrays = load_npz(path)
+    meta = json.loads(arrays.pop("meta").tobytes())
+    keys = [k for k in arrays if "@" not in k]
+    examples = []
+    for i, (name, digest) in enumerate(zip(meta["names"], meta["hashes"], strict=True)):
+        fields = {}
+        for key in keys:
+            start, stop = arrays[f"{key}@offset"][i : i + 2]
+            rows, cols = arrays[f"{key}@shape"][i].tolist()
+            flat = arrays[key][start:stop]
+            fields[key] = flat if cols < 0 else flat.reshape(rows, cols)
+        examples.append(_example(name, digest, fields))
+    return examples
+
+
+def _shape(value: np.ndarray) -> tuple[int, int]:
+    """(rows, columns) of a matrix; (length, -1) for a vector."""
+    return (len(value), -1) if value.ndim == 1 else (value.shape[0], value.shape[1])
+
+
+def _arrays(ex: Example) -> dict[str, np.ndarray]:
+    t = ex.tensors
+    out = {name: getattr(t, name) for name in _TENSOR_FIELDS}
+    for side in ("inputs", "outputs"):
+        for name in _SLOT_FIELDS:
+            out[f"{side}.{name}"] = getattr(getattr(t, side), name)
+    out["x"], out["y"] = ex.x, ex.y
+    return out
+
+
+def _example(name: str, digest: str, fields: dict[str, np.ndarray]) -> Example:
+    slots = {
+        side: Slots(*(fields[f"{side}.{n}"] for n in _SLOT_FIELDS))
+        for side in ("inputs", "outputs")
+    }
+    tensors = ProgramTensors(**{n: fields[n] for n in _TENSOR_FIELDS}, **slots)
+    return Example(name, digest, tensors, fields["x"], fields["y"])
+
+
+@dataclass
+class SampleBatch:
+    """Programs and their sampled rows: targets padded to the widest output."""
+
+    programs: object  # tensors.Batch
+    x: torch.Tensor  # [P, rows, max_in]
+    y: torch.Tensor  # [P, rows, max_out]
+
+
+def sample_batch(
+    examples: Sequence[Example], rows: int, rng: np.random.Generator, clip: float = TARGET_CLIP
+) -> SampleBatch:
+    """`rows` rows per program drawn with replacement by `rng`; targets clipped to +-clip."""
+    xs, ys = [], []
+    for ex in examples:
+        pick = rng.integers(0, ex.rows, size=rows)
+        xs.append(ex.x[pick])
+        ys.append(np.clip(ex.y[pick], -clip, clip))
+    return SampleBatch(collate([ex.tensors for ex in examples]), stack_padded(xs), stack_padded(ys))
+
+
+def fixed_batch(examples: Sequence[Example], rows: int, clip: float = TARGET_CLIP) -> SampleBatch:
+    """The first `rows` rows of every program (for validation: the same rows every time)."""
+    rng_free = [(ex.x[:rows], np.clip(ex.y[:rows], -clip, clip)) for ex in examples]
+    if len({x.shape[0] for x, _ in rng_free}) != 1:
+        raise NscError(f"validation needs {rows} rows in every program")
+    xs, ys = zip(*rng_free, strict=True)
+    return SampleBatch(collate([ex.tensors for ex in examples]), stack_padded(xs), stack_padded(ys))

@@ -1,0 +1,428 @@
+"""Training the hypernetwork on a corpus: `nsc train --data CORPUS --out RUN`.
+
+Each step takes a batch of programs and `samples_per_program` rows of each, emits every
+program's surrogate in one forward pass, and minimizes the masked MSE of the surrogates in the
+standardized output space plus `penalty` times the mean squared delta (the hypernetwork's
+program-specific part). AdamW, linear warmup then cosine decay, gradient clipping.
+
+Determinism and resuming: every random choice comes from a generator seeded by counters
+(`[seed, epoch]` for the program order, `[seed, epoch, step, rank]` for the rows), so a run is a
+pure function of its config. `RUN/last.safetensors` (model, AdamW moments, scheduler, counters,
+torch RNG, logs) is written atomically every `checkpoint_every` steps and at each epoch's end;
+rerunning the same command resumes from it and loses at most the steps since.
+
+Data-parallel: under `torchrun`, RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT name the process
+group (gloo on CPU, NCCL on CUDA); the model is wrapped in DistributedDataParallel, each rank
+takes its share of every batch's programs, and only rank 0 writes files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from nsc.backend import checkpoint as ckpt
+from nsc.backend.data import (
+    Example,
+    SampleBatch,
+    build_cache,
+    fixed_batch,
+    load_cache,
+    sample_batch,
+)
+from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+from nsc.backend.surrogate import masked_mse
+from nsc.backend.vocab import Vocab
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_write_text
+
+LAST = "last.safetensors"
+BEST = "best.safetensors"
+VAL_ROWS = 128
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every setting of a run; a resumed run must have the same ones (epochs may grow)."""
+
+    data: str
+    epochs: int = 10
+    batch_programs: int = 32
+    samples_per_program: int = 64
+    lr: float = 2e-3
+    weight_decay: float = 0.01
+    warmup_steps: int = 100
+    min_lr_ratio: float = 0.05
+    clip: float = 1.0
+    penalty: float = 1e-3
+    seed: int = 0
+    val_percent: float = 5.0
+    calibration: int = 64
+    checkpoint_every: int = 50
+    max_programs: int | None = None
+    modulate: bool = True  # False trains the bases alone: the dataset-tailored baseline
+    dim: int = 64
+    steps: int = 4
+    head_dim: int = 128
+    hidden: tuple[int, ...] = (32, 32)
+
+    def check(self) -> None:
+        positive = ("epochs", "batch_programs", "samples_per_program", "checkpoint_every")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise NscError(f"--{name.replace('_', '-')} must be positive")
+        if not self.lr > 0 or self.clip <= 0 or self.penalty < 0:
+            raise NscError("--lr and --clip must be positive and the penalty non-negative")
+        if not 0 <= self.val_percent < 100:
+            raise NscError(f"--val-percent must be in [0, 100), not {self.val_percent}")
+
+    def hypernet(self, vocab_size: int) -> HypernetConfig:
+        return HypernetConfig(
+            vocab_size=vocab_size,
+            encoder_options={"dim": self.dim, "steps": self.steps},
+            surrogate_options={"hidden": list(self.hidden), "activation": "tanh"},
+            head_dim=self.head_dim,
+        )
+
+    def resumable_with(self, other: TrainConfig) -> bool:
+        mine, theirs = asdict(self), asdict(other)
+        mine.pop("epochs"), theirs.pop("epochs")
+        return mine == theirs
+
+
+def config_from_json(data: Mapping[str, Any]) -> TrainConfig:
+    known = {f.name for f in fields(TrainConfig)}
+    values = {k: v for k, v in data.items() if k in known}
+    if "hidden" in values:
+        values["hidden"] = tuple(values["hidden"])
+    return TrainConfig(**values)
+
+
+@dataclass
+class Progress:
+    """The counters a checkpoint carries: where the run is, and its logs so far."""
+
+    epoch: int = 0
+    step_in_epoch: int = 0
+    global_step: int = 0
+    seconds: float = 0.0
+    epochs: list[dict[str, float]] = field(default_factory=list)
+    steps: list[list[float]] = field(default_factory=list)  # [global step, loss, lr]
+
+
+@dataclass
+class Trained:
+    """What `train` returns: the counters and logs, and this process's model."""
+
+    progress: Progress
+    hypernet: Hypernetwork
+
+
+@dataclass
+class Replica:
+    """Where this process sits in a data-parallel run."""
+
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def replica_from_env(env: Mapping[str, str], device: torch.device) -> Replica:
+    """Join the process group torchrun describes in `env`; a single process if it names none."""
+    if "WORLD_SIZE" not in env or int(env["WORLD_SIZE"]) <= 1:
+        return Replica()
+    rank, world = int(env["RANK"]), int(env["WORLD_SIZE"])
+    if not dist.is_initialized():
+        address = f"tcp://{env.get('MASTER_ADDR', '127.0.0.1')}:{env.get('MASTER_PORT', '29500')}"
+        backend = "nccl" if device.type == "cuda" else "gloo"
+        dist.init_process_group(backend, init_method=address, rank=rank, world_size=world)
+    return Replica(rank, world)
+
+
+class Objective(nn.Module):
+    """The training loss of a batch: masked MSE of the emitted surrogates + delta penalty."""
+
+    def __init__(self, hypernet: Hypernetwork, penalty: float, modulate: bool):
+        super().__init__()
+        self.hypernet, self.penalty, self.modulate = hypernet, penalty, modulate
+
+    def forward(self, batch: SampleBatch) -> tuple[torch.Tensor, torch.Tensor]:
+        emitted = self.hypernet(batch.programs, modulate=self.modulate)
+        pred = self.hypernet.family.forward(emitted.params, batch.x)
+        mse = masked_mse(pred, batch.y, emitted.out_mask).mean()
+        return mse + self.penalty * emitted.penalty, mse
+
+
+def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
+    """Linear warmup to 1, then cosine decay to `min_lr_ratio`, as a LambdaLR factor."""
+    warmup = min(config.warmup_steps, max(total_steps // 10, 1))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        done = min((step - warmup) / max(total_steps - warmup, 1), 1.0)
+        low = config.min_lr_ratio
+        return low + (1.0 - low) * 0.5 * (1.0 + math.cos(math.pi * done))
+
+    return factor
+
+
+def prepare_data(
+    config: TrainConfig, out: Path, replica: Replica
+) -> tuple[Vocab, list[Example], list[Example]]:
+    """Encode the corpus once into `out/cache` (rank 0), then load it (every rank)."""
+    cache = out / "cache"
+    stamp = {
+        "data": str(Path(config.data).resolve()),
+        "calibration": config.calibration,
+        "val_percent": config.val_percent,
+        "max_programs": config.max_programs,
+    }
+    stamp_file = cache / "stamp.json"
+    fresh = stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp
+    if replica.main and not fresh:
+        from nsc.data.dataset import read_corpus
+
+        records = []
+        for record in read_corpus(config.data):
+            if config.max_programs is not None and len(records) >= config.max_programs:
+                break
+            if record.rows > config.calibration + 1:
+                records.append(record)
+        if not records:
+            raise NscError(
+                f"{config.data}: no program has more than {config.calibration + 1} samples",
+                hints=("lower --calibration, or build the corpus with more --samples",),
+            )
+        build_cache(records, cache, calibration=config.calibration, val_percent=config.val_percent)
+        atomic_write_text(stamp_file, json.dumps(stamp))
+    if replica.world > 1:
+        dist.barrier()
+    vocab, train_set, val_set = load_cache(cache)
+    if len(train_set) < config.batch_programs:
+        raise NscError(
+            f"the corpus has {len(train_set)} training programs; "
+            f"--batch-programs {config.batch_programs} needs at least that many"
+        )
+    return vocab, train_set, val_set
+
+
+def train(
+    config: TrainConfig,
+    out: str | Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    progress: bool = True,
+    threads: int | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> Trained:
+    """Train (or resume) a run in `out`; returns the final counters, logs and model.
+
+    `env` is the process environment torchrun set (or None: one process); `threads` sets
+    torch's intra-op threads; `on_step(global_step)` runs after each step."""
+    config.check()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    out = Path(out)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    replica = replica_from_env(env or {}, device)
+    out.mkdir(parents=True, exist_ok=True)
+    vocab, train_set, val_set = prepare_data(config, out, replica)
+    torch.manual_seed(config.seed)
+    hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
+    objective = Objective(hypernet, config.penalty, config.modulate)
+    optimizer = torch.optim.AdamW(
+        hypernet.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    per_epoch = len(train_set) // config.batch_programs
+    factor = schedule(config, per_epoch * config.epochs)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    state = _resume(out / LAST, config, hypernet, optimizer, scheduler)
+    model: nn.Module = objective
+    if replica.world > 1:
+        model = nn.parallel.DistributedDataParallel(objective, find_unused_parameters=True)
+    run = _Run(config, out, vocab, hypernet, optimizer, scheduler, state, replica, device)
+    bar = _bar(progress and replica.main, per_epoch * config.epochs, state.global_step)
+    try:
+        for epoch in range(state.epoch, config.epochs):
+            order = np.random.default_rng([config.seed, epoch]).permutation(len(train_set))
+            for step in range(state.step_in_epoch, per_epoch):
+                chosen = order[step * config.batch_programs : (step + 1) * config.batch_programs]
+                mine = [train_set[i] for i in chosen[replica.rank :: replica.world]]
+                rng = np.random.default_rng([config.seed, epoch, step, replica.rank])
+                start = time.perf_counter()
+                loss = run.step(model, sample_batch(mine, config.samples_per_program, rng))
+                state.seconds += time.perf_counter() - start
+                state.step_in_epoch, state.global_step = step + 1, state.global_step + 1
+                state.steps.append([state.global_step, loss, scheduler.get_last_lr()[0]])
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(epoch=epoch, loss=f"{loss:.4f}", refresh=False)
+                if state.global_step % config.checkpoint_every == 0:
+                    run.save()
+                if on_step is not None:
+                    on_step(state.global_step)
+            state.epoch, state.step_in_epoch = epoch + 1, 0
+            losses = [row[1] for row in state.steps[-per_epoch:]]
+            state.epochs.append(run.evaluate(epoch, losses, val_set))
+            run.save(best=_is_best(state.epochs))
+    finally:
+        if bar is not None:
+            bar.close()
+    return Trained(state, hypernet)
+
+
+@dataclass
+class _Run:
+    """The objects of a run that steps, evaluates and saves together."""
+
+    config: TrainConfig
+    out: Path
+    vocab: Vocab
+    hypernet: Hypernetwork
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    state: Progress
+    replica: Replica
+    device: torch.device
+
+    def step(self, model: nn.Module, batch: SampleBatch) -> float:
+        batch = SampleBatch(
+            batch.programs.to(self.device), batch.x.to(self.device), batch.y.to(self.device)
+        )
+        model.train()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss, mse = model(batch)
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.hypernet.parameters(), self.config.clip)
+        self.optimizer.step()
+        self.scheduler.step()
+        return float(mse.detach())
+
+    @torch.no_grad()
+    def validate(self, examples: Sequence[Example], modulate: bool | None) -> float:
+        """Mean normalized MSE on held-out programs' fixed rows of the emitted surrogates (with
+        or without modulation), or of the calibration centre (`modulate=None`: predict 0)."""
+        self.hypernet.eval()
+        errors = []
+        for i in range(0, len(examples), self.config.batch_programs):
+            chunk = examples[i : i + self.config.batch_programs]
+            batch = fixed_batch(chunk, min(VAL_ROWS, min(e.rows for e in chunk)))
+            y = batch.y.to(self.device)
+            if modulate is None:
+                mask = batch.programs.outputs.mask().to(self.device)
+                errors.append(masked_mse(torch.zeros_like(y), y, mask).cpu())
+                continue
+            emitted = self.hypernet(batch.programs.to(self.device), modulate=modulate)
+            pred = self.hypernet.family.forward(emitted.params, batch.x.to(self.device))
+            errors.append(masked_mse(pred, y, emitted.out_mask).cpu())
+        return float(torch.cat(errors).mean()) if errors else float("nan")
+
+    def evaluate(
+        self, epoch: int, losses: list[float], val_set: Sequence[Example]
+    ) -> dict[str, float]:
+        row = {
+            "epoch": epoch + 1,
+            "global_step": self.state.global_step,
+            "train_mse": float(np.mean(losses)) if losses else float("nan"),
+            "val_mse": self.validate(val_set, self.config.modulate),
+            "val_mse_bases": self.validate(val_set, False),
+            "val_mse_centre": self.validate(val_set, None),
+            "lr": self.scheduler.get_last_lr()[0],
+            "train_seconds": round(self.state.seconds, 2),
+            "programs_per_second": round(
+                self.state.global_step * self.config.batch_programs / max(self.state.seconds, 1e-9),
+                2,
+            ),
+        }
+        if self.replica.main:
+            print(json.dumps(row), flush=True)
+        return row
+
+    def save(self, best: bool = False) -> None:
+        """Checkpoint and logs (and `best.safetensors`, the weights of the epoch with the lowest
+        validation error so far, when `best`), written by rank 0 only."""
+        if not self.replica.main:
+            return
+        meta = {
+            "config": asdict(self.config),
+            "hypernet": json.loads(self.hypernet.config.to_json()),
+            "vocab": list(self.vocab.tokens),
+            "progress": asdict(self.state),
+            "scheduler": self.scheduler.state_dict(),
+        }
+        ckpt.save_checkpoint(
+            self.out / LAST, self.hypernet.state_dict(), meta, optimizer=self.optimizer, rng=True
+        )
+        write_logs(self.out, self.state)
+        if best:
+            ckpt.save_checkpoint(self.out / BEST, self.hypernet.state_dict(), meta)
+
+
+def _resume(
+    path: Path,
+    config: TrainConfig,
+    hypernet: Hypernetwork,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LambdaLR,
+) -> Progress:
+    if not path.is_file():
+        return Progress()
+    saved = ckpt.load_checkpoint(path)
+    previous = config_from_json(saved.meta["config"])
+    if not config.resumable_with(previous):
+        raise NscError(
+            f"{path} was written by a run with other settings",
+            hints=("use a new --out folder, or rerun with the original settings",),
+        )
+    hypernet.load_state_dict(saved.model_state())
+    ckpt.restore_optimizer(optimizer, saved)
+    scheduler.load_state_dict(saved.meta["scheduler"])
+    ckpt.restore_rng(saved)
+    return Progress(**saved.meta["progress"])
+
+
+def _is_best(epochs: list[dict[str, float]]) -> bool:
+    """Whether the last epoch has the lowest validation error so far (NaN never is)."""
+    scores = [row["val_mse"] for row in epochs]
+    return math.isfinite(scores[-1]) and all(scores[-1] <= s for s in scores if math.isfinite(s))
+
+
+def write_logs(out: Path, state: Progress) -> None:
+    """`log.json` (everything), `epochs.csv` and `steps.csv`, rewritten from the counters."""
+    atomic_write_text(out / "log.json", json.dumps(asdict(state), indent=1) + "\n")
+    if state.epochs:
+        atomic_write_text(out / "epochs.csv", _csv(list(state.epochs[0]), state.epochs))
+    steps = [dict(zip(("step", "train_mse", "lr"), row, strict=True)) for row in state.steps]
+    atomic_write_text(out / "steps.csv", _csv(["step", "train_mse", "lr"], steps))
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _bar(enabled: bool, total: int, done: int):  # noqa: ANN202
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=done, unit="step", desc="train", dynamic_ncols=True)

@@ -1,0 +1,173 @@
+"""Training: learning happens, resume after a kill is exact, DDP replicas agree, `nsc train`."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+import pytest
+import torch
+from click.testing import CliRunner
+
+from nsc.backend.checkpoint import load_checkpoint
+from nsc.backend.data import fixed_batch, load_cache
+from nsc.backend.hypernet import Hypernetwork
+from nsc.backend.train import BEST, LAST, Objective, TrainConfig, train
+from nsc.cli import main
+from nsc.data.dataset import DatasetConfig, build_dataset
+from nsc.diagnostics import NscError
+
+TINY = {"dim": 16, "steps": 2, "head_dim": 32, "hidden": (8, 8), "calibration": 16}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    config = DatasetConfig(samples=48, shard_size=5)
+    build_dataset(out, count=10, seed=3, workers=0, config=config, progress=False)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def tiny(corpus, **kw) -> TrainConfig:
+    options = {
+        "batch_programs": 3,
+        "samples_per_program": 16,
+        "warmup_steps": 2,
+        "val_percent": 20.0,
+        **TINY,
+        **kw,
+    }
+    return TrainConfig(data=str(corpus), **options)
+
+
+def fit_error(run, hypernet) -> float:
+    """Mean normalized MSE of the emitted surrogates on the training programs' first rows."""
+    _, examples, _ = load_cache(run / "cache")
+    with torch.no_grad():
+        loss, mse = Objective(hypernet, 0.0, True)(fixed_batch(examples, 16))
+    return float(mse)
+
+
+def test_training_reduces_the_error(corpus, tmp_path):
+    config = tiny(corpus, epochs=8, lr=2e-2)
+    before = train(dataclasses.replace(config, epochs=1, lr=1e-9), tmp_path / "a", progress=False)
+    after = train(config, tmp_path / "b", progress=False)
+    first, last = (
+        fit_error(tmp_path / "a", before.hypernet),
+        fit_error(tmp_path / "b", after.hypernet),
+    )
+    assert last < 0.8 * first, (first, last)
+    epochs = (tmp_path / "b" / "epochs.csv").read_text().splitlines()
+    assert len(epochs) == 9 and epochs[0].startswith("epoch,global_step,train_mse,val_mse")
+    assert (tmp_path / "b" / "steps.csv").is_file() and (tmp_path / "b" / "log.json").is_file()
+    best = load_checkpoint(tmp_path / "b" / BEST).meta["progress"]["epochs"]
+    assert best[-1]["val_mse"] == min(row["val_mse"] for row in after.progress.epochs)
+
+
+class Killed(Exception):
+    pass
+
+
+def test_resume_after_a_kill_matches_an_uninterrupted_run(corpus, tmp_path):
+    config = tiny(corpus, epochs=3, checkpoint_every=2)
+    whole = train(config, tmp_path / "whole", progress=False)
+
+    def kill(step: int) -> None:
+        if step == 5:
+            raise Killed
+
+    with pytest.raises(Killed):
+        train(config, tmp_path / "cut", progress=False, on_step=kill)
+    saved = load_checkpoint(tmp_path / "cut" / LAST)
+    assert saved.meta["progress"]["global_step"] == 4  # the last checkpoint before the kill
+    resumed = train(config, tmp_path / "cut", progress=False)
+    assert resumed.progress.global_step == whole.progress.global_step
+    for (name, a), b in zip(
+        whole.hypernet.state_dict().items(), resumed.hypernet.state_dict().values(), strict=True
+    ):
+        assert torch.equal(a, b), name
+    keys = ("train_mse", "val_mse", "val_mse_bases", "lr")
+    same = lambda rows: [[row[k] for k in keys] for row in rows]  # noqa: E731
+    assert same(resumed.progress.epochs) == same(whole.progress.epochs)
+
+
+def test_resume_refuses_other_settings(corpus, tmp_path):
+    train(tiny(corpus, epochs=1), tmp_path, progress=False)
+    with pytest.raises(NscError, match="other settings"):
+        train(tiny(corpus, epochs=1, lr=0.5), tmp_path, progress=False)
+
+
+def _replica(rank: int, world: int, port: int, corpus: str, out: str) -> None:
+    torch.set_num_threads(1)
+    env = {
+        "RANK": str(rank),
+        "WORLD_SIZE": str(world),
+        "MASTER_ADDR": "127.0.0.1",
+        "MASTER_PORT": str(port),
+    }
+    config = TrainConfig(
+        data=corpus, epochs=1, batch_programs=2, samples_per_program=8, val_percent=20.0, **TINY
+    )
+    result = train(config, out, env=env, progress=False)
+    flat = torch.cat([p.detach().reshape(-1) for p in result.hypernet.parameters()])
+    torch.save(flat, f"{out}/rank{rank}.pt")
+    torch.distributed.destroy_process_group()
+
+
+def test_data_parallel_replicas_stay_identical(corpus, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    torch.multiprocessing.spawn(_replica, args=(2, port, str(corpus), str(tmp_path)), nprocs=2)
+    a = torch.load(tmp_path / "rank0.pt", weights_only=True)
+    b = torch.load(tmp_path / "rank1.pt", weights_only=True)
+    steps = load_checkpoint(tmp_path / LAST).meta["progress"]["global_step"]
+    assert steps >= 3
+    assert torch.equal(a, b)
+    vocab, _, _ = load_cache(tmp_path / "cache")
+    torch.manual_seed(0)
+    init = Hypernetwork(TrainConfig(data=str(corpus), **TINY).hypernet(len(vocab)))
+    start = torch.cat([p.detach().reshape(-1) for p in init.parameters()])
+    assert start.shape == a.shape and not torch.equal(start, a)  # they trained, in step
+
+
+def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
+    runner = CliRunner()
+    args = [
+        "train",
+        "--data",
+        str(corpus),
+        "--out",
+        str(tmp_path / "run"),
+        "--epochs",
+        "1",
+        "--batch-programs",
+        "2",
+        "--samples-per-program",
+        "8",
+        "--val-percent",
+        "20",
+        "--calibration",
+        "16",
+        "--no-progress",
+    ]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
+    missing = runner.invoke(
+        main,
+        ["train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r2"), "--no-progress"],
+    )
+    assert missing.exit_code == 1 and "no index.json" in missing.output
+    big = runner.invoke(
+        main, [*args[:4], str(tmp_path / "r3"), *args[5:], "--batch-programs", "500"]
+    )
+    assert big.exit_code == 1 and "--batch-programs 500" in big.output
