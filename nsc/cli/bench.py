@@ -1,0 +1,143 @@
+"""`nsc bench data-efficiency` and `nsc bench perf`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from nsc.cli.common import _report_errors, main
+from nsc.diagnostics import NscError
+
+
+@main.group("bench")
+def bench_group() -> None:
+    """Benchmarks: data efficiency against baselines, and per-stage performance."""
+
+
+@bench_group.command("data-efficiency")
+@click.option(
+    "--programs",
+    "programs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="C files to evaluate (repeatable; default: examples/*.c).",
+)
+@click.option(
+    "--heldout",
+    type=click.IntRange(min=0),
+    default=6,
+    show_default=True,
+    help="Also evaluate K generated programs absent from the training corpus.",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The training corpus, to check held-out programs against by hash.",
+)
+@click.option("--model", default="default", show_default=True, help="The hypernetwork model.")
+@click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option(
+    "--pool",
+    type=click.IntRange(min=2),
+    default=1000,
+    show_default=True,
+    help="Training pool rows; sizes are percentages of it.",
+)
+@click.option("--test", type=click.IntRange(min=2), default=1000, show_default=True)
+@click.option("--validation", type=click.IntRange(min=2), default=100, show_default=True)
+@click.option("--calibration", type=click.IntRange(min=2), default=256, show_default=True)
+@click.option(
+    "--sizes",
+    default="0,0.1,1,10,100",
+    show_default=True,
+    help="Training-set sizes, percent of the pool.",
+)
+@click.option("--epochs", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--quick", is_flag=True, help="A one-minute smoke run (small sets, few epochs).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The results folder (report.md, plots, JSON).",
+)
+@_report_errors
+def bench_data_efficiency_command(
+    programs: tuple[Path, ...],
+    heldout: int,
+    corpus: Path | None,
+    sizes: str,
+    workers: int,
+    quick: bool,
+    out: Path,
+    **kw,
+) -> None:
+    """Fine-tune each init on subsets of oracle samples; data efficiency over random init."""
+    from nsc.bench.data_efficiency import BenchConfig, data_efficiency, default_programs, quick_run
+
+    config = BenchConfig(sizes=_parse_sizes(sizes), **kw)
+    paths = list(programs) or default_programs()
+    if quick:
+        config, paths, heldout = quick_run(config, paths, heldout)
+    summary = data_efficiency(
+        paths,
+        heldout,
+        config,
+        out,
+        corpus=corpus,
+        workers=workers,
+        argv=sys.argv[1:],
+        log=lambda m: click.echo(m, err=True),
+    )
+    click.echo((out / "report.md").read_text().split("## Mean test loss")[0].rstrip())
+    click.echo(f"({len(summary['efficiency'])} ratios; full report: {out / 'report.md'})")
+
+
+def _parse_sizes(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise NscError(f"--sizes takes comma-separated percentages, not {text!r}") from None
+
+
+@bench_group.command("perf")
+@click.option(
+    "--programs",
+    "programs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="C files to time (repeatable; default: a few examples).",
+)
+@click.option("--model", default="default", show_default=True, help="The hypernetwork model.")
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Compiles per program (the median is reported).",
+)
+@click.option("--quick", is_flag=True, help="Fewer repeats and smaller runs.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The results folder (report.md, perf.json).",
+)
+@_report_errors
+def bench_perf_command(
+    programs: tuple[Path, ...], model: str, repeat: int, quick: bool, out: Path
+) -> None:
+    """Compile latency per stage, corpus and training throughput, surrogate vs oracle vs gcc."""
+    from nsc.bench.perf import PerfConfig, perf
+
+    config = PerfConfig(model=model, repeat=repeat, programs=tuple(programs))
+    report = perf(
+        config.quick() if quick else config,
+        out,
+        argv=sys.argv[1:],
+        log=lambda m: click.echo(m, err=True),
+    )
+    click.echo(report)

@@ -1,0 +1,85 @@
+"""What every command shares: the `nsc` group, error reporting, and the options that read C."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+
+import click
+
+from nsc import __version__
+from nsc.diagnostics import CompileError, NscError
+
+
+def _report_errors(command: Callable) -> Callable:
+    """Turn nsc's user-facing errors into gcc-style messages and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CompileError as err:
+            click.echo(err.render(), err=True)
+            sys.exit(1)
+        except NscError as err:
+            click.echo(err.render(), err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("nsc: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def _split_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+def _parse_ranges(values: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    ranges: dict[str, tuple[float, float]] = {}
+    for value in values:
+        name, sep, bounds = value.partition("=")
+        lo, colon, hi = bounds.partition(":")
+        try:
+            if not sep or not colon or not name:
+                raise ValueError
+            ranges[name.strip()] = (float(lo), float(hi))
+        except ValueError:
+            raise NscError(f"bad --range {value!r}: expected NAME=LO:HI, e.g. x=0:1") from None
+    return ranges
+
+
+def frontend_options(command: Callable) -> Callable:
+    """The options every command that reads C shares: entry, roles, ranges, cpp flags."""
+    options = [
+        click.option("--entry", help="The entry function (default: the only external one)."),
+        click.option("-D", "defines", multiple=True, help="Define a macro: NAME or NAME=VALUE."),
+        click.option("-I", "include_dirs", multiple=True, help="Add a header search directory."),
+        click.option("--input", "inputs", multiple=True, help="Parameters that are inputs: a,b."),
+        click.option("--output", "outputs", multiple=True, help="Parameters that are outputs."),
+        click.option("--range", "ranges", multiple=True, help="Input range: NAME=LO:HI."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options_from(kwargs: dict, instrument: bool = False):
+    from nsc.frontend import FrontendOptions
+
+    return FrontendOptions(
+        entry=kwargs.pop("entry"),
+        defines=tuple(kwargs.pop("defines")),
+        include_dirs=tuple(kwargs.pop("include_dirs")),
+        inputs=_split_list(kwargs.pop("inputs")),
+        outputs=_split_list(kwargs.pop("outputs")),
+        ranges=_parse_ranges(kwargs.pop("ranges")),
+        instrument=instrument,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nsc")
+def main() -> None:
+    """nsc: compile C programs to neural surrogates."""

@@ -1,0 +1,272 @@
+"""`nsc ir`, `nsc exec`, `nsc compile` (nscc), `nsc passes`, `nsc graph`: C in, IR, graphs and surrogates out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from nsc.cli.common import _options_from, _report_errors, frontend_options, main
+
+
+@main.command("ir")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@frontend_options
+@click.option("-O", "opt_level", type=click.IntRange(0, 3), default=0, help="Optimization preset.")
+@click.option("--passes", "pipeline", help="A pass pipeline, e.g. sroa,instcombine.")
+@click.option("--instrument", is_flag=True, help="Emit the oracle's fuel and bounds checks.")
+@click.option("--print-after-all", is_flag=True, help="Print the IR after each pass (stderr).")
+@click.option("--time-passes", is_flag=True, help="Print the time each pass took (stderr).")
+@click.option("--verify-each", is_flag=True, help="Verify the IR after each pass.")
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@_report_errors
+def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: bool, **kw) -> None:
+    """Print the LLVM IR of a C program, like `clang -S -emit-llvm`."""
+    from nsc import pipeline as pl
+
+    output = kw.pop("output")
+    manager = pl.PassOptions(
+        pipeline=pl.pipeline_for(opt_level, pipeline),
+        print_after_all=kw.pop("print_after_all"),
+        time_passes=kw.pop("time_passes"),
+        verify_each=kw.pop("verify_each"),
+    )
+    options = _options_from(kw, instrument=instrument)
+    result = pl.lower(source, options, manager)
+    pl.write_text(output, result.ir)
+
+
+@main.command("exec")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("assignments", nargs=-1)
+@frontend_options
+@click.option(
+    "--inputs",
+    "inputs_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An .npz of input arrays named after the signature.",
+)
+@click.option(
+    "--outputs",
+    "outputs_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the outputs (and a `status` array) to this .npz.",
+)
+@click.option(
+    "--samples", type=click.IntRange(min=1), help="Run on N inputs sampled from the ranges."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --samples.")
+@click.option(
+    "--fuel",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Steps (calls and loop iterations) allowed per row.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds before the isolated worker is stopped.",
+)
+@_report_errors
+def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
+    """Run a C program's entry function on inputs with the JIT oracle.
+
+    Give inputs as NAME=VALUE (arrays as comma-separated values), as an .npz with --inputs,
+    or sample them with --samples N.
+    """
+    from nsc import pipeline as pl
+
+    inputs_file, outputs_file = kw.pop("inputs_file"), kw.pop("outputs_file")
+    samples, seed, fuel, timeout = (
+        kw.pop("samples"),
+        kw.pop("seed"),
+        kw.pop("fuel"),
+        kw.pop("timeout"),
+    )
+    options = _options_from(kw, instrument=True)
+    compiled = pl.lower(source, options, pl.PassOptions())
+    inputs = pl.gather_inputs(compiled.signature, assignments, inputs_file, samples, seed)
+    execution = pl.execute(compiled, inputs, fuel=fuel, timeout=timeout)
+    if outputs_file is not None:
+        pl.save_arrays(outputs_file, {**execution.outputs, "status": execution.status})
+    else:
+        click.echo(pl.format_execution(compiled.signature, inputs, execution))
+    if not execution.status.any():
+        return
+    failed = int((execution.status != 0).sum())
+    click.echo(
+        f"nsc: warning: {failed} of {len(execution.status)} rows did not finish: "
+        f"{pl.status_summary(execution.status)}",
+        err=True,
+    )
+    if len(execution.status) == 1:
+        sys.exit(1)
+
+
+@main.command("compile")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@frontend_options
+@click.option(
+    "-O",
+    "opt_level",
+    type=click.IntRange(0, 3),
+    default=2,
+    show_default=True,
+    help="Optimization preset (the model was trained on -O2 graphs).",
+)
+@click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@click.option(
+    "--model",
+    default="default",
+    show_default=True,
+    help="The hypernetwork: a name under nsc/backend/models, a folder or a checkpoint.",
+)
+@click.option(
+    "--calibrate",
+    type=click.IntRange(min=0),
+    default=256,
+    show_default=True,
+    help="Oracle runs that set the output scaling (0: do not run the program).",
+)
+@click.option(
+    "--finetune",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Oracle examples to fine-tune the weights on (needs torch).",
+)
+@click.option(
+    "--init",
+    default="compiled",
+    show_default=True,
+    help="Start from: compiled (the hypernetwork), random, dataset or meta (baselines).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed for sampling and --init random."
+)
+@click.option("--emit-llvm", is_flag=True, help="Write the optimized LLVM IR instead of ONNX.")
+@click.option(
+    "--emit-graph",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the program graph (format from the suffix: .dot, .json, .graphml).",
+)
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: the source's stem + .onnx, or .ll, in the current folder).",
+)
+@click.option("-v", "verbose", is_flag=True, help="Print each stage's time (stderr).")
+@_report_errors
+def compile_command(
+    source: Path,
+    opt_level: int,
+    pipeline: str | None,
+    emit_llvm: bool,
+    emit_graph: Path | None,
+    output: Path | None,
+    verbose: bool,
+    **kw,
+) -> None:
+    """Compile a C program to an ONNX surrogate (`nscc` is this command).
+
+    Like `gcc -c`, the output goes to the current folder by default: prog.c -> prog.onnx.
+    """
+    import time
+
+    start = time.perf_counter()
+    from nsc import pipeline as pl
+
+    frontend = _options_from(kw)
+    times = pl.StageTimes()
+    times.add("imports", time.perf_counter() - start)  # the frontend's and the driver's
+    passes = pl.pipeline_for(opt_level, pipeline)
+    options = pl.CompileOptions(
+        pipeline=passes,
+        model=kw.pop("model"),
+        calibrate=kw.pop("calibrate"),
+        finetune=kw.pop("finetune"),
+        init=kw.pop("init"),
+        seed=kw.pop("seed"),
+        emit_graph=emit_graph,
+    )
+    try:
+        if emit_llvm:
+            _emit_llvm(source, frontend, options, output, times)
+        else:
+            pl.compile_c(source, output or Path(source.stem + ".onnx"), frontend, options, times)
+    finally:
+        if verbose:
+            click.echo(times.table(), err=True)
+
+
+def _emit_llvm(source: Path, frontend, options, output: Path | None, times) -> None:
+    """`--emit-llvm`: the optimized IR (with --emit-graph, also the graph the model would read)."""
+    from nsc import pipeline as pl
+
+    compiled = times.run("frontend", pl.lower, source, frontend, pl.PassOptions())
+    if options.emit_graph is not None:
+        ir = times.run("passes", pl.graph_passes, compiled, options.pipeline)
+        times.run("graph", pl.program_graph, ir, compiled.signature, options.emit_graph)
+    ir = times.run("passes", pl.run_pipeline, compiled.ir, options.pipeline)
+    pl.write_text(output or Path(source.stem + ".ll"), ir)
+
+
+@main.command("passes")
+@_report_errors
+def passes_command() -> None:
+    """List every pass, built-in and plugin, with its description."""
+    from nsc.ir.passes import list_passes
+
+    infos = list_passes()
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        origin = "" if info.origin == "builtin" else f"  [{info.origin}]"
+        click.echo(f"{info.name:<{width}}  {info.description}{origin}")
+
+
+@main.command("graph")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@frontend_options
+@click.option(
+    "-O",
+    "opt_level",
+    type=click.IntRange(0, 3),
+    default=2,
+    show_default=True,
+    help="Optimization preset before the graph is built.",
+)
+@click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "json", "graphml"]),
+    default="dot",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the graph here.",
+)
+@_report_errors
+def graph_command(
+    source: Path, opt_level: int, pipeline: str | None, fmt: str, output: Path, **kw
+) -> None:
+    """Write the program graph (ProGraML-style) of a C program's IR."""
+    from nsc import pipeline as pl
+    from nsc.ir.graph import build_graph, write_graph
+
+    passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
+    compiled = pl.lower(source, _options_from(kw), passes)
+    graph = build_graph(compiled.ir, compiled.signature)
+    write_graph(graph, output, fmt)
+    click.echo(
+        f"{output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True
+    )

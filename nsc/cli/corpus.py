@@ -1,0 +1,170 @@
+"""`nsc datagen` and `nsc train`: the training corpus and the hypernetwork."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nsc.cli.common import _report_errors, main
+from nsc.diagnostics import NscError
+
+
+def _parse_shard(value: str) -> tuple[int, int]:
+    part, slash, parts = value.partition("/")
+    if not slash or not part.strip().isdigit() or not parts.strip().isdigit():
+        raise NscError(f"bad --shard {value!r}: expected i/N, e.g. 0/4")
+    return int(part), int(parts)
+
+
+@main.command("datagen")
+@click.option("--count", type=click.IntRange(min=0), help="Generate N programs.")
+@click.option(
+    "--from-dir",
+    "from_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Ingest the .c files under DIR instead of generating.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The corpus folder (created; a rerun resumes).",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Worker processes (0: build in this process, no crash isolation).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=2),
+    default=1024,
+    show_default=True,
+    help="Inputs sampled per program.",
+)
+@click.option(
+    "--shard",
+    "shard",
+    default="0/1",
+    show_default=True,
+    help="Build only shards k with k % N == i (i/N).",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Programs per shard file.",
+)
+@click.option(
+    "--fuel",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Steps (calls and loop iterations) allowed per row.",
+)
+@click.option("-D", "defines", multiple=True, help="Define a macro: NAME or NAME=VALUE.")
+@click.option("-I", "include_dirs", multiple=True, help="Add a header search directory.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_report_errors
+def datagen_command(
+    count: int | None,
+    from_dir: Path | None,
+    out: Path,
+    seed: int,
+    workers: int,
+    shard: str,
+    no_progress: bool,
+    **kw,
+) -> None:
+    """Build a training corpus: generate (or ingest), compile, execute, filter, dedup, shard."""
+    from nsc.data.dataset import DatasetConfig, build_dataset
+
+    config = DatasetConfig(
+        samples=kw["samples"],
+        shard_size=kw["shard_size"],
+        fuel=kw["fuel"],
+        defines=tuple(kw["defines"]),
+        include_dirs=tuple(kw["include_dirs"]),
+    )
+    summary = build_dataset(
+        out,
+        count=count,
+        from_dir=from_dir,
+        seed=seed,
+        workers=workers,
+        config=config,
+        shard=_parse_shard(shard),
+        progress=not no_progress,
+    )
+    click.echo(summary.table())
+
+
+@main.command("train")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="A corpus folder built by `nsc datagen`.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The run folder: checkpoint, logs, cache (a rerun resumes).",
+)
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--batch-programs", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--samples-per-program", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--val-percent",
+    type=click.FloatRange(0, 100, max_open=True),
+    default=5.0,
+    show_default=True,
+    help="Programs held out for validation (by hash).",
+)
+@click.option(
+    "--checkpoint-every",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Steps between checkpoints (and at every epoch's end).",
+)
+@click.option(
+    "--calibration",
+    type=click.IntRange(min=2),
+    default=64,
+    show_default=True,
+    help="Samples per program that set its normalization (never fitted).",
+)
+@click.option("--max-programs", type=click.IntRange(min=1), help="Use at most N programs.")
+@click.option("--bases-only", is_flag=True, help="Train the bases alone (dataset-tailored init).")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="torch threads per process.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_report_errors
+def train_command(
+    data: Path, out: Path, bases_only: bool, threads: int, no_progress: bool, **kw
+) -> None:
+    """Train the hypernetwork on a corpus (data-parallel under torchrun)."""
+    import os
+
+    from nsc.backend.train import TrainConfig, train
+
+    config = TrainConfig(data=str(data), modulate=not bases_only, **kw)
+    env = dict(os.environ)
+    state = train(config, out, env=env, progress=not no_progress, threads=threads).progress
+    if state.epochs and env.get("RANK", "0") == "0":
+        last = state.epochs[-1]
+        click.echo(f"epoch {last['epoch']}: val_mse {last['val_mse']:.4f} ({out / 'epochs.csv'})")
