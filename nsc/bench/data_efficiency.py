@@ -1,0 +1,536 @@
+"""`nsc bench data-efficiency`: the fine-tuning protocol of Weber et al. (ICML 2024) on programs
+the hypernetwork never saw.
+
+For each evaluation program the oracle labels four disjoint input sets, drawn once and shared by
+every method: `calibration` rows (output centre and scale only; no weights are fitted to them),
+a `pool` of training rows, a fixed `validation` set and a `test` set. Each initialization
+(`random`, `dataset`, `meta`, `compiled`: the names of `nscc --init`) is fine-tuned on the first
+n rows of a seeded permutation of the pool, n = size% of the pool (0% = zero-shot, at least one
+row otherwise), with full-batch Adam at the paper's lr 0.012. Validation loss picks the reported
+epoch; training stops after `patience` epochs without a better one. Every loss is the MSE in the
+standardized output space. The same seed gives every method the same training rows.
+
+The validation set is drawn separately rather than split off the training rows, so a 1-row
+subset still has one, and all sizes and methods are judged on the same rows (see docs/results.md).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from nsc.diagnostics import CompileError, NscError
+
+METHODS = ("random", "dataset", "meta", "compiled")
+PAPER_SIZES = (0.0, 0.1, 1.0, 10.0, 100.0)
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE_INPUTS = {"inversek2j_plain": ("x", "y")}  # the `--input` examples/README.md gives
+HELDOUT_SEED_BASE = 10**9  # generator seeds of held-out programs: far outside any corpus run
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """Every setting of a data-efficiency run (recorded with the results)."""
+
+    pool: int = 1000
+    test: int = 1000
+    validation: int = 100
+    calibration: int = 256
+    sizes: tuple[float, ...] = PAPER_SIZES
+    seeds: int = 5
+    epochs: int = 1000
+    patience: int = 100
+    lr: float = 0.012
+    model: str = "default"
+    pipeline: str = "O2"
+    fuel: int = 1_000_000
+    timeout: float = 60.0
+
+    def check(self) -> None:
+        if min(self.pool, self.test, self.validation, self.calibration) < 2:
+            raise NscError("--pool, --test, --validation and --calibration need 2 rows or more")
+        if self.seeds < 1 or self.epochs < 1 or self.patience < 1:
+            raise NscError("--seeds, --epochs and --patience must be positive")
+        if not self.sizes or any(not 0 <= s <= 100 for s in self.sizes):
+            raise NscError(f"--sizes are percentages of the pool in [0, 100], not {self.sizes}")
+        if 100.0 not in self.sizes:
+            raise NscError("--sizes must include 100 (the epochs-to-target reference)")
+
+    def rows(self, size: float) -> int:
+        """Training rows for `size` percent of the pool: 0 for zero-shot, else at least 1."""
+        return 0 if size == 0 else max(1, round(self.pool * size / 100.0))
+
+
+@dataclass(frozen=True)
+class Program:
+    """One evaluation program: a C file and where it came from."""
+
+    name: str
+    path: str
+    group: str  # "examples" or "heldout"
+    corpus_hash: str = ""  # canonical IR hash (`nsc.data.ingest.program_hash`), when known
+    inputs: tuple[str, ...] = ()  # `nscc --input`: parameters to treat as inputs
+
+    def options(self, instrument: bool):
+        from nsc.frontend import FrontendOptions
+
+        return FrontendOptions(inputs=self.inputs, instrument=instrument)
+
+
+@dataclass
+class Run:
+    """One fine-tuning run: its test loss at the best-validation epoch, and its curve."""
+
+    program: str
+    method: str
+    size: float
+    seed: int
+    rows: int
+    test_loss: float
+    best_epoch: int
+    epochs_run: int
+    seconds: float
+    curve: list[float] = field(default_factory=list)  # test loss per epoch (100% runs only)
+
+
+@dataclass
+class ProgramResult:
+    """Everything measured on one program, or why it was skipped."""
+
+    program: Program
+    runs: list[Run] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    corpus_hash: str = ""
+    widths: tuple[int, int] = (0, 0)
+    constant_loss: float = float("nan")  # test loss of predicting the calibration median
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Dataset:
+    """A program's standardized rows: pool, validation and test, float32."""
+
+    x_pool: np.ndarray
+    y_pool: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+# --- initializations --------------------------------------------------------------------------
+
+
+def load_inits(model: str) -> tuple[dict[str, object], list[str]]:
+    """The numpy hypernetworks behind each model-based method (as `nscc --init` loads them),
+    and notes on the methods left out."""
+    from nsc.pipeline import find_model, load_model
+
+    notes: list[str] = []
+    inits: dict[str, object] = {}
+    try:
+        inits["compiled"] = load_model(find_model(model, "compiled"), "compiled")
+        notes.append(f"model: {inits['compiled'].model_id}")
+    except NscError as err:
+        notes.append(f"compiled, dataset, meta: omitted ({err.message})")
+        return inits, notes
+    for method in ("dataset", "meta"):
+        try:
+            inits[method] = load_model(find_model(model, method), method)
+        except NscError as err:
+            notes.append(f"{method}: omitted ({err.message})")
+    if inits["compiled"].fusion_dim:
+        notes.append("compiled+fusion: omitted (nsc has no value-trace feature extractor yet)")
+    else:
+        notes.append("compiled+fusion: omitted (the model was trained without fusion features)")
+    return inits, notes
+
+
+def initial_params(method: str, model, arrays, in_width: int, out_width: int, hidden, seed: int):
+    """Starting weights as torch `SurrogateParams` (detached leaves)."""
+    from nsc.backend.npforward import emit, random_init
+    from nsc.runtime.surrogate import ArrayParams
+
+    if method == "random":
+        emitted = random_init(hidden, in_width, out_width, seed)
+    else:
+        emitted = emit(model, arrays, modulate=method == "compiled")
+    return ArrayParams(emitted.weights, emitted.biases).to_torch()
+
+
+# --- one program ------------------------------------------------------------------------------
+
+
+def label(program: Program, config: BenchConfig, n: int, seed: int):
+    """Sample `n` inputs and run the oracle: (signature, inputs, outputs) of the finished rows."""
+    from nsc.frontend import c_to_ir
+    from nsc.ir.oracle import run_isolated
+    from nsc.ir.sampling import sample_inputs
+
+    checked = c_to_ir(Path(program.path), program.options(instrument=True))
+    sig = checked.signature
+    inputs = sample_inputs(sig, n, seed)
+    run = run_isolated(checked.ir, sig, inputs, fuel=config.fuel, timeout=config.timeout)
+    ok = run.status == 0
+    for a in run.outputs.values():
+        if a.dtype.kind == "f":
+            ok &= np.isfinite(a.reshape(len(a), -1)).all(axis=1)
+    return sig, {k: v[ok] for k, v in inputs.items()}, {k: v[ok] for k, v in run.outputs.items()}
+
+
+def prepare(program: Program, config: BenchConfig, base_seed: int):
+    """Normalization from calibration rows and the standardized pool, validation and test sets."""
+    from nsc.backend.surrogate import Normalization, flatten_ports
+
+    parts = [config.calibration, config.pool, config.validation, config.test]
+    total = int(sum(parts) * 1.25) + 16  # spare rows for inputs the oracle cannot finish
+    sig, inputs, outputs = label(program, config, total, base_seed)
+    if len(next(iter(outputs.values()))) < sum(parts):
+        raise NscError(f"the oracle finished only {len(next(iter(outputs.values())))} rows")
+    x = flatten_ports(sig.inputs, inputs)
+    y = flatten_ports(sig.outputs, outputs)
+    bounds = np.cumsum([0, *parts])
+    take = lambda a, i: a[bounds[i] : bounds[i + 1]]  # noqa: E731
+    calib = {k: v[: config.calibration] for k, v in outputs.items()}
+    norm = Normalization.from_calibration(sig, calib)
+    xs = [norm.inputs(take(x, i)).astype(np.float32) for i in (1, 2, 3)]
+    ys = [norm.outputs(take(y, i)).astype(np.float32) for i in (1, 2, 3)]
+    return sig, Dataset(xs[0], ys[0], xs[1], ys[1], xs[2], ys[2])
+
+
+def stack(params: Sequence) -> object:
+    """Stack same-shaped `SurrogateParams` into one batch (`[K, out, in]`), as trainable leaves."""
+    import torch
+
+    from nsc.backend.surrogate import SurrogateParams
+
+    layers = range(len(params[0].weights))
+    weights = [torch.stack([p.weights[i] for p in params]) for i in layers]
+    biases = [torch.stack([p.biases[i] for p in params]) for i in layers]
+    return SurrogateParams(weights, biases).detached()
+
+
+@dataclass
+class Fit:
+    """The outcome of one run of a batched fit."""
+
+    test_loss: float
+    best_epoch: int
+    epochs_run: int
+    curve: list[float]
+
+
+def fit(
+    family,
+    starts: Sequence,
+    data: Dataset,
+    subsets: Sequence[np.ndarray],
+    config: BenchConfig,
+    keep_curve: bool,
+) -> list[Fit]:
+    """Full-batch Adam from each start on its pool rows, all K runs batched in one tensor.
+
+    Adam is elementwise and the loss is a sum of per-run means, so each run follows exactly the
+    path it would alone. Epoch 0 is the start; a run reports its test loss at its best-validation
+    epoch and stops `patience` epochs after it (the batch ends when every run has stopped)."""
+    import torch
+
+    k = len(starts)
+    params = stack(starts)
+    as_t = torch.from_numpy
+    xv, yv, xe, ye = map(as_t, (data.x_val, data.y_val, data.x_test, data.y_test))
+
+    def losses(p, x, y) -> torch.Tensor:
+        with torch.no_grad():
+            return torch.mean((family.forward(p, x) - y) ** 2, dim=(-2, -1))
+
+    best = params.detached(False)
+    best_val, best_epoch = losses(params, xv, yv), np.zeros(k, dtype=np.int64)
+    stopped = np.full(k, -1, dtype=np.int64)
+    curves = [losses(params, xe, ye)] if keep_curve else []
+    n = len(subsets[0])
+    if n > 0:
+        xt = as_t(np.stack([data.x_pool[r] for r in subsets]))
+        yt = as_t(np.stack([data.y_pool[r] for r in subsets]))
+        optimizer = torch.optim.Adam(params.tensors(), lr=config.lr)
+        for epoch in range(1, config.epochs + 1):
+            optimizer.zero_grad()
+            torch.mean((family.forward(params, xt) - yt) ** 2, dim=(-2, -1)).sum().backward()
+            optimizer.step()
+            val = losses(params, xv, yv)
+            if keep_curve:
+                curves.append(losses(params, xe, ye))
+            better = (val < best_val).numpy() & (stopped < 0)
+            if better.any():
+                _copy_where(best, params, better)
+                best_val = torch.where(torch.from_numpy(better), val, best_val)
+                best_epoch[better] = epoch
+            stopped[(stopped < 0) & (epoch - best_epoch >= config.patience)] = epoch
+            if (stopped >= 0).all():
+                break
+        stopped[stopped < 0] = epoch
+    else:
+        stopped[:] = 0
+    test = losses(best, xe, ye).numpy()
+    table = torch.stack(curves).numpy() if keep_curve else np.zeros((0, k))
+    return [
+        Fit(
+            float(test[i]),
+            int(best_epoch[i]),
+            int(stopped[i]),
+            [float(v) for v in table[: stopped[i] + 1, i]],
+        )
+        for i in range(k)
+    ]
+
+
+def _copy_where(dest, source, mask: np.ndarray) -> None:
+    """dest[i] = source[i] for the runs where `mask` holds (in place, no grad)."""
+    import torch
+
+    index = torch.from_numpy(np.flatnonzero(mask))
+    with torch.no_grad():
+        for d, s in zip(dest.tensors(), source.tensors(), strict=True):
+            d[index] = s[index].detach()
+
+
+def bench_program(
+    program: Program, config: BenchConfig, inits: dict[str, object], methods: Sequence[str]
+) -> ProgramResult:
+    """Every method x size x seed on one program (runs in a worker; torch on one thread)."""
+    import torch
+
+    torch.set_num_threads(1)
+    start = time.perf_counter()
+    result = ProgramResult(program)
+    try:
+        _bench(program, config, inits, methods, result)
+    except (NscError, CompileError) as err:
+        result.error = str(err) if isinstance(err, CompileError) else err.message
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _bench(program, config, inits, methods, result: ProgramResult) -> None:
+    from nsc.backend.surrogate import MLPFamily
+
+    seed = zlib.crc32(program.name.encode())
+    sig, data = prepare(program, config, seed)
+    in_w, out_w = data.x_pool.shape[1], data.y_pool.shape[1]
+    result.widths = (in_w, out_w)
+    result.constant_loss = float(np.mean(data.y_test.astype(np.float64) ** 2))
+    model = next(iter(inits.values()), None)
+    hidden = model.hidden if model is not None else (32, 32)
+    family = MLPFamily(hidden, model.activation if model is not None else "tanh")
+    arrays = _program_arrays(program, sig, model, config, result) if model is not None else None
+    starts = {
+        (m, s): initial_params(m, inits.get(m), arrays, in_w, out_w, hidden, s)
+        for m in methods
+        for s in range(config.seeds)
+    }
+    orders = [
+        np.random.default_rng([s, 7]).permutation(len(data.x_pool)) for s in range(config.seeds)
+    ]
+    keys = list(starts)
+    for size in config.sizes:
+        subsets = [orders[s][: config.rows(size)] for _, s in keys]
+        t0 = time.perf_counter()
+        fits = fit(family, [starts[key] for key in keys], data, subsets, config, size == 100)
+        each = (time.perf_counter() - t0) / len(keys)
+        for (method, s), f in zip(keys, fits, strict=True):
+            result.runs.append(
+                Run(
+                    program.name,
+                    method,
+                    size,
+                    s,
+                    len(subsets[0]),
+                    f.test_loss,
+                    f.best_epoch,
+                    f.epochs_run,
+                    each,
+                    f.curve,
+                )
+            )
+
+
+def _program_arrays(program: Program, sig, model, config: BenchConfig, result: ProgramResult):
+    """The hypernetwork's input for `source`, exactly as `nscc` builds it; notes its hash."""
+    from nsc.data.ingest import program_hash
+    from nsc.frontend import c_to_ir
+    from nsc.pipeline import encode_program, graph_passes, program_graph
+
+    compiled = c_to_ir(Path(program.path), program.options(instrument=False))
+    ir = graph_passes(compiled, config.pipeline)
+    result.corpus_hash = program_hash(ir, sig)
+    return encode_program(program_graph(ir, sig, None), model, sig)
+
+
+# --- evaluation programs ----------------------------------------------------------------------
+
+
+def example_programs(paths: Sequence[Path]) -> list[Program]:
+    if not paths:
+        raise NscError("no evaluation programs: pass --programs or --heldout")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise NscError(f"no such program file: {', '.join(missing)}")
+    return [
+        Program(p.stem, str(p), "examples", inputs=EXAMPLE_INPUTS.get(p.stem, ())) for p in paths
+    ]
+
+
+def corpus_hashes(corpus: Path) -> set[str]:
+    """Canonical IR hashes of every program in a corpus folder (read from the shard headers)."""
+    shards = sorted(corpus.glob("shard-*.json"))
+    if not shards:
+        raise NscError(f"{corpus}: no shard-*.json here; is this an nsc corpus folder?")
+    hashes: set[str] = set()
+    for path in shards:
+        hashes.update(p["hash"] for p in json.loads(path.read_text()).get("programs", []))
+    return hashes
+
+
+def heldout_programs(count: int, folder: Path, known: set[str] | None) -> list[Program]:
+    """`count` generated programs with seeds from HELDOUT_SEED_BASE up, absent from the corpus
+    (by canonical hash, when `known` is given), written as C files into `folder`."""
+    from nsc.data.ingest import DatasetConfig, Item, build_program
+
+    config = DatasetConfig(samples=64)
+    programs: list[Program] = []
+    seen: dict[str, str] = {}
+    for k in range(max(20 * count, 50)):
+        if len(programs) >= count:
+            break
+        gen_seed = HELDOUT_SEED_BASE + k
+        record = build_program(Item(k, f"seed-{gen_seed}", gen_seed=gen_seed), 0, config, seen)
+        if not hasattr(record, "hash") or (known is not None and record.hash in known):
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{record.name}.c"
+        path.write_text(record.source)
+        programs.append(Program(record.name, str(path), "heldout", record.hash))
+    if len(programs) < count:
+        raise NscError(f"found only {len(programs)} usable held-out programs of {count}")
+    return programs
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run_benchmark(
+    programs: Sequence[Program],
+    config: BenchConfig,
+    *,
+    workers: int = 2,
+    on_done: Callable[[ProgramResult], None] | None = None,
+) -> tuple[list[ProgramResult], list[str]]:
+    """Bench every program (in a process pool when `workers` > 1); results in program order."""
+    config.check()
+    inits, notes = load_inits(config.model)
+    methods = [m for m in METHODS if m == "random" or m in inits]
+    ordered = sorted(range(len(programs)), key=lambda i: -_cost(programs[i]))
+    results: dict[int, ProgramResult] = {}
+    if workers <= 1:
+        for i in ordered:
+            results[i] = bench_program(programs[i], config, inits, methods)
+            if on_done:
+                on_done(results[i])
+    else:
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {
+                i: pool.submit(bench_program, programs[i], config, inits, methods) for i in ordered
+            }
+            for i in ordered:
+                results[i] = futures[i].result()
+                if on_done:
+                    on_done(results[i])
+    return [results[i] for i in range(len(programs))], notes
+
+
+def _cost(program: Program) -> int:
+    """A rough size, to start the big programs first."""
+    return Path(program.path).stat().st_size if Path(program.path).is_file() else 0
+
+
+QUICK = {
+    "pool": 200,
+    "test": 200,
+    "validation": 50,
+    "calibration": 64,
+    "sizes": (0.0, 1.0, 10.0, 100.0),
+    "seeds": 2,
+    "epochs": 150,
+    "patience": 30,
+}
+
+
+def quick_run(
+    config: BenchConfig, paths: Sequence[Path], heldout: int
+) -> tuple[BenchConfig, list[Path], int]:
+    """The `--quick` smoke run: two programs, at most one held-out, small sets, few epochs."""
+    return replace(config, **QUICK), list(paths)[:2], min(heldout, 1)
+
+
+def default_programs() -> list[Path]:
+    """Every kernel in the repository's examples/ folder."""
+    return sorted(EXAMPLES.glob("*.c"))
+
+
+def data_efficiency(
+    paths: Sequence[Path],
+    heldout: int,
+    config: BenchConfig,
+    out: Path,
+    *,
+    corpus: Path | None = None,
+    workers: int = 2,
+    argv: Sequence[str] = (),
+    log: Callable[[str], None] = print,
+) -> dict:
+    """The whole command: pick the programs, bench them, write the report into `out`."""
+    from nsc.bench.report import provenance, write_report
+
+    config.check()
+    header = provenance(argv)
+    known = corpus_hashes(corpus) if corpus is not None else None
+    programs = example_programs(paths) if paths else []
+    if heldout:
+        log(f"choosing {heldout} held-out generated programs (seeds from {HELDOUT_SEED_BASE})")
+        programs += heldout_programs(heldout, out / "heldout", known)
+    if not programs:
+        raise NscError("no evaluation programs: pass --programs or --heldout")
+    notes = []
+    if known is None and heldout:
+        notes.append("held-out programs not checked against a corpus (no --corpus)")
+    start = time.perf_counter()
+
+    def done(result: ProgramResult) -> None:
+        status = f"skipped: {result.error}" if result.error else f"{len(result.runs)} runs"
+        log(f"{result.program.name}: {status} ({result.seconds:.1f} s)")
+
+    results, init_notes = run_benchmark(programs, config, workers=workers, on_done=done)
+    notes += init_notes
+    if known is not None:
+        seen = [r.program.name for r in results if r.corpus_hash in known]
+        notes.append(
+            f"in the training corpus: {', '.join(seen) or 'none'} "
+            f"(canonical IR hash against {len(known)} corpus programs)"
+        )
+    header["seconds"] = f"{time.perf_counter() - start:.0f}"
+    header["settings"] = ", ".join(f"{k}={v}" for k, v in asdict(config).items())
+    return write_report(
+        out, [r.to_json() for r in results], notes, header, asdict(config), config.epochs
+    )

@@ -1,0 +1,382 @@
+"""Summaries of benchmark runs: ratios against random init, Markdown tables, PNG plots, provenance.
+
+- data efficiency of a method on a program at a size = mean test loss of random-init runs / mean
+  test loss of the method's runs (over seeds); summaries are geometric means over programs and
+  sizes, as in Weber et al.;
+- epochs to target: the target of a program is the mean final test loss of its random-init runs on
+  the full pool; a run's epochs are the first epoch whose test loss is at or below the target (at
+  least 1; a run that never reaches it counts as the most epochs allowed); the ratio is random's
+  mean epochs / the method's mean epochs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from nsc.fileio import atomic_savez, atomic_write_text
+
+BASELINE = "random"
+
+
+def geomean(values: Iterable[float]) -> float:
+    """The geometric mean of the positive finite values (NaN if there are none)."""
+    logs = [math.log(v) for v in values if v > 0 and math.isfinite(v)]
+    return math.exp(sum(logs) / len(logs)) if logs else float("nan")
+
+
+def mean_losses(runs: Iterable[Mapping]) -> dict[tuple[str, str, float], float]:
+    """Mean test loss over seeds, keyed by (program, method, size)."""
+    groups: dict[tuple[str, str, float], list[float]] = defaultdict(list)
+    for run in runs:
+        groups[run["program"], run["method"], float(run["size"])].append(run["test_loss"])
+    return {key: float(np.mean(v)) for key, v in groups.items()}
+
+
+def efficiencies(runs: Iterable[Mapping]) -> dict[tuple[str, str, float], float]:
+    """Random's mean test loss / the method's, keyed by (program, method, size)."""
+    means = mean_losses(runs)
+    out = {}
+    for (program, method, size), loss in means.items():
+        reference = means.get((program, BASELINE, size))
+        if reference is not None and loss > 0:
+            out[program, method, size] = reference / loss
+    return out
+
+
+def epochs_to_target(curve: Sequence[float], target: float, max_epochs: int) -> int:
+    """The first epoch at or below `target` (at least 1), or `max_epochs` if none is."""
+    for epoch, loss in enumerate(curve):
+        if loss <= target:
+            return max(epoch, 1)
+    return max_epochs
+
+
+def epoch_ratios(runs: Sequence[Mapping], max_epochs: int) -> dict[tuple[str, str], dict]:
+    """Per (program, method): target, mean epochs, and random's mean epochs / the method's."""
+    full = [r for r in runs if float(r["size"]) == 100.0]
+    by_program: dict[str, list[Mapping]] = defaultdict(list)
+    for run in full:
+        by_program[run["program"]].append(run)
+    out = {}
+    for program, group in by_program.items():
+        finals = [r["test_loss"] for r in group if r["method"] == BASELINE]
+        if not finals:
+            continue
+        target = float(np.mean(finals))
+        epochs: dict[str, list[int]] = defaultdict(list)
+        for run in group:
+            epochs[run["method"]].append(epochs_to_target(run["curve"], target, max_epochs))
+        reference = float(np.mean(epochs[BASELINE]))
+        for method, values in epochs.items():
+            mean = float(np.mean(values))
+            out[program, method] = {"target": target, "epochs": mean, "ratio": reference / mean}
+    return out
+
+
+def summarize(results: Sequence[Mapping], max_epochs: int) -> dict:
+    """Everything the tables show, as plain JSON values."""
+    runs = [run for r in results for run in r["runs"]]
+    eff = efficiencies(runs)
+    epochs = epoch_ratios(runs, max_epochs)
+    group_of = {r["program"]["name"]: r["program"]["group"] for r in results}
+    methods = sorted({m for _, m, _ in eff}, key=_method_order)
+    sizes = sorted({s for _, _, s in eff})
+    summary: dict = {"methods": methods, "sizes": sizes, "groups": {}}
+    for group in ("all", *sorted(set(group_of.values()))):
+        inside = lambda p, g=group: g == "all" or group_of.get(p) == g  # noqa: E731
+        table = {}
+        for method in methods:
+            row = {
+                str(size): geomean(
+                    v for (p, m, s), v in eff.items() if m == method and s == size and inside(p)
+                )
+                for size in sizes
+            }
+            row["overall"] = geomean(v for (p, m, _), v in eff.items() if m == method and inside(p))
+            row["epochs"] = geomean(
+                e["ratio"] for (p, m), e in epochs.items() if m == method and inside(p)
+            )
+            table[method] = row
+        summary["groups"][group] = table
+    summary["efficiency"] = [[p, m, s, v] for (p, m, s), v in sorted(eff.items())]
+    summary["epochs"] = [
+        [p, m, e["target"], e["epochs"], e["ratio"]] for (p, m), e in sorted(epochs.items())
+    ]
+    summary["losses"] = [[p, m, s, v] for (p, m, s), v in sorted(mean_losses(runs).items())]
+    return summary
+
+
+def _method_order(method: str) -> tuple[int, str]:
+    order = ("random", "dataset", "meta", "compiled")
+    return (order.index(method) if method in order else len(order), method)
+
+
+def _fmt(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.2f}x"
+
+
+def markdown(
+    summary: Mapping, results: Sequence[Mapping], header: Mapping, notes: Sequence[str]
+) -> str:
+    """The report: provenance, summary tables per group, per-program tables, skipped programs."""
+    sizes = summary["sizes"]
+    lines = ["# nsc bench data-efficiency", ""]
+    lines += [f"- {k}: `{v}`" if k == "command" else f"- {k}: {v}" for k, v in header.items()]
+    lines += [f"- note: {n}" for n in notes]
+    size_cols = " | ".join(f"{s:g}%" for s in sizes)
+    for group, table in summary["groups"].items():
+        lines += ["", f"## Data efficiency over random init: {group} (geometric mean)", ""]
+        lines += [
+            f"| method | {size_cols} | overall | fewer epochs |",
+            "|---" * (len(sizes) + 3) + "|",
+        ]
+        for method, row in table.items():
+            cells = " | ".join(_fmt(row[str(s)]) for s in sizes)
+            lines.append(f"| {method} | {cells} | {_fmt(row['overall'])} | {_fmt(row['epochs'])} |")
+    lines += [
+        "",
+        "## Mean test loss per program (standardized MSE; mean over seeds)",
+        "",
+        "`(median)`: the loss of always predicting the calibration median, for scale.",
+        "",
+    ]
+    methods = summary["methods"]
+    lines += [
+        f"| program | method | {size_cols} | epochs to target |",
+        "|---" * (len(sizes) + 3) + "|",
+    ]
+    losses = {(p, m, s): v for p, m, s, v in summary["losses"]}
+    epochs = {(p, m): (e, r) for p, m, _, e, r in summary["epochs"]}
+    for result in results:
+        name = result["program"]["name"]
+        constant = result.get("constant_loss", float("nan"))
+        lines.append(f"| {name} | (median) | {constant:.4g} |" + " |" * len(sizes))
+        for method in methods:
+            cells = " | ".join(f"{losses.get((name, method, s), float('nan')):.4g}" for s in sizes)
+            e, r = epochs.get((name, method), (float("nan"), float("nan")))
+            lines.append(f"| {name} | {method} | {cells} | {e:.0f} ({_fmt(r)}) |")
+    failed = [r for r in results if r["error"]]
+    if failed:
+        lines += ["", "## Skipped programs", ""]
+        lines += [f"- {r['program']['name']}: {r['error']}" for r in failed]
+    return "\n".join(lines) + "\n"
+
+
+def provenance(argv: Sequence[str]) -> dict[str, str]:
+    """The command, date, git commit and machine a result came from."""
+    return {
+        "command": shlex.join(["nsc", *argv]),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": _git_commit(),
+        "machine": f"{os.cpu_count()} CPUs, {_cpu_model()}, Python {platform.python_version()}",
+    }
+
+
+def _git_commit() -> str:
+    root = Path(__file__).resolve().parents[2]
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "-uno"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    commit = done.stdout.strip() or "unknown"
+    return commit + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or sys.platform
+
+
+def write_json(path: Path, data: object) -> None:
+    atomic_write_text(path, json.dumps(data, indent=1, default=_plain) + "\n")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# --- plots ------------------------------------------------------------------------------------
+
+
+def plot_losses(summary: Mapping, results: Sequence[Mapping], path: Path) -> None:
+    """Mean test loss against training-set size, one panel per program, one line per method."""
+    plt = _pyplot()
+    names = [r["program"]["name"] for r in results if not r["error"]]
+    if not names:
+        return
+    sizes = summary["sizes"]
+    losses = {(p, m, s): v for p, m, s, v in summary["losses"]}
+    cols = min(5, len(names))
+    rows = math.ceil(len(names) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    xs = range(len(sizes))
+    for ax, name in zip(axes.flat, names, strict=False):
+        for method in summary["methods"]:
+            ax.plot(
+                xs,
+                [losses.get((name, method, s), np.nan) for s in sizes],
+                marker="o",
+                markersize=3,
+                label=method,
+            )
+        ax.set_yscale("log")
+        ax.set_xticks(list(xs), [f"{s:g}%" for s in sizes], fontsize=7)
+        ax.set_title(name, fontsize=9)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.supylabel("test MSE (standardized)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_curves(results: Sequence[Mapping], path: Path) -> None:
+    """Test loss per epoch of the full-pool runs (seed 0), one panel per program."""
+    plt = _pyplot()
+    done = [r for r in results if not r["error"]]
+    if not done:
+        return
+    cols = min(5, len(done))
+    rows = math.ceil(len(done) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    for ax, result in zip(axes.flat, done, strict=False):
+        for run in result["runs"]:
+            if float(run["size"]) == 100.0 and run["seed"] == 0 and run["curve"]:
+                ax.plot(run["curve"], label=run["method"], linewidth=1)
+        ax.set_yscale("log")
+        ax.set_title(result["program"]["name"], fontsize=9)
+    for ax in list(axes.flat)[len(done) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.supxlabel("epoch")
+    fig.supylabel("test MSE (standardized)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+PAPER_CORPUS = {
+    0.0: 33.17,
+    0.1: 5.71,
+    1.0: 1.37,
+    10.0: 4.31,
+    100.0: 4.55,
+}  # Weber et al., submission
+
+
+def plot_efficiency(summary: Mapping, path: Path) -> None:
+    """Geometric-mean data efficiency per size, one line per method and group, with the paper's."""
+    plt = _pyplot()
+    sizes = summary["sizes"]
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    xs = range(len(sizes))
+    styles = {"all": "-", "examples": "--", "heldout": ":"}
+    groups = dict(summary["groups"])
+    if len(groups) > 2:  # "all" plus two groups: the groups say more
+        groups.pop("all")
+    for group, table in groups.items():
+        for i, (method, row) in enumerate(table.items()):
+            if method == BASELINE:
+                continue
+            ax.plot(
+                xs,
+                [row[str(s)] for s in sizes],
+                styles.get(group, "-"),
+                marker="o",
+                markersize=3,
+                color=f"C{i}",
+                label=f"{method} ({group})",
+            )
+    paper = [PAPER_CORPUS.get(float(s), np.nan) for s in sizes]
+    ax.plot(xs, paper, "k-.", marker="x", label="Weber et al. (their corpus)")
+    ax.axhline(1.0, color="gray", linewidth=0.8)
+    ax.set_yscale("log")
+    ax.set_xticks(list(xs), [f"{s:g}%" for s in sizes])
+    ax.set_xlabel("training-set size (% of the pool)")
+    ax.set_ylabel("data efficiency over random init")
+    ax.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _without_curves(result: Mapping) -> dict:
+    """A result with its per-epoch curves left out (they go to curves.npz)."""
+    runs = [{k: v for k, v in run.items() if k != "curve"} for run in result["runs"]]
+    return {**result, "runs": runs}
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def write_report(
+    out: Path,
+    results: Sequence[Mapping],
+    notes: Sequence[str],
+    header: Mapping,
+    config: Mapping,
+    max_epochs: int,
+) -> dict:
+    """results.json, curves.npz (test loss per epoch of the full-pool runs), summary.json,
+    report.md and three plots under `out`; returns the summary."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarize(results, max_epochs)
+    kept = [_without_curves(r) for r in results]
+    write_json(
+        out / "results.json",
+        {"header": header, "config": config, "notes": list(notes), "results": kept},
+    )
+    curves = {
+        f"{run['program']}/{run['method']}/{run['seed']}": np.asarray(run["curve"], np.float32)
+        for r in results
+        for run in r["runs"]
+        if run["curve"]
+    }
+    atomic_savez(out / "curves.npz", curves)
+    write_json(out / "summary.json", summary)
+    atomic_write_text(out / "report.md", markdown(summary, results, header, notes))
+    plot_losses(summary, results, out / "loss_vs_size.png")
+    plot_curves(results, out / "curves.png")
+    plot_efficiency(summary, out / "efficiency.png")
+    return summary

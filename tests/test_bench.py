@@ -1,0 +1,229 @@
+"""`nsc bench`: ratios from known losses, the batched fit, a tiny end-to-end run, gcc driver."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from nsc.bench.data_efficiency import (
+    BenchConfig,
+    Dataset,
+    data_efficiency,
+    fit,
+    heldout_programs,
+)
+from nsc.bench.report import efficiencies, epoch_ratios, epochs_to_target, geomean, summarize
+from nsc.cli import main
+from nsc.fileio import load_npz
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(program: str, method: str, size: float, seed: int, loss: float, curve=()) -> dict:
+    return {
+        "program": program,
+        "method": method,
+        "size": size,
+        "seed": seed,
+        "test_loss": loss,
+        "curve": list(curve),
+    }
+
+
+def test_efficiency_is_random_mean_over_method_mean():
+    runs = [
+        run("p", "random", 1.0, 0, 0.4), run("p", "random", 1.0, 1, 0.2),
+        run("p", "compiled", 1.0, 0, 0.1), run("p", "compiled", 1.0, 1, 0.05),
+        run("q", "random", 1.0, 0, 1.0), run("q", "compiled", 1.0, 0, 2.0),
+    ]  # fmt: skip
+    eff = efficiencies(runs)
+    assert eff["p", "compiled", 1.0] == pytest.approx(0.3 / 0.075)
+    assert eff["q", "compiled", 1.0] == pytest.approx(0.5)
+    assert eff["p", "random", 1.0] == pytest.approx(1.0)
+    assert geomean([eff["p", "compiled", 1.0], eff["q", "compiled", 1.0]]) == pytest.approx(
+        math.sqrt(4.0 * 0.5)
+    )
+
+
+def test_epochs_to_target_counts_first_epoch_and_caps_misses():
+    assert epochs_to_target([1.0, 0.5, 0.2, 0.1], 0.2, 99) == 2
+    assert epochs_to_target([0.1, 0.05], 0.2, 99) == 1  # already there at the start
+    assert epochs_to_target([1.0, 0.9], 0.2, 99) == 99  # never reached: the most epochs
+
+
+def test_epoch_ratio_uses_mean_final_random_loss_as_target():
+    runs = [
+        run("p", "random", 100.0, 0, 0.2, [1.0, 0.5, 0.3, 0.2]),  # reaches 0.25 at epoch 3
+        run("p", "random", 100.0, 1, 0.3, [1.0, 0.6, 0.4, 0.3]),  # never: 10
+        run("p", "compiled", 100.0, 0, 0.1, [0.5, 0.2, 0.1]),  # epoch 1
+        run("p", "compiled", 100.0, 1, 0.1, [0.5, 0.3, 0.24]),  # epoch 2
+    ]
+    ratios = epoch_ratios(runs, max_epochs=10)
+    assert ratios["p", "random"]["target"] == pytest.approx(0.25)
+    assert ratios["p", "compiled"]["epochs"] == pytest.approx(1.5)
+    assert ratios["p", "compiled"]["ratio"] == pytest.approx(6.5 / 1.5)
+
+
+def test_summary_rows_and_columns():
+    runs = [
+        run("p", m, s, 0, loss)
+        for m, loss in (("random", 1.0), ("compiled", 0.25))
+        for s in (0.0, 100.0)
+    ]
+    for r in runs:
+        r["curve"] = [r["test_loss"]]
+    results = [{"program": {"name": "p", "group": "examples"}, "runs": runs, "error": ""}]
+    summary = summarize(results, max_epochs=10)
+    table = summary["groups"]["all"]
+    assert list(table) == ["random", "compiled"]
+    assert table["compiled"]["0.0"] == pytest.approx(4.0)
+    assert table["compiled"]["overall"] == pytest.approx(4.0)
+    assert table["random"]["overall"] == pytest.approx(1.0)
+    assert table["compiled"]["epochs"] == pytest.approx(1.0)  # both start at the target: 1 epoch
+
+
+def test_batched_fit_equals_separate_runs():
+    from nsc.backend.surrogate import MLPFamily
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
+    y = np.sin(3 * x[:, :1]) * x[:, 1:]
+    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    family = MLPFamily((8,))
+    starts = [family.init(2, 1) for _ in range(3)]
+    subsets = [rng.permutation(40)[:20] for _ in range(3)]
+    config = BenchConfig(epochs=30, patience=5)
+    together = fit(family, starts, data, subsets, config, keep_curve=True)
+    for i in range(3):
+        alone = fit(family, [starts[i]], data, [subsets[i]], config, keep_curve=True)[0]
+        assert alone.best_epoch == together[i].best_epoch
+        assert alone.test_loss == pytest.approx(together[i].test_loss, rel=1e-5)
+        assert alone.curve == pytest.approx(together[i].curve, rel=1e-5)
+    zero_shot = fit(family, starts, data, [np.arange(0)] * 3, config, keep_curve=False)
+    assert all(f.epochs_run == 0 and f.best_epoch == 0 for f in zero_shot)
+
+
+def save_tiny_model(folder: Path) -> Path:
+    """A random hypernetwork in the shipped-model format, with two baseline sets beside it."""
+    import torch
+
+    from nsc.backend.baselines import base_state, save_baselines
+    from nsc.backend.checkpoint import save_checkpoint
+    from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+    from nsc.backend.vocab import Vocab
+    from nsc.frontend import FrontendOptions, c_to_ir
+    from nsc.ir.graph import build_graph
+    from nsc.pipeline import graph_passes
+
+    compiled = c_to_ir(EXAMPLES / "newton_sqrt.c", FrontendOptions())
+    vocab = Vocab.build([build_graph(graph_passes(compiled, "O2"), compiled.signature)])
+    torch.manual_seed(0)
+    config = HypernetConfig(
+        vocab_size=len(vocab),
+        encoder_options={"dim": 16, "steps": 2},
+        head_dim=16,
+        surrogate_options={"hidden": [8], "activation": "tanh"},
+    )
+    hypernet = Hypernetwork(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"kind": "model", "hypernet": json.loads(config.to_json()), "vocab": list(vocab.tokens)}
+    save_checkpoint(folder / "default.safetensors", hypernet.state_dict(), meta)
+    bases = base_state(hypernet)
+    save_baselines(
+        folder / "baselines.safetensors",
+        config,
+        {"tailored": bases, "meta": {k: 0.5 * v for k, v in bases.items()}},
+        {},
+    )
+    return folder / "default.safetensors"
+
+
+def test_tiny_end_to_end_run_writes_the_report(tmp_path: Path):
+    model = save_tiny_model(tmp_path / "model")
+    config = BenchConfig(
+        pool=40,
+        test=40,
+        validation=10,
+        calibration=16,
+        sizes=(0.0, 100.0),
+        seeds=1,
+        epochs=5,
+        patience=5,
+        model=str(model),
+    )
+    out = tmp_path / "out"
+    summary = data_efficiency(
+        [EXAMPLES / "newton_sqrt.c"], 0, config, out, workers=1, log=lambda _: None
+    )
+    table = summary["groups"]["all"]
+    assert list(table) == ["random", "dataset", "meta", "compiled"]
+    assert table["random"]["0.0"] == pytest.approx(1.0)
+    report = (out / "report.md").read_text()
+    assert "| method | 0% | 100% | overall | fewer epochs |" in report
+    assert "| newton_sqrt | compiled |" in report
+    assert "compiled+fusion: omitted" in report
+    results = json.loads((out / "results.json").read_text())["results"][0]
+    assert results["error"] == ""
+    assert len(results["runs"]) == 4 * 2  # methods x sizes x 1 seed
+    full = [r for r in results["runs"] if r["size"] == 100.0]
+    curves = load_npz(out / "curves.npz")
+    assert all(len(curves[f"newton_sqrt/{r['method']}/0"]) == r["epochs_run"] + 1 for r in full)
+    assert all("curve" not in r for r in results["runs"])
+    assert (out / "loss_vs_size.png").stat().st_size > 0 and (out / "curves.png").is_file()
+
+
+def test_heldout_programs_skip_corpus_hashes(tmp_path: Path):
+    first = heldout_programs(1, tmp_path / "a", known=set())[0]
+    assert first.group == "heldout" and Path(first.path).is_file()
+    again = heldout_programs(1, tmp_path / "b", known={first.corpus_hash})[0]
+    assert again.name != first.name and again.corpus_hash != first.corpus_hash
+
+
+def test_gcc_driver_matches_the_oracle(tmp_path: Path):
+    from nsc.bench.perf import native_supported, run_native
+    from nsc.frontend import FrontendOptions, c_to_ir
+    from nsc.ir.oracle import Oracle
+    from nsc.ir.sampling import sample_inputs
+
+    source = EXAMPLES / "inversek2j.c"
+    compiled = c_to_ir(source, FrontendOptions())
+    sig = compiled.signature
+    assert native_supported(sig)
+    inputs = sample_inputs(sig, 200, 3)
+    _, native = run_native(source, sig, inputs, tmp_path, reps=1)
+    truth = Oracle(compiled.ir, sig).run(inputs).outputs
+    for port in sig.outputs:
+        np.testing.assert_allclose(native[port.name], truth[port.name], rtol=1e-4, atol=1e-6)
+
+
+def test_cli_reports_user_mistakes_without_traceback(tmp_path: Path):
+    runner = CliRunner()
+    missing = runner.invoke(
+        main,
+        [
+            "bench",
+            "data-efficiency",
+            "--programs",
+            "nope.c",
+            "--heldout",
+            "0",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert missing.exit_code == 1 and "no such program file: nope.c" in missing.output
+    sizes = runner.invoke(
+        main, ["bench", "data-efficiency", "--sizes", "1,x", "--out", str(tmp_path)]
+    )
+    assert sizes.exit_code == 1 and "--sizes" in sizes.output
+    no_full = runner.invoke(
+        main,
+        ["bench", "data-efficiency", "--sizes", "0,10", "--out", str(tmp_path), "--heldout", "0"],
+    )
+    assert no_full.exit_code == 1 and "must include 100" in no_full.output
+    assert "Traceback" not in missing.output + sizes.output + no_full.output
