@@ -29,7 +29,7 @@ def test_there_are_enough_programs():
     assert len(list(PROGRAMS.glob("*.c"))) >= 60
 
 
-@pytest.mark.parametrize("program", _program_params())
+@pytest.mark.parametrize("program", list(_program_params()))
 def test_program_matches_gcc(program: Path, tmp_path: Path):
     from gcc_harness import compare
 

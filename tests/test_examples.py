@@ -47,7 +47,7 @@ def test_there_are_enough_examples():
     assert len(list(EXAMPLES.glob("*.c"))) >= 10
 
 
-@pytest.mark.parametrize("example", _example_params())
+@pytest.mark.parametrize("example", list(_example_params()))
 def test_example_matches_gcc(example: Path, tmp_path: Path):
     result = compare(example, tmp_path, rows=64, seed=3, options=OPTIONS.get(example.stem))
     assert not result.problems, "\n".join(result.problems)

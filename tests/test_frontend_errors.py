@@ -78,7 +78,7 @@ BAD = [
     (
         "int f(int i) {\n  int a[3] = {[1] = 2};\n  return a[i]; }",
         2,
-        16,
+        15,
         r"designated initializers",
     ),
     ("int f(const int *p) { *p = 1; return 0; }", 1, 24, r"cannot assign to read-only location"),
