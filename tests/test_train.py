@@ -56,8 +56,9 @@ def fit_error(run, hypernet) -> float:
     return float(mse)
 
 
-def test_training_reduces_the_error(corpus, tmp_path):
-    config = tiny(corpus, epochs=8, lr=2e-2)
+@pytest.mark.parametrize("loss", ["mse", "nmse"])
+def test_training_reduces_the_error(corpus, tmp_path, loss):
+    config = tiny(corpus, epochs=8, lr=2e-2, loss=loss)
     before = train(dataclasses.replace(config, epochs=1, lr=1e-9), tmp_path / "a", progress=False)
     after = train(config, tmp_path / "b", progress=False)
     first, last = (
@@ -70,6 +71,11 @@ def test_training_reduces_the_error(corpus, tmp_path):
     assert (tmp_path / "b" / "steps.csv").is_file() and (tmp_path / "b" / "log.json").is_file()
     best = load_checkpoint(tmp_path / "b" / BEST).meta["progress"]["epochs"]
     assert best[-1]["val_mse"] == min(row["val_mse"] for row in after.progress.epochs)
+
+
+def test_unknown_loss_is_refused(corpus):
+    with pytest.raises(NscError, match="--loss"):
+        tiny(corpus, loss="mae").check()
 
 
 class Killed(Exception):

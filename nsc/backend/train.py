@@ -53,6 +53,9 @@ BEST = "best.safetensors"
 VAL_ROWS = 128
 
 
+LOSSES = ("mse", "nmse")
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Every setting of a run; a resumed run must have the same ones (epochs may grow)."""
@@ -67,6 +70,7 @@ class TrainConfig:
     min_lr_ratio: float = 0.05
     clip: float = 1.0
     penalty: float = 1e-3
+    loss: str = "mse"  # "nmse": each program's MSE over its targets' variance (equal weight)
     seed: int = 0
     val_percent: float = 5.0
     calibration: int = 64
@@ -85,6 +89,8 @@ class TrainConfig:
                 raise NscError(f"--{name.replace('_', '-')} must be positive")
         if not self.lr > 0 or self.clip <= 0 or self.penalty < 0:
             raise NscError("--lr and --clip must be positive and the penalty non-negative")
+        if self.loss not in LOSSES:
+            raise NscError(f"--loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
         if not 0 <= self.val_percent < 100:
             raise NscError(f"--val-percent must be in [0, 100), not {self.val_percent}")
 
@@ -155,17 +161,28 @@ def replica_from_env(env: Mapping[str, str], device: torch.device) -> Replica:
 
 
 class Objective(nn.Module):
-    """The training loss of a batch: masked MSE of the emitted surrogates + delta penalty."""
+    """The training loss of a batch: masked MSE of the emitted surrogates + delta penalty.
 
-    def __init__(self, hypernet: Hypernetwork, penalty: float, modulate: bool):
+    With `loss="nmse"` each program's MSE is divided by its targets' variance in the batch
+    (floored at 0.01), so every program weighs the same and a few heavy-tailed programs do not
+    carry the loss; the reported `mse` stays the plain one.
+    """
+
+    def __init__(self, hypernet: Hypernetwork, penalty: float, modulate: bool, loss: str = "mse"):
         super().__init__()
-        self.hypernet, self.penalty, self.modulate = hypernet, penalty, modulate
+        self.hypernet, self.penalty, self.modulate, self.loss = hypernet, penalty, modulate, loss
 
     def forward(self, batch: SampleBatch) -> tuple[torch.Tensor, torch.Tensor]:
         emitted = self.hypernet(batch.programs, modulate=self.modulate)
         pred = self.hypernet.family.forward(emitted.params, batch.x)
-        mse = masked_mse(pred, batch.y, emitted.out_mask).mean()
-        return mse + self.penalty * emitted.penalty, mse
+        per_program = masked_mse(pred, batch.y, emitted.out_mask)
+        mse = per_program.mean()
+        fit = mse
+        if self.loss == "nmse":
+            centred = batch.y - batch.y.mean(dim=1, keepdim=True)
+            variance = masked_mse(torch.zeros_like(centred), centred, emitted.out_mask)
+            fit = (per_program / variance.clamp(min=0.01)).mean()
+        return fit + self.penalty * emitted.penalty, mse
 
 
 def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
@@ -245,7 +262,7 @@ def train(
     vocab, train_set, val_set = prepare_data(config, out, replica)
     torch.manual_seed(config.seed)
     hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
-    objective = Objective(hypernet, config.penalty, config.modulate)
+    objective = Objective(hypernet, config.penalty, config.modulate, config.loss)
     optimizer = torch.optim.AdamW(
         hypernet.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )

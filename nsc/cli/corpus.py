@@ -121,6 +121,13 @@ def datagen_command(
 @click.option("--batch-programs", type=click.IntRange(min=1), default=32, show_default=True)
 @click.option("--samples-per-program", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
+@click.option(
+    "--loss",
+    type=click.Choice(["mse", "nmse"]),
+    default="mse",
+    show_default=True,
+    help="nmse: each program's MSE over its targets' variance, so programs weigh the same.",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--val-percent",
