@@ -83,3 +83,44 @@ def _options_from(kwargs: dict, instrument: bool = False):
 @click.version_option(__version__, prog_name="nsc")
 def main() -> None:
     """nsc: compile C programs to neural surrogates."""
+
+
+def optimization_options(default: int, help: str = "Optimization preset.") -> Callable:
+    """`-O0..-O3` and `--passes PIPELINE` (which wins over -O)."""
+
+    def decorate(command: Callable) -> Callable:
+        command = click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")(
+            command
+        )
+        return click.option(
+            "-O",
+            "opt_level",
+            type=click.IntRange(0, 3),
+            default=default,
+            show_default=True,
+            help=help,
+        )(command)
+
+    return decorate
+
+
+def oracle_options(timeout: float) -> Callable:
+    """`--fuel` and `--timeout` for commands that run the program with the oracle."""
+
+    def decorate(command: Callable) -> Callable:
+        command = click.option(
+            "--timeout",
+            type=float,
+            default=timeout,
+            show_default=True,
+            help="Seconds before the oracle's worker is stopped.",
+        )(command)
+        return click.option(
+            "--fuel",
+            type=click.IntRange(min=1),
+            default=1_000_000,
+            show_default=True,
+            help="Steps (calls and loop iterations) allowed per row.",
+        )(command)
+
+    return decorate

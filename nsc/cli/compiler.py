@@ -7,14 +7,20 @@ from pathlib import Path
 
 import click
 
-from nsc.cli.common import _options_from, _report_errors, frontend_options, main
+from nsc.cli.common import (
+    _options_from,
+    _report_errors,
+    frontend_options,
+    main,
+    optimization_options,
+    oracle_options,
+)
 
 
 @main.command("ir")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
-@click.option("-O", "opt_level", type=click.IntRange(0, 3), default=0, help="Optimization preset.")
-@click.option("--passes", "pipeline", help="A pass pipeline, e.g. sroa,instcombine.")
+@optimization_options(default=0)
 @click.option("--instrument", is_flag=True, help="Emit the oracle's fuel and bounds checks.")
 @click.option("--print-after-all", is_flag=True, help="Print the IR after each pass (stderr).")
 @click.option("--time-passes", is_flag=True, help="Print the time each pass took (stderr).")
@@ -57,20 +63,7 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
     "--samples", type=click.IntRange(min=1), help="Run on N inputs sampled from the ranges."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --samples.")
-@click.option(
-    "--fuel",
-    type=click.IntRange(min=1),
-    default=1_000_000,
-    show_default=True,
-    help="Steps (calls and loop iterations) allowed per row.",
-)
-@click.option(
-    "--timeout",
-    type=float,
-    default=30.0,
-    show_default=True,
-    help="Seconds before the isolated worker is stopped.",
-)
+@oracle_options(timeout=30.0)
 @_report_errors
 def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     """Run a C program's entry function on inputs with the JIT oracle.
@@ -110,15 +103,7 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 @main.command("compile")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
-@click.option(
-    "-O",
-    "opt_level",
-    type=click.IntRange(0, 3),
-    default=2,
-    show_default=True,
-    help="Optimization preset (the model was trained on -O2 graphs).",
-)
-@click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@optimization_options(default=2, help="Optimization preset (the model was trained on -O2 graphs).")
 @click.option(
     "--model",
     default="default",
@@ -232,15 +217,7 @@ def passes_command() -> None:
 @main.command("graph")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
-@click.option(
-    "-O",
-    "opt_level",
-    type=click.IntRange(0, 3),
-    default=2,
-    show_default=True,
-    help="Optimization preset before the graph is built.",
-)
-@click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")
+@optimization_options(default=2, help="Optimization preset before the graph is built.")
 @click.option(
     "--format",
     "fmt",

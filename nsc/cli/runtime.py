@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from nsc.cli.common import _options_from, _report_errors, frontend_options, main
+from nsc.cli.common import _options_from, _report_errors, frontend_options, main, oracle_options
 from nsc.diagnostics import NscError
 
 
@@ -118,20 +118,7 @@ def _warn_source(surrogate, source: Path) -> None:
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--fuel",
-    type=click.IntRange(min=1),
-    default=1_000_000,
-    show_default=True,
-    help="Oracle steps allowed per row.",
-)
-@click.option(
-    "--timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Seconds before the oracle's worker is stopped.",
-)
+@oracle_options(timeout=60.0)
 @_report_errors
 def finetune_command(
     model: Path,
@@ -209,20 +196,7 @@ def finetune_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw surrogate vs oracle to this .png.",
 )
-@click.option(
-    "--fuel",
-    type=click.IntRange(min=1),
-    default=1_000_000,
-    show_default=True,
-    help="Oracle steps allowed per row.",
-)
-@click.option(
-    "--timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Seconds before the oracle's worker is stopped.",
-)
+@oracle_options(timeout=60.0)
 @_report_errors
 def eval_command(
     model: Path,
