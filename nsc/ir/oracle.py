@@ -78,7 +78,7 @@ class Oracle:
             module.link_in(jit.parse_module(wrapper, "the generated batch loop"))
         except RuntimeError as err:
             raise NscError(f"cannot link the batch loop to the IR: {err}") from None
-        _internalize(module, keep={BATCH_FUNCTION, SNAPSHOT_FUNCTION})
+        _internalize(module, keep={BATCH_FUNCTION, SNAPSHOT_FUNCTION, _OBSERVATIONS})
         jit.optimize(module, tm, opt_level)
         self.engine = jit.create_engine(module, tm)
         ctypes.CFUNCTYPE(None)(self.engine.get_function_address(SNAPSHOT_FUNCTION))()
@@ -226,7 +226,8 @@ def _check_entry(module: llvm.ModuleRef, signature: Signature) -> None:
         )
 
 
-_PROTOCOL_GLOBALS = {"__nsc_fuel", "__nsc_trap"}
+_OBSERVATIONS = "__nsc_obs"  # nsc.ir.observe's accumulators: kept across rows, never restored
+_PROTOCOL_GLOBALS = {"__nsc_fuel", "__nsc_trap", _OBSERVATIONS}
 _GLOBAL_KIND = re.compile(r'^@(?:"(?:[^"\\]|\\.)*"|[-\w.$]+) = (?:[\w()"]+ )*?(global|constant) ')
 
 
