@@ -16,6 +16,7 @@ from nsc.backend.train import BEST, LAST, Objective, TrainConfig, train
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset
 from nsc.diagnostics import NscError
+from nsc.ir.observe import FUSION_DIM
 
 TINY = {"dim": 16, "steps": 2, "head_dim": 32, "hidden": (8, 8), "calibration": 16}
 
@@ -56,9 +57,9 @@ def fit_error(run, hypernet) -> float:
     return float(mse)
 
 
-@pytest.mark.parametrize("loss", ["mse", "nmse"])
-def test_training_reduces_the_error(corpus, tmp_path, loss):
-    config = tiny(corpus, epochs=8, lr=2e-2, loss=loss)
+@pytest.mark.parametrize("loss, fusion", [("mse", False), ("nmse", False), ("mse", True)])
+def test_training_reduces_the_error(corpus, tmp_path, loss, fusion):
+    config = tiny(corpus, epochs=8, lr=2e-2, loss=loss, fusion=fusion)
     before = train(dataclasses.replace(config, epochs=1, lr=1e-9), tmp_path / "a", progress=False)
     after = train(config, tmp_path / "b", progress=False)
     first, last = (
@@ -71,6 +72,12 @@ def test_training_reduces_the_error(corpus, tmp_path, loss):
     assert (tmp_path / "b" / "steps.csv").is_file() and (tmp_path / "b" / "log.json").is_file()
     best = load_checkpoint(tmp_path / "b" / BEST).meta["progress"]["epochs"]
     assert best[-1]["val_mse"] == min(row["val_mse"] for row in after.progress.epochs)
+    _, examples, _ = load_cache(tmp_path / "b" / "cache")
+    widths = {ex.tensors.fusion.shape[1] for ex in examples}
+    assert widths == {FUSION_DIM if fusion else 0}
+    if fusion:  # every program ran, so some instruction of each was observed running
+        assert all(ex.tensors.fusion_mask.sum() > 0 for ex in examples)
+        assert all(ex.tensors.fusion[:, 0].max() > 0 for ex in examples)
 
 
 def test_unknown_loss_is_refused(corpus):

@@ -22,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from nsc.backend.surrogate import Normalization, flatten_ports, stack_padded
 from nsc.backend.tensors import ProgramTensors, Slots, collate, program_tensors
@@ -29,6 +30,7 @@ from nsc.backend.vocab import Vocab
 from nsc.data.shards import ProgramRecord, to_networkx
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+from nsc.ir.observe import FUSION_DIM, instruction_nodes, observe
 
 TARGET_CLIP = 10.0  # standardized targets beyond this are clipped while training
 _TENSOR_FIELDS = tuple(
@@ -77,14 +79,36 @@ def standardize(
 
 
 def to_example(
-    record: ProgramRecord, vocab: Vocab, calibration: int, graph: nx.MultiDiGraph | None = None
+    record: ProgramRecord,
+    vocab: Vocab,
+    calibration: int,
+    graph: nx.MultiDiGraph | None = None,
+    *,
+    fusion: bool = False,
 ) -> Example:
-    """Encode one record; its rows after the calibration subset become training rows."""
+    """Encode one record; its rows after the calibration subset become training rows. With
+    `fusion`, the graph's instructions carry what they computed on the calibration rows."""
     norm = calibrate(record, calibration)
     x, y = standardize(record, norm, slice(calibration, None))
     graph = to_networkx(record.graph) if graph is None else graph
-    tensors = program_tensors(graph, vocab, record.signature)
+    observed, width = (
+        (observed_features(record, graph, calibration), FUSION_DIM) if fusion else (None, 0)
+    )
+    tensors = program_tensors(graph, vocab, record.signature, fusion=observed, fusion_dim=width)
     return Example(record.name, record.hash, tensors, x, y)
+
+
+def observed_features(
+    record: ProgramRecord, graph: nx.MultiDiGraph, calibration: int
+) -> dict[int, np.ndarray]:
+    """Fusion features of a record's graph from its first `calibration` rows (all rows in a
+    corpus finished normally, so the clean IR may run them)."""
+    head = {k: v[:calibration] for k, v in record.inputs.items()}
+    try:
+        observation = observe(record.ir, record.signature, head)
+    except NscError as err:
+        raise NscError(f"{record.name}: cannot observe the program: {err.message}") from None
+    return observation.by_node(instruction_nodes(graph.nodes(data=True)))
 
 
 def build_cache(
@@ -94,6 +118,8 @@ def build_cache(
     calibration: int = 64,
     val_percent: float = 5.0,
     vocab: Vocab | None = None,
+    fusion: bool = False,
+    progress: bool = False,
 ) -> tuple[Vocab, list[Example], list[Example]]:
     """Split, encode and save `train.npz`, `val.npz` and `vocab.json` under `out`."""
     if not records:
@@ -103,8 +129,10 @@ def build_cache(
     if vocab is None:
         vocab = Vocab.build([g for g, h in zip(graphs, held, strict=True) if not h], min_count=2)
     train, val = [], []
-    for record, graph, h in zip(records, graphs, held, strict=True):
-        (val if h else train).append(to_example(record, vocab, calibration, graph))
+    rows = zip(records, graphs, held, strict=True)
+    bar = tqdm(rows, total=len(records), desc="encoding", unit="program", disable=not progress)
+    for record, graph, h in bar:
+        (val if h else train).append(to_example(record, vocab, calibration, graph, fusion=fusion))
     out = Path(out)
     save_examples(out / "train.npz", train)
     save_examples(out / "val.npz", val)

@@ -47,6 +47,7 @@ from nsc.backend.surrogate import masked_mse
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
+from nsc.ir.observe import FUSION_DIM
 
 LAST = "last.safetensors"
 BEST = "best.safetensors"
@@ -81,6 +82,7 @@ class TrainConfig:
     steps: int = 4
     head_dim: int = 128
     hidden: tuple[int, ...] = (32, 32)
+    fusion: bool = False  # nodes carry what the program computed on the calibration rows
 
     def check(self) -> None:
         positive = ("epochs", "batch_programs", "samples_per_program", "checkpoint_every")
@@ -100,6 +102,7 @@ class TrainConfig:
             encoder_options={"dim": self.dim, "steps": self.steps},
             surrogate_options={"hidden": list(self.hidden), "activation": "tanh"},
             head_dim=self.head_dim,
+            fusion_dim=FUSION_DIM if self.fusion else 0,
         )
 
     def resumable_with(self, other: TrainConfig) -> bool:
@@ -200,7 +203,7 @@ def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
 
 
 def prepare_data(
-    config: TrainConfig, out: Path, replica: Replica
+    config: TrainConfig, out: Path, replica: Replica, progress: bool = False
 ) -> tuple[Vocab, list[Example], list[Example]]:
     """Encode the corpus once into `out/cache` (rank 0), then load it (every rank)."""
     cache = out / "cache"
@@ -209,6 +212,7 @@ def prepare_data(
         "calibration": config.calibration,
         "val_percent": config.val_percent,
         "max_programs": config.max_programs,
+        "fusion": config.fusion,
     }
     stamp_file = cache / "stamp.json"
     fresh = stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp
@@ -226,7 +230,14 @@ def prepare_data(
                 f"{config.data}: no program has more than {config.calibration + 1} samples",
                 hints=("lower --calibration, or build the corpus with more --samples",),
             )
-        build_cache(records, cache, calibration=config.calibration, val_percent=config.val_percent)
+        build_cache(
+            records,
+            cache,
+            calibration=config.calibration,
+            val_percent=config.val_percent,
+            fusion=config.fusion,
+            progress=progress,
+        )
         atomic_write_text(stamp_file, json.dumps(stamp))
     if replica.world > 1:
         dist.barrier()
@@ -259,7 +270,7 @@ def train(
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     replica = replica_from_env(env or {}, device)
     out.mkdir(parents=True, exist_ok=True)
-    vocab, train_set, val_set = prepare_data(config, out, replica)
+    vocab, train_set, val_set = prepare_data(config, out, replica, progress and replica.main)
     torch.manual_seed(config.seed)
     hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
     objective = Objective(hypernet, config.penalty, config.modulate, config.loss)
