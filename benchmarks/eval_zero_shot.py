@@ -7,7 +7,8 @@ corpus) and every `examples/*.c` kernel, each built like the corpus (O2 + canoni
 graph) with 1280 oracle samples: the first 256 calibrate the normalization (statistics only), the
 other 1024 are the test rows. Metric: normalized MSE, the MSE in the standardized output space
 (predicting the calibration median gives about 1). Every method uses the same surrogate family
-and normalization; none is fitted to the program's samples.
+and normalization; none is fitted to the program's samples. A model trained with fusion features
+(`nsc train --fusion`) reads what each instruction computed on the calibration rows.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from nsc.backend.arrays import program_tensors
 from nsc.backend.baselines import random_params
-from nsc.backend.data import calibrate, standardize
+from nsc.backend.data import calibrate, observed_features, standardize
 from nsc.backend.model import CompilerModel, load_model
 from nsc.data import ingest
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.data.shards import ProgramRecord, to_networkx
+from nsc.ir.observe import FUSION_DIM
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION, TEST = 256, 1024
@@ -74,7 +77,14 @@ def errors(model: CompilerModel, record: ProgramRecord, seed: int) -> dict[str, 
     _, y_cal = standardize(record, norm, slice(0, CALIBRATION))
     x, y = standardize(record, norm, slice(CALIBRATION, None))
     x_t, y_t = torch.from_numpy(x), torch.from_numpy(y).double()
-    tensors = model.tensors(to_networkx(record.graph), record.signature)
+    graph = to_networkx(record.graph)
+    if model.config.fusion_dim:  # what each instruction computed on the calibration rows
+        observed = observed_features(record, graph, CALIBRATION)
+        tensors = program_tensors(
+            graph, model.vocab, record.signature, fusion=observed, fusion_dim=FUSION_DIM
+        )
+    else:
+        tensors = model.tensors(graph, record.signature)
     family = model.hypernet.family
     params = {init: model.emit([tensors], init)[0] for init in ("compiled", "tailored", "meta")}
     params["random"] = random_params(family, x.shape[1], y.shape[1], seed)

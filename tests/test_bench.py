@@ -166,7 +166,7 @@ def test_tiny_end_to_end_run_writes_the_report(tmp_path: Path):
     report = (out / "report.md").read_text()
     assert "| method | 0% | 100% | overall | fewer epochs |" in report
     assert "| newton_sqrt | compiled |" in report
-    assert "compiled+fusion: omitted" in report
+    assert "fused: omitted" in report
     results = json.loads((out / "results.json").read_text())["results"][0]
     assert results["error"] == ""
     assert len(results["runs"]) == 4 * 2  # methods x sizes x 1 seed

@@ -4,7 +4,9 @@ the hypernetwork never saw.
 For each evaluation program the oracle labels four disjoint input sets, drawn once and shared by
 every method: `calibration` rows (output centre and scale only; no weights are fitted to them),
 a `pool` of training rows, a fixed `validation` set and a `test` set. Each initialization
-(`random`, `dataset`, `meta`, `compiled`: the names of `nscc --init`) is fine-tuned on the first
+(`random`, `dataset`, `meta`, `compiled`: the names of `nscc --init`; `fused`: compiled by the
+fusion model, which also reads what each instruction computed on the calibration rows, as
+`nscc --fusion` does) is fine-tuned on the first
 n rows of a seeded permutation of the pool, n = size% of the pool (0% = zero-shot, at least one
 row otherwise), with full-batch Adam at the paper's lr 0.012. Validation loss picks the reported
 epoch; training stops after `patience` epochs without a better one. Every loss is the MSE in the
@@ -29,7 +31,7 @@ import numpy as np
 
 from nsc.diagnostics import CompileError, NscError
 
-METHODS = ("random", "dataset", "meta", "compiled")
+METHODS = ("random", "dataset", "meta", "compiled", "fused")
 PAPER_SIZES = (0.0, 0.1, 1.0, 10.0, 100.0)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_INPUTS = {"inversek2j_plain": ("x", "y")}  # the `--input` examples/README.md gives
@@ -50,6 +52,7 @@ class BenchConfig:
     patience: int = 100
     lr: float = 0.012
     model: str = "default"
+    fused_model: str = "fused"  # the model of the `fused` method (trained with --fusion)
     pipeline: str = "O2"
     fuel: int = 1_000_000
     timeout: float = 60.0
@@ -132,13 +135,22 @@ class Dataset:
 # --- initializations --------------------------------------------------------------------------
 
 
-def load_inits(model: str) -> tuple[dict[str, object], list[str]]:
+def load_inits(model: str, fused_model: str = "fused") -> tuple[dict[str, object], list[str]]:
     """The numpy hypernetworks behind each model-based method (as `nscc --init` loads them),
     and notes on the methods left out."""
     from nsc.pipeline import find_model, load_model
 
     notes: list[str] = []
     inits: dict[str, object] = {}
+    try:
+        fused = load_model(find_model(fused_model, "compiled"), "compiled")
+        if fused.fusion_dim:
+            inits["fused"] = fused
+            notes.append(f"fused model: {fused.model_id}")
+        else:
+            notes.append(f"fused: omitted ({fused_model} was trained without fusion features)")
+    except NscError as err:
+        notes.append(f"fused: omitted ({err.message})")
     try:
         inits["compiled"] = load_model(find_model(model, "compiled"), "compiled")
         notes.append(f"model: {inits['compiled'].model_id}")
@@ -150,10 +162,13 @@ def load_inits(model: str) -> tuple[dict[str, object], list[str]]:
             inits[method] = load_model(find_model(model, method), method)
         except NscError as err:
             notes.append(f"{method}: omitted ({err.message})")
-    if inits["compiled"].fusion_dim:
-        notes.append("compiled+fusion: omitted (nsc has no value-trace feature extractor yet)")
-    else:
-        notes.append("compiled+fusion: omitted (the model was trained without fusion features)")
+    fused = inits.get("fused")
+    if fused is not None and (fused.hidden, fused.activation) != (
+        inits["compiled"].hidden,
+        inits["compiled"].activation,
+    ):
+        del inits["fused"]
+        notes.append("fused: omitted (its surrogate family differs from the compiled model's)")
     return inits, notes
 
 
@@ -165,7 +180,7 @@ def initial_params(method: str, model, arrays, in_width: int, out_width: int, hi
     if method == "random":
         emitted = random_init(hidden, in_width, out_width, seed)
     else:
-        emitted = emit(model, arrays, modulate=method == "compiled")
+        emitted = emit(model, arrays, modulate=method in ("compiled", "fused"))
     return ArrayParams(emitted.weights, emitted.biases).to_torch()
 
 
@@ -173,7 +188,8 @@ def initial_params(method: str, model, arrays, in_width: int, out_width: int, hi
 
 
 def label(program: Program, config: BenchConfig, n: int, seed: int):
-    """Sample `n` inputs and run the oracle: (signature, inputs, outputs) of the finished rows."""
+    """Sample `n` inputs and run the oracle: (signature, inputs, outputs) of the finished rows
+    (finished with finite outputs)."""
     from nsc.frontend import c_to_ir
     from nsc.ir.oracle import run_isolated
     from nsc.ir.sampling import sample_inputs
@@ -190,7 +206,8 @@ def label(program: Program, config: BenchConfig, n: int, seed: int):
 
 
 def prepare(program: Program, config: BenchConfig, base_seed: int):
-    """Normalization from calibration rows and the standardized pool, validation and test sets."""
+    """Normalization from calibration rows and the standardized pool, validation and test sets;
+    also the calibration inputs (what fusion observes)."""
     from nsc.backend.surrogate import Normalization, flatten_ports
 
     parts = [config.calibration, config.pool, config.validation, config.test]
@@ -206,7 +223,8 @@ def prepare(program: Program, config: BenchConfig, base_seed: int):
     norm = Normalization.from_calibration(sig, calib)
     xs = [norm.inputs(take(x, i)).astype(np.float32) for i in (1, 2, 3)]
     ys = [norm.outputs(take(y, i)).astype(np.float32) for i in (1, 2, 3)]
-    return sig, Dataset(xs[0], ys[0], xs[1], ys[1], xs[2], ys[2])
+    calib_inputs = {k: v[: config.calibration] for k, v in inputs.items()}
+    return sig, Dataset(xs[0], ys[0], xs[1], ys[1], xs[2], ys[2]), calib_inputs
 
 
 def stack(params: Sequence) -> object:
@@ -326,16 +344,16 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
     from nsc.backend.surrogate import MLPFamily
 
     seed = zlib.crc32(program.name.encode())
-    sig, data = prepare(program, config, seed)
+    sig, data, calib_inputs = prepare(program, config, seed)
     in_w, out_w = data.x_pool.shape[1], data.y_pool.shape[1]
     result.widths = (in_w, out_w)
     result.constant_loss = float(np.mean(data.y_test.astype(np.float64) ** 2))
-    model = next(iter(inits.values()), None)
+    model = inits.get("compiled", next(iter(inits.values()), None))
     hidden = model.hidden if model is not None else (32, 32)
     family = MLPFamily(hidden, model.activation if model is not None else "tanh")
-    arrays = _program_arrays(program, sig, model, config, result) if model is not None else None
+    arrays = _program_arrays(program, sig, inits, calib_inputs, config, result)
     starts = {
-        (m, s): initial_params(m, inits.get(m), arrays, in_w, out_w, hidden, s)
+        (m, s): initial_params(m, inits.get(m), arrays.get(m), in_w, out_w, hidden, s)
         for m in methods
         for s in range(config.seeds)
     }
@@ -365,16 +383,28 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
             )
 
 
-def _program_arrays(program: Program, sig, model, config: BenchConfig, result: ProgramResult):
-    """The hypernetwork's input for `source`, exactly as `nscc` builds it; notes its hash."""
+def _program_arrays(program: Program, sig, inits, calib_inputs, config, result: ProgramResult):
+    """Each model's input for the program, exactly as `nscc` builds it; notes its hash."""
+    from nsc.backend.arrays import program_tensors
     from nsc.data.ingest import program_hash
     from nsc.frontend import c_to_ir
-    from nsc.pipeline import encode_program, graph_passes, program_graph
+    from nsc.ir.observe import instruction_nodes, observe
+    from nsc.pipeline import graph_passes, program_graph
 
     compiled = c_to_ir(Path(program.path), program.options(instrument=False))
     ir = graph_passes(compiled, config.pipeline)
     result.corpus_hash = program_hash(ir, sig)
-    return encode_program(program_graph(ir, sig, None), model, sig)
+    graph = program_graph(ir, sig, None)
+    arrays = {}
+    for method, model in inits.items():
+        fusion = None
+        if model.fusion_dim:
+            observation = observe(ir, sig, calib_inputs)
+            fusion = observation.by_node(instruction_nodes(graph.nodes(data=True)))
+        arrays[method] = program_tensors(
+            graph, model.vocab, sig, fusion=fusion, fusion_dim=model.fusion_dim
+        )
+    return arrays
 
 
 # --- evaluation programs ----------------------------------------------------------------------
@@ -438,7 +468,7 @@ def run_benchmark(
 ) -> tuple[list[ProgramResult], list[str]]:
     """Bench every program (in a process pool when `workers` > 1); results in program order."""
     config.check()
-    inits, notes = load_inits(config.model)
+    inits, notes = load_inits(config.model, config.fused_model)
     methods = [m for m in METHODS if m == "random" or m in inits]
     ordered = sorted(range(len(programs)), key=lambda i: -_cost(programs[i]))
     results: dict[int, ProgramResult] = {}

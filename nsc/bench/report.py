@@ -119,7 +119,7 @@ def summarize(results: Sequence[Mapping], max_epochs: int) -> dict:
 
 
 def _method_order(method: str) -> tuple[int, str]:
-    order = ("random", "dataset", "meta", "compiled")
+    order = ("random", "dataset", "meta", "compiled", "fused")
     return (order.index(method) if method in order else len(order), method)
 
 

@@ -37,6 +37,12 @@ def bench_group() -> None:
     help="The training corpus, to check held-out programs against by hash.",
 )
 @click.option("--model", default="default", show_default=True, help="The hypernetwork model.")
+@click.option(
+    "--fused-model",
+    default="fused",
+    show_default=True,
+    help="The model trained with fusion features (the `fused` method; skipped if missing).",
+)
 @click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option(
     "--pool",
