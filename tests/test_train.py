@@ -170,11 +170,14 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
         "20",
         "--calibration",
         "16",
+        "--fusion",
         "--no-progress",
     ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
+    _, examples, _ = load_cache(tmp_path / "run" / "cache")
+    assert {ex.tensors.fusion.shape[1] for ex in examples} == {FUSION_DIM}
     missing = runner.invoke(
         main,
         ["train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r2"), "--no-progress"],

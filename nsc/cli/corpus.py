@@ -153,6 +153,11 @@ def datagen_command(
 @click.option("--max-programs", type=click.IntRange(min=1), help="Use at most N programs.")
 @click.option("--bases-only", is_flag=True, help="Train the bases alone (dataset-tailored init).")
 @click.option(
+    "--fusion",
+    is_flag=True,
+    help="Nodes also carry what each instruction computed on the calibration rows.",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=1,
