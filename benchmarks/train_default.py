@@ -8,7 +8,9 @@ Stages (each resumes; rerun the same command after a kill):
   train     `nsc train --data W/corpus --out W/run` (the hypernetwork)
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
-  ship      export W/run and the baselines into nsc/backend/models/, and the validation plot
+  fused     `nsc train ... --fusion --out W/run_fused` (the same run, nodes fed observed values)
+  ship      export W/run and the baselines into nsc/backend/models/, and the validation plot;
+            W/run_fused, when trained, as models/fused.safetensors (`nscc --fusion`)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file, save_file
 
 from nsc.backend.baselines import base_state, reptile, save_baselines
 from nsc.backend.checkpoint import load_checkpoint
@@ -28,9 +31,11 @@ from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.model import BASELINES_FILE, DEFAULT_MODEL, export_model
 from nsc.backend.train import LAST, TrainConfig, train
 from nsc.data.dataset import DatasetConfig, build_dataset
+from nsc.pipeline import MODELS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("datagen", "train", "tailored", "meta", "ship")
+STAGES = ("datagen", "train", "tailored", "meta", "fused", "ship")
+FUSED_MODEL = MODELS_DIR / "fused.safetensors"
 
 
 def config(work: Path, args: argparse.Namespace) -> TrainConfig:
@@ -86,7 +91,7 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
         seed=0,
     )
     seconds = time.perf_counter() - start
-    torch.save(bases, work / "meta-bases.pt")
+    save_file({k: v.contiguous() for k, v in bases.items()}, work / "meta-bases.safetensors")
     (work / "meta.json").write_text(
         json.dumps(
             {"meta_steps": args.meta_steps, "tasks": 8, "inner_steps": 5, "seconds": seconds}
@@ -94,10 +99,14 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
     )
 
 
-def stage_ship(work: Path, args: argparse.Namespace) -> None:
-    run = load_checkpoint(work / "run" / LAST)
-    progress = run.meta["progress"]
-    info = {
+def stage_fused(work: Path, args: argparse.Namespace) -> None:
+    train(replace(config(work, args), fusion=True), work / "run_fused", threads=args.threads)
+
+
+def run_info(work: Path, run: str) -> dict:
+    """What the shipped model's metadata says about the run that made it."""
+    progress = load_checkpoint(work / run / LAST).meta["progress"]
+    return {
         "corpus_programs": _corpus_size(work),
         "epochs": progress["epoch"],
         "steps": progress["global_step"],
@@ -105,11 +114,18 @@ def stage_ship(work: Path, args: argparse.Namespace) -> None:
         "validation": progress["epochs"],
         "command": "python benchmarks/train_default.py",
     }
-    export_model(work / "run" / LAST, DEFAULT_MODEL, info)
+
+
+def stage_ship(work: Path, args: argparse.Namespace) -> None:
+    run = load_checkpoint(work / "run" / LAST)
+    progress = run.meta["progress"]
+    export_model(work / "run" / LAST, DEFAULT_MODEL, run_info(work, "run"))
+    if (work / "run_fused" / LAST).is_file():
+        export_model(work / "run_fused" / LAST, FUSED_MODEL, run_info(work, "run_fused"))
     hyper = HypernetConfig.from_json(json.dumps(run.meta["hypernet"]))
     tailored = Hypernetwork(hyper)
     tailored.load_state_dict(load_checkpoint(work / "tailored" / LAST).model_state())
-    meta = torch.load(work / "meta-bases.pt", weights_only=True)
+    meta = load_file(work / "meta-bases.safetensors")
     baselines = {"tailored": base_state(tailored), "meta": meta}
     save_baselines(
         DEFAULT_MODEL.parent / BASELINES_FILE,
