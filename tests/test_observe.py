@@ -45,7 +45,7 @@ def _by_opcode(ir: str, signature, inputs):
     """(opcode, raw stats row, observed) per instruction, with the graph's node order."""
     observation = observe(ir, signature, inputs)
     graph = build_graph(ir, signature)
-    nodes = instruction_nodes(graph.nodes(data=True))
+    nodes = instruction_nodes(graph)
     assert len(nodes) == len(observation.observed)
     return [
         (graph.nodes[node]["text"], observation.stats[i], observation.observed[i])
@@ -124,7 +124,7 @@ void g(double x, double *out) {
     ir, signature = _compiled(tmp_path, source)
     observation = observe(ir, signature, {"x": np.linspace(-1, 1, 16)})
     graph = build_graph(ir, signature)
-    nodes = instruction_nodes(graph.nodes(data=True))
+    nodes = instruction_nodes(graph)
     features = observation.by_node(nodes)
     ops = {node: graph.nodes[node]["text"] for node in nodes}
     never = [n for n, op in ops.items() if op == "fmul"]

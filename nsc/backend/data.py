@@ -108,7 +108,7 @@ def observed_features(
         observation = observe(record.ir, record.signature, head)
     except NscError as err:
         raise NscError(f"{record.name}: cannot observe the program: {err.message}") from None
-    return observation.by_node(instruction_nodes(graph.nodes(data=True)))
+    return observation.by_node(instruction_nodes(graph))
 
 
 def build_cache(

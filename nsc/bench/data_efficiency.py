@@ -400,7 +400,7 @@ def _program_arrays(program: Program, sig, inits, calib_inputs, config, result: 
         fusion = None
         if model.fusion_dim:
             observation = observe(ir, sig, calib_inputs)
-            fusion = observation.by_node(instruction_nodes(graph.nodes(data=True)))
+            fusion = observation.by_node(instruction_nodes(graph))
         arrays[method] = program_tensors(
             graph, model.vocab, sig, fusion=fusion, fusion_dim=model.fusion_dim
         )

@@ -80,9 +80,13 @@ def _signed_log(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.log1p(np.abs(x))
 
 
-def instruction_nodes(nodes: Iterable[tuple[int, Mapping]]) -> list[int]:
-    """The instruction nodes of a program graph's `(node, attrs)` pairs, in node order."""
-    return sorted(node for node, attrs in nodes if attrs.get("kind") == "instruction")
+def instruction_nodes(graph) -> list[int]:  # noqa: ANN001
+    """The instruction nodes of a program graph (a `ProgramGraph` or its networkx form), in order."""
+    nodes = graph.nodes
+    pairs: Iterable[tuple[int, Mapping]] = (
+        enumerate(nodes) if isinstance(nodes, list) else nodes(data=True)
+    )
+    return sorted(node for node, attrs in pairs if attrs.get("kind") == "instruction")
 
 
 def instrument(ir: str) -> tuple[str, np.ndarray]:
