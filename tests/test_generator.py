@@ -72,8 +72,8 @@ def test_every_input_has_a_range_and_the_entry_is_named():
     for seed in range(100):
         program = generate(seed)
         assert f"#pragma nsc entry({program.entry})" in program.source
-        ranged = set(re.findall(r"#pragma nsc range\((\w+),", program.source))
-        assert ranged == {name for name, *_ in program.meta["inputs"]}
+        ranged = set(re.findall(r"#pragma nsc range\(([\w.]+),", program.source))
+        assert ranged == {name for name, *_ in program.meta["inputs"]} | set(program.meta["inout"])
         assert 1 <= len(ranged) <= 12
         outputs = len(program.meta["outputs"]) + (program.meta["return"] != "void")
         assert 1 <= outputs <= 4
@@ -144,7 +144,8 @@ def test_stats_of_generated_programs_are_sane():
     for program in one_per_family(4):
         stats = program_stats(program.source, "gen.c")
         assert stats["entry"] == program.entry
-        assert stats["inputs"] == len(program.meta["inputs"])
+        params = program.meta["params"]
+        assert stats["inputs"] == sum(kind in ("input", "struct") for _, kind, _ in params)
         assert stats["statements"] >= 1 and stats["max_expr_depth"] >= 1
 
 

@@ -14,6 +14,9 @@ shards in shard order: the first occurrence of a hash is kept, later ones are li
 `duplicates` of their shard. Readers (`read_corpus`) skip them. After split `--shard i/N` runs,
 rerunning the command without `--shard` in the merged folder builds nothing and writes the index.
 
+Workers are forked on Linux (spawned elsewhere) after this process has run one small program
+through every stage, so they start with warm caches instead of importing everything again.
+
 Crashes. Workers run the oracle in-process (fast). Before each item a worker writes the item's
 index to `.inflight-<shard>`; if a worker dies, the pool is rebuilt, the items in flight become
 suspects, and their shards are redone with suspects run in the sandbox (`run_isolated`). An item
@@ -22,9 +25,11 @@ suspected twice is dropped as `crash`.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import math
 import multiprocessing
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -224,7 +229,7 @@ def _run(
     progress: bool,
     on_shard: Callable[[int], None] | None,
 ) -> list[ShardResult]:
-    counters = multiprocessing.get_context("spawn").RawArray("q", max(1, len(todo)) * _SLOT)
+    counters = _pool_context().RawArray("q", max(1, len(todo)) * _SLOT)
     slots = {k: i for i, k in enumerate(todo)}
     bar = _progress_bar(plan, todo, progress)
     for k in todo:
@@ -244,6 +249,8 @@ def _run(
                 finish(build_shard(plan, settings, k, slots[k], {}))
                 _update(bar, counters)
         else:
+            if todo and _pool_context().get_start_method() == "fork":
+                ingest.warm_up(plan.config)
             _run_pool(plan, settings, todo, slots, workers, counters, bar, finish)
     finally:
         if bar is not None:
@@ -253,14 +260,14 @@ def _run(
 
 
 def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> None:  # noqa: ANN001
-    """Run shards in a spawn pool; rebuild it when a worker dies, with suspects isolated."""
+    """Run shards in a process pool; rebuild it when a worker dies, with suspects isolated."""
     suspects: dict[int, dict[int, int]] = {k: {} for k in todo}
     pending = list(todo)
-    context = multiprocessing.get_context("spawn")
+    context = _pool_context()
     fruitless = 0  # pool rebuilds in a row that found no item in flight
     while pending:
         pool = ProcessPoolExecutor(
-            min(workers, len(pending)), context, initializer=_init_worker, initargs=(counters,)
+            min(workers, len(pending)), context, initializer=_init_pool_worker, initargs=(counters,)
         )
         try:
             futures: dict[Future, int] = {
@@ -286,6 +293,12 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
         pending = sorted(broken)
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """How workers start: forked on Linux, so they begin with this process's imports and warm
+    caches (`ingest.warm_up`) instead of spending a second importing; spawned elsewhere."""
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+
+
 def _note_suspect(out: Path, shard: int, suspects: dict[int, int]) -> bool:
     """Count the item a dead pool left in flight in `shard`; False if there was none."""
     marker = _inflight(out, shard)
@@ -301,6 +314,11 @@ def _note_suspect(out: Path, shard: int, suspects: dict[int, int]) -> bool:
 
 def _inflight(out: Path, shard: int) -> Path:
     return out / f".inflight-{shard:06d}"
+
+
+def _init_pool_worker(counters: Any) -> None:
+    faulthandler.disable()  # a program that kills its worker is expected, and handled
+    _init_worker(counters)
 
 
 def _init_worker(counters: Any) -> None:

@@ -58,8 +58,8 @@ class RunResult:
 def harness(program: GeneratedProgram, rows: int, seed: int, from_stdin: bool = False) -> str:
     """C source: the program plus a main that prints all outputs for `rows` inputs.
 
-    Inputs are uniform in their ranges, or read from stdin (whitespace-separated, row by row, in
-    parameter order) when `from_stdin` is set.
+    Inputs (then the starting values of inout pointers) are uniform in their ranges, or read
+    from stdin (whitespace-separated, row by row, in `input_names` order) when `from_stdin`.
     """
     meta = program.meta
     lines = [program.source, "#include <stdio.h>", ""]
@@ -70,29 +70,30 @@ def harness(program: GeneratedProgram, rows: int, seed: int, from_stdin: bool = 
     lines.append('static double nsc_read(void) { double v = 0; scanf("%lf", &v); return v; }')
     lines += ["int main(void)", "{", f"    unsigned long long nsc_st = {seed + 1}ULL;"]
     lines.append(f"    for (int nsc_row = 0; nsc_row < {rows}; nsc_row++) {{")
-    args, prints = [], []
-    for name, ctype, dims, lo, hi in meta["inputs"]:
+    params = _params(meta)
+    lines += [f"        {decl};" for _, kind, decl in params if kind == "struct"]
+    inout = meta.get("inout", {})
+    sampled = [tuple(i) for i in meta["inputs"]]
+    sampled += [(o[0], o[1], [], *inout[o[0]]) for o in meta["outputs"] if o[0] in inout]
+    for name, ctype, dims, lo, hi in sampled:
         size = int(np.prod(dims)) if dims else 1
-        decl = "".join(f"[{d}]" for d in dims)
-        lines.append(f"        {ctype} {name}{decl};")
-        if from_stdin:
-            value = f"({ctype})nsc_read()"
-        elif ctype in ("float", "double"):
-            value = f"({ctype})({lo!r} + ({hi!r} - {lo!r}) * nsc_u(&nsc_st))"
-        else:
-            value = f"({ctype})({int(lo)} + (int)(({int(hi)} - {int(lo)} + 1) * nsc_u(&nsc_st)))"
+        if "." not in name:  # a struct's field is declared with its struct
+            lines.append(f"        {ctype} {name}{''.join(f'[{d}]' for d in dims)};")
+        value = _sample(ctype, lo, hi, from_stdin)
         lines.append(
             f"        for (int nsc_q = 0; nsc_q < {size}; nsc_q++) (({ctype} *)&{name})[nsc_q] = {value};"
         )
-        args.append(name)
+    prints = []
     for name, ctype, dims in meta["outputs"]:
         size = int(np.prod(dims)) if dims else 1
-        decl = "".join(f"[{d}]" for d in dims) if dims else ""
-        lines.append(f"        {ctype} {name}{decl}{' = 0' if not dims else ''};")
-        args.append(name if dims else f"&{name}")
+        if name not in inout:
+            decl = "".join(f"[{d}]" for d in dims) if dims else ""
+            lines.append(f"        {ctype} {name}{decl}{' = 0' if not dims else ''};")
         prints.append(
             f'for (int nsc_q = 0; nsc_q < {size}; nsc_q++) printf("%.9g ", (double)(({ctype} *)&{name})[nsc_q]);'
         )
+    pointers = {o[0] for o in meta["outputs"] if not o[2]}
+    args = [f"&{name}" if name in pointers else name for name, *_ in params]
     call = f"{program.entry}({', '.join(args)})"
     if meta["return"] != "void":
         lines.append(f'        printf("%.9g ", (double){call});')
@@ -101,6 +102,29 @@ def harness(program: GeneratedProgram, rows: int, seed: int, from_stdin: bool = 
     lines += [f"        {p}" for p in prints]
     lines += ['        printf("\\n");', "    }", "    return 0;", "}"]
     return "\n".join(lines) + "\n"
+
+
+def input_names(program: GeneratedProgram) -> list[str]:
+    """The harness's inputs in the order it reads them: the inputs, then inout pointers."""
+    inout = program.meta.get("inout", {})
+    names = [name for name, *_ in program.meta["inputs"]]
+    return names + [o[0] for o in program.meta["outputs"] if o[0] in inout]
+
+
+def _params(meta: dict) -> list[tuple[str, str, str]]:
+    """The entry's parameters (name, kind, declaration); older metadata: inputs, then outputs."""
+    if "params" in meta:
+        return [tuple(p) for p in meta["params"]]
+    params = [(name, "input", "") for name, *_ in meta["inputs"]]
+    return params + [(name, "output", "") for name, *_ in meta["outputs"]]
+
+
+def _sample(ctype: str, lo: float, hi: float, from_stdin: bool) -> str:
+    if from_stdin:
+        return f"({ctype})nsc_read()"
+    if ctype in ("float", "double"):
+        return f"({ctype})({lo!r} + ({hi!r} - {lo!r}) * nsc_u(&nsc_st))"
+    return f"({ctype})({int(lo)} + (int)(({int(hi)} - {int(lo)} + 1) * nsc_u(&nsc_st)))"
 
 
 def run_program(
@@ -112,7 +136,7 @@ def run_program(
     """Compile the harness with gcc -O1 and parse what it prints (one row per input row)."""
     stdin = None
     if inputs is not None:
-        names = [name for name, *_ in program.meta["inputs"]]
+        names = input_names(program)
         rows = len(inputs[names[0]])
         flat = [np.asarray(inputs[n], dtype=np.float64).reshape(rows, -1) for n in names]
         stdin = "\n".join(" ".join(f"{v!r}" for v in row) for row in np.hstack(flat).tolist())

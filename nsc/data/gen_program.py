@@ -26,26 +26,61 @@ RANGES = (
 )
 
 
+STRUCT_TAGS = ("params", "state", "config", "coeffs", "knobs")
+STRUCT_PARAMS = ("cfg", "prm", "st", "par", "env")
+P_PACKED = 0.75  # in a program that packs, the share of its scalar inputs that go in the struct
+
+
 @dataclass(frozen=True)
 class Input:
-    """One entry parameter that the surrogate reads."""
+    """One input the surrogate reads: an entry parameter, or a field of a struct parameter."""
 
     name: str
     ctype: str
     dims: tuple[int, ...]
     lo: float
     hi: float
+    struct: str = ""  # the struct parameter holding this field ("" for a parameter of its own)
+
+    @property
+    def ref(self) -> str:
+        """How C code and the signature's ports name it (`cfg.x` for a field)."""
+        return f"{self.struct}.{self.name}" if self.struct else self.name
+
+
+@dataclass(frozen=True)
+class Packing:
+    """A struct parameter that gathers some scalar inputs (passed by value)."""
+
+    param: str
+    tag: str
+    typedef: bool
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output parameter: `T *name` or `T name[dims]`; an inout pointer also reads its value."""
+
+    name: str
+    ctype: str
+    dims: tuple[int, ...]
+    inout: tuple[float, float] | None = None  # the input range of an inout pointer
 
 
 @dataclass
 class Program:
-    """A C program being assembled by a family; `render` turns it into source text."""
+    """A C program being assembled by a family; `render` turns it into source text.
+
+    `shape` decides the parameters' form (struct packing, inout pointers) apart from `rng`, so a
+    program that gets neither is the program the same seed gave before these forms existed.
+    """
 
     rng: random.Random
     ctype: str  # the program's main floating type
+    shape: random.Random = field(default_factory=lambda: random.Random(0))
+    packing: Packing | None = None
     inputs: list[Input] = field(default_factory=list)
-    # (name, ctype, dims) of each output parameter
-    outputs: list[tuple[str, str, tuple[int, ...]]] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
     globals: list[str] = field(default_factory=list)
     helpers: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
@@ -81,8 +116,18 @@ class Program:
         """Add a by-value scalar input and return it as an expression."""
         name = self.fresh(base or self.rng.choice(SCALAR_NAMES))
         lo, hi = rng or self.pick_range()
-        self.inputs.append(Input(name, ctype or self.ctype, (), lo, hi))
-        return var(name, lo, hi)
+        ctype = ctype or self.ctype
+        packed = self.packing is not None and ctype == self.ctype
+        struct = self.packing.param if packed and self.shape.random() < P_PACKED else ""
+        item = Input(name, ctype, (), lo, hi, struct)
+        self.inputs.append(item)
+        return var(item.ref, lo, hi)
+
+    def pack_inputs(self) -> None:
+        """From now on, put most scalar inputs of the main type in one struct parameter."""
+        typedef = self.shape.random() < 0.5
+        tag = self.fresh(self.shape.choice(STRUCT_TAGS) + ("_t" if typedef else ""))
+        self.packing = Packing(self.fresh(self.shape.choice(STRUCT_PARAMS)), tag, typedef)
 
     def scalars(self, count: int) -> list[Expr]:
         return [self.scalar() for _ in range(count)]
@@ -95,14 +140,17 @@ class Program:
         self.inputs.append(item)
         return item
 
-    def out_pointer(self, base: str = "out", ctype: str | None = None) -> str:
+    def out_pointer(
+        self, base: str = "out", ctype: str | None = None, inout: tuple[float, float] | None = None
+    ) -> str:
+        """An output `T *name`; with `inout` (its range) the pointer's value is an input too."""
         name = self.fresh(base)
-        self.outputs.append((name, ctype or self.ctype, ()))
+        self.outputs.append(Output(name, ctype or self.ctype, (), inout))
         return name
 
     def out_array(self, base: str, dims: tuple[int, ...], ctype: str | None = None) -> str:
         name = self.fresh(base)
-        self.outputs.append((name, ctype or self.ctype, dims))
+        self.outputs.append(Output(name, ctype or self.ctype, dims))
         return name
 
     def idiom(self, name: str, params: str, body: str) -> str:
@@ -133,25 +181,56 @@ class Program:
             self.indent -= 1
             self.emit("}")
 
+    def params(self) -> list[tuple[str, str, str]]:
+        """The entry's parameters in order: (name, kind, C declaration); kind is input, struct,
+        output or inout."""
+        params: list[tuple[str, str, str]] = []
+        for i in self.inputs:
+            if not i.struct:
+                params.append((i.name, "input", _param_decl(i)))
+            elif not any(name == i.struct for name, *_ in params):
+                params.append((i.struct, "struct", f"{self.struct_type()} {i.struct}"))
+        for o in self.outputs:
+            shape = "".join(f"[{d}]" for d in o.dims)
+            decl = f"{o.ctype} {o.name}{shape}" if o.dims else f"{o.ctype} *{o.name}"
+            params.append((o.name, "inout" if o.inout else "output", decl))
+        return params
+
+    def struct_type(self) -> str:
+        """How C spells the packed struct's type."""
+        assert self.packing is not None
+        return self.packing.tag if self.packing.typedef else f"struct {self.packing.tag}"
+
     def render(self, entry: str) -> str:
         """The whole translation unit."""
-        params = [_param_decl(i) for i in self.inputs]
-        for name, ctype, dims in self.outputs:
-            shape = "".join(f"[{d}]" for d in dims)
-            params.append(f"{ctype} {name}{shape}" if dims else f"{ctype} *{name}")
+        params = self.params()
         lines = ["#include <math.h>", ""]
         lines.append(f"#pragma nsc entry({entry})")
         for i in self.inputs:
-            lines.append(f"#pragma nsc range({i.name}, {_num(i.lo)}, {_num(i.hi)})")
+            lines.append(f"#pragma nsc range({i.ref}, {_num(i.lo)}, {_num(i.hi)})")
+        for o in self.outputs:
+            if o.inout:
+                lines.append(f"#pragma nsc inout({o.name})")
+                lines.append(f"#pragma nsc range({o.name}, {_num(o.inout[0])}, {_num(o.inout[1])})")
         lines.append("")
+        if any(kind == "struct" for _, kind, _ in params):
+            lines.extend([self._struct_definition(), ""])
         for chunk in (self.globals, self.helpers):
             for text in chunk:
                 lines.extend([text, ""])
-        lines.append(f"{self.return_type} {entry}({', '.join(params) or 'void'})")
+        decls = ", ".join(decl for *_, decl in params)
+        lines.append(f"{self.return_type} {entry}({decls or 'void'})")
         lines.append("{")
         lines.extend(self.body)
         lines.append("}")
         return "\n".join(lines) + "\n"
+
+    def _struct_definition(self) -> str:
+        assert self.packing is not None
+        fields = [f"    {i.ctype} {i.name};" for i in self.inputs if i.struct]
+        if self.packing.typedef:
+            return "\n".join(["typedef struct {", *fields, f"}} {self.packing.tag};"])
+        return "\n".join([f"struct {self.packing.tag} {{", *fields, "};"])
 
 
 def _param_decl(i: Input) -> str:

@@ -92,12 +92,14 @@ class GeneratorConfig:
     p_out_array: float = 0.25  # several scalar outputs are packed into `T res[k]`
     p_compose: float = 0.3  # a second family adds its block to the same entry
     p_idiom: float = 0.25  # an output goes through a small static helper (sqr, clampv, mixv)
+    p_struct: float = 0.15  # most scalar inputs are fields of one struct passed by value
+    p_inout: float = 0.2  # an out-pointer result also reads the pointer's value (inout)
 
     def check(self) -> None:
         """Raise NscError for a knob outside its range."""
         for name in ("p_double", "p_float_funcs", "p_post", "p_extra_inputs", "p_return"):
             self._unit(name)
-        for name in ("p_out_array", "p_compose", "p_idiom"):
+        for name in ("p_out_array", "p_compose", "p_idiom", "p_struct", "p_inout"):
             self._unit(name)
         if not 1 <= self.max_outputs <= 4:
             raise NscError(f"max_outputs must be 1-4, not {self.max_outputs}")
@@ -160,7 +162,9 @@ def build(
     config.check()
     rng = rng or random.Random(f"nsc-gen:{family}:{seed}")
     ctype = "double" if rng.random() < config.p_double else "float"
-    program = Program(rng, ctype)
+    program = Program(rng, ctype, shape=random.Random(f"nsc-shape:{family}:{seed}"))
+    if program.shape.random() < config.p_struct:
+        program.pack_inputs()
     results = _run_family(family, program, config)
     families = [family]
     if rng.random() < config.p_compose:
@@ -180,8 +184,10 @@ def build(
         "ctype": ctype,
         "families": families,
         "return": program.return_type,
-        "inputs": [[i.name, i.ctype, list(i.dims), i.lo, i.hi] for i in program.inputs],
-        "outputs": [[name, ctype_, list(dims)] for name, ctype_, dims in program.outputs],
+        "inputs": [[i.ref, i.ctype, list(i.dims), i.lo, i.hi] for i in program.inputs],
+        "outputs": [[o.name, o.ctype, list(o.dims)] for o in program.outputs],
+        "inout": {o.name: list(o.inout) for o in program.outputs if o.inout},
+        "params": [list(param) for param in program.params()],
     }
     return GeneratedProgram(source, entry, family, seed, meta)
 
@@ -204,11 +210,28 @@ def _route_outputs(p: Program, results: list[Expr], config: GeneratorConfig) -> 
             p.emit(f"{arr}[{i}] = {r.text};")
     else:
         for r in results:
-            p.emit(
-                f"*{p.out_pointer(p.rng.choice(('out', 'res', 'grad', 'err', 'aux')))} = {r.text};"
-            )
+            name = p.rng.choice(("out", "res", "grad", "err", "aux"))
+            if p.shape.random() < config.p_inout:
+                _inout(p, name, r)
+            else:
+                p.emit(f"*{p.out_pointer(name)} = {r.text};")
     if last is not None:
         p.emit(f"return {last.text};")
+
+
+def _inout(p: Program, base: str, r: Expr) -> None:
+    """Write `r` through a pointer whose old value is an input: an accumulator, a relaxation
+    towards `r`, or a running maximum (choices drawn from `p.shape`)."""
+    lo, hi = p.shape.choice(((-1.0, 1.0), (0.0, 1.0), (-5.0, 5.0), (0.0, 10.0)))
+    name = p.out_pointer(base, inout=(lo, hi))
+    kind = p.shape.random()
+    if kind < 0.4:
+        p.emit(f"*{name} += {r.text};")
+    elif kind < 0.8:
+        alpha = p.lit(float(f"{p.shape.uniform(0.1, 0.9):.3g}"))
+        p.emit(f"*{name} = *{name} + {alpha} * ({r.text} - *{name});")
+    else:
+        p.emit(f"*{name} = fmax(*{name}, {r.text});")
 
 
 def _post(p: Program, r: Expr, config: GeneratorConfig) -> Expr:
@@ -247,4 +270,4 @@ def _idiom(p: Program, r: Expr) -> Expr:
 
 
 def _scalar_leaves(p: Program) -> list[Expr]:
-    return [Expr(i.name, i.lo, i.hi) for i in p.inputs if not i.dims and i.ctype == p.ctype]
+    return [Expr(i.ref, i.lo, i.hi) for i in p.inputs if not i.dims and i.ctype == p.ctype]

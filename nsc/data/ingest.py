@@ -16,16 +16,20 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import llvmlite.binding as llvm
 import numpy as np
 
+from nsc.data.fastpp import preprocess_plain
 from nsc.data.generator import GeneratorConfig, generate
 from nsc.data.shards import ProgramRecord, graph_arrays
 from nsc.diagnostics import CompileError, NscError
-from nsc.frontend import CompiledC, FrontendOptions, lower_parsed, parse_c
-from nsc.frontend.lower import ParsedC
+from nsc.frontend import FrontendOptions, parse_c
+from nsc.frontend.lower import ParsedC, ir_text, lower_module, parse_preprocessed
+from nsc.ir.jit import SharedEngine
+from nsc.ir.module import IRModule
 from nsc.ir.oracle import Execution, Oracle, Status, run_isolated
 from nsc.ir.sampling import sample_inputs
 from nsc.signature import Signature
@@ -43,6 +47,7 @@ REASONS = (
     "duplicate",
     "error",
 )
+_ENGINES: dict[int, SharedEngine] = {}  # by JIT optimization level
 STATUS_REASONS = {
     Status.OUT_OF_FUEL: "fuel",
     Status.OUT_OF_BOUNDS: "bounds",
@@ -187,12 +192,12 @@ def build_program(
         checked = parsed if isinstance(parsed, Drop) else _lower(parsed, True)
     if isinstance(checked, Drop):
         return checked
-    signature = checked.signature
+    instrumented, signature = checked
     if not signature.outputs:
         return Drop("compile", f"the entry {signature.entry!r} has no outputs")
     inputs = sample_inputs(signature, config.samples, np.random.default_rng([seed, item.index]))
     with stage(times, "oracle"):
-        execution = execute(checked, inputs, config, isolate=isolate)
+        execution = execute(instrumented, signature, inputs, config, isolate=isolate)
     keep = classify(execution, config)
     if isinstance(keep, Drop):
         return keep
@@ -200,13 +205,14 @@ def build_program(
         clean = _lower(parsed, False)
     if isinstance(clean, Drop):
         return Drop("error", f"compiles instrumented but not clean: {clean.message}")
+    clean_module, _ = clean
     with stage(times, "passes"):
         from nsc.ir.passes import run_passes
 
         pipeline = ",".join(
             filter(None, [config.pipeline, f"canonicalize{{entry={signature.entry}}}"])
         )
-        module = run_passes(clean.ir, pipeline).module
+        module = run_passes(IRModule.from_ref(clean_module), pipeline).module
         key = program_hash(module.text, signature)
     if key in seen:
         return Drop("duplicate", f"the same canonical program as {seen[key]}")
@@ -228,6 +234,16 @@ def build_program(
     )
 
 
+def warm_up(config: DatasetConfig) -> None:
+    """Build one generated program (seed 0, 16 rows) and forget it: processes forked afterwards
+    start with every stage's imports and caches ready (headers, LLVM, the pass pipeline)."""
+    small = replace(config, samples=16, probe_rows=16)
+    try:
+        build_program(Item(0, "warm-up", gen_seed=0), 0, small, {})
+    except NscError:
+        pass  # the workers will report whatever is wrong
+
+
 def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict]:
     """The C text of an item and what the record's `meta` says about its origin."""
     if item.gen_seed is not None:
@@ -241,18 +257,27 @@ def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict]:
 
 
 def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Drop:
-    """Preprocess and parse once; the program is lowered twice, with and without checks."""
+    """Preprocess and parse once; the program is lowered twice, with and without checks.
+
+    A source that uses cpp only to include nsc's headers and name numeric constants (every
+    generated program) is expanded without starting cpp (`nsc.data.fastpp`), to the same text.
+    """
+    filename = item.name if item.path else f"{item.name}.c"
+    plain = not options.defines and not options.include_dirs
+    expanded = preprocess_plain(source, filename) if plain else None
     try:
-        return parse_c(source, options, filename=item.name if item.path else f"{item.name}.c")
+        if expanded is not None:
+            return parse_preprocessed(expanded, options, filename)
+        return parse_c(source, options, filename=filename)
     except CompileError as err:
         return Drop("compile", str(err))
     except NscError as err:
         return Drop("compile", err.message)
 
 
-def _lower(parsed: ParsedC, instrument: bool) -> CompiledC | Drop:
+def _lower(parsed: ParsedC, instrument: bool) -> tuple[llvm.ModuleRef, Signature] | Drop:
     try:
-        return lower_parsed(parsed, instrument=instrument)
+        return lower_module(parsed, instrument=instrument)
     except CompileError as err:
         return Drop("compile", str(err))
     except NscError as err:
@@ -260,19 +285,26 @@ def _lower(parsed: ParsedC, instrument: bool) -> CompiledC | Drop:
 
 
 def execute(
-    compiled: CompiledC, inputs: Mapping[str, np.ndarray], config: DatasetConfig, *, isolate: bool
+    module: llvm.ModuleRef,
+    signature: Signature,
+    inputs: Mapping[str, np.ndarray],
+    config: DatasetConfig,
+    *,
+    isolate: bool,
 ) -> Execution:
     """Run the oracle on the probe rows, then on the rest only if the probe passes.
 
-    In-process normally; with `isolate` (programs suspected of crashing) each part runs in a
-    sandboxed worker, the probe with few restarts so a crashing program is given up quickly.
+    In-process normally (the oracle takes over `module`); with `isolate` (programs suspected of
+    crashing) each part runs in a sandboxed worker, the probe with few restarts so a crashing
+    program is given up quickly.
     """
-    n, signature = config.samples, compiled.signature
+    n = config.samples
     if isolate:
+        text = ir_text(module)
 
         def run(rows: dict[str, np.ndarray], batch: int, restarts: int) -> Execution:
             return run_isolated(
-                compiled.ir,
+                text,
                 signature,
                 rows,
                 fuel=config.fuel,
@@ -281,7 +313,13 @@ def execute(
                 max_restarts=restarts,
             )
     else:
-        oracle = Oracle(compiled.ir, signature, fuel=config.fuel, opt_level=config.jit_opt_level)
+        oracle = Oracle(
+            module,
+            signature,
+            fuel=config.fuel,
+            opt_level=config.jit_opt_level,
+            engine=_shared_engine(config.jit_opt_level),
+        )
 
         def run(rows: dict[str, np.ndarray], batch: int, restarts: int) -> Execution:
             return oracle.run(rows, batch=batch)
@@ -293,6 +331,13 @@ def execute(
     tail = run(_rows(inputs, probe, n), n - probe, 32)
     outputs = {k: np.concatenate([v, tail.outputs[k]]) for k, v in head.outputs.items()}
     return Execution(outputs, np.concatenate([head.status, tail.status]))
+
+
+def _shared_engine(opt_level: int) -> SharedEngine:
+    """This process's JIT engine for the oracle (see `nsc.ir.jit.SharedEngine`)."""
+    if opt_level not in _ENGINES:
+        _ENGINES[opt_level] = SharedEngine(opt_level)
+    return _ENGINES[opt_level]
 
 
 def _rows(inputs: Mapping[str, np.ndarray], start: int, stop: int) -> dict[str, np.ndarray]:

@@ -117,8 +117,12 @@ def graph_arrays(graph: nx.MultiDiGraph) -> GraphArrays:
         columns["role"].append(ROLES.index(attrs.get("role", "none")))
         if "ports" in attrs:
             ports[node] = list(attrs["ports"])
-    edge_rows = [
-        (u, v, FLOWS.index(a["flow"]), a["position"]) for u, v, a in graph.edges(data=True)
+    flows = {name: i for i, name in enumerate(FLOWS)}
+    edge_rows = [  # the order of graph.edges(data=True), read straight from the adjacency
+        (u, v, flows[a["flow"]], a["position"])
+        for u, targets in graph.adjacency()
+        for v, parallel in targets.items()
+        for a in parallel.values()
     ]
     src, dst, flow, position = zip(*edge_rows, strict=True) if edge_rows else ((), (), (), ())
     return GraphArrays(
@@ -197,7 +201,9 @@ def write_shard(
         "vocab": list(vocab),
         "programs": programs,
     }
-    atomic_write_text(json_path, json.dumps(document, sort_keys=True, indent=1) + "\n")
+    # compact: indenting costs 5x the time of writing and a fifth more bytes
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    atomic_write_text(json_path, text + "\n")
 
 
 def _program_entry(record: ProgramRecord) -> dict[str, Any]:

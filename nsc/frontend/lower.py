@@ -17,6 +17,7 @@ from nsc.frontend.parse import call_deep, parse
 from nsc.frontend.pragmas import Pragma, collect_pragmas
 from nsc.frontend.preprocess import decode_source, preprocess
 from nsc.frontend.signature_rules import choose_entry, extract_signature, shape_pragmas
+from nsc.signature import Signature
 
 _initialized = False
 
@@ -47,6 +48,11 @@ def parse_c(source: str | Path, options: FrontendOptions, filename: str | None =
     """Preprocess and parse C source, read its pragmas and choose the entry."""
     text, filename = _read(source, filename)
     expanded = preprocess(text, filename, options.defines, options.include_dirs)
+    return parse_preprocessed(expanded, options, filename)
+
+
+def parse_preprocessed(expanded: str, options: FrontendOptions, filename: str) -> ParsedC:
+    """Parse text as `preprocess` returns it, read its pragmas and choose the entry."""
     ast = parse(expanded, filename)
     pragmas = collect_pragmas(ast, filename)
     entry = choose_entry(ast, pragmas, options, filename)
@@ -55,6 +61,16 @@ def parse_c(source: str | Path, options: FrontendOptions, filename: str | None =
 
 def lower_parsed(parsed: ParsedC, *, instrument: bool) -> CompiledC:
     """Lower a parsed program to verified IR, with or without the oracle's checks."""
+    module, signature = lower_module(parsed, instrument=instrument)
+    return CompiledC(ir=ir_text(module), signature=signature, filename=parsed.filename)
+
+
+def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, Signature]:
+    """Like `lower_parsed`, but hand over LLVM's parsed module instead of its text.
+
+    The caller owns the module (the oracle and the passes take it as it is, without printing
+    and parsing it again); `ir_text(module)` is the text `lower_parsed` returns.
+    """
     entry, filename = parsed.entry, parsed.filename
 
     def lower():
@@ -77,13 +93,15 @@ def lower_parsed(parsed: ParsedC, *, instrument: bool) -> CompiledC:
     # LLVM's own printing of the verified module: unquoted names, like clang -S -emit-llvm
     module = verify_ir(str(lowered.module))
     module.name = filename
+    return module, signature
+
+
+def ir_text(module: llvm.ModuleRef) -> str:
+    """LLVM's printing of a module from `lower_module`, naming its source file."""
     escaped = "".join(
-        c if c.isprintable() and c not in '"\\' else f"\\{ord(c):02X}" for c in filename
+        c if c.isprintable() and c not in '"\\' else f"\\{ord(c):02X}" for c in module.name
     )
-    ir_text = str(module).replace(
-        'source_filename = "<string>"', f'source_filename = "{escaped}"', 1
-    )
-    return CompiledC(ir=ir_text, signature=signature, filename=filename)
+    return str(module).replace('source_filename = "<string>"', f'source_filename = "{escaped}"', 1)
 
 
 @functools.cache

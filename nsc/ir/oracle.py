@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import difflib
 import enum
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,7 +61,20 @@ class Oracle:
     the program's globals, so do not call `run` on the same Oracle from two threads at once.
     """
 
-    def __init__(self, ir: str, signature: Signature, *, fuel: int = 1_000_000, opt_level: int = 2):
+    def __init__(
+        self,
+        ir: str | llvm.ModuleRef,
+        signature: Signature,
+        *,
+        fuel: int = 1_000_000,
+        opt_level: int = 2,
+        engine: jit.SharedEngine | None = None,
+    ):
+        """`ir` is IR text, or a parsed and verified module, which the Oracle then owns.
+
+        With `engine` (of the same `opt_level`), the program is compiled into that shared engine
+        instead of an engine of its own.
+        """
         if not 0 <= fuel < 2**63:
             raise NscError(f"fuel must be in [0, 2**63), not {fuel}")
         if not 0 <= opt_level <= 3:
@@ -68,10 +82,14 @@ class Oracle:
         self.signature = signature
         self.fuel = fuel
         self.ports = batch_ports(signature)
-        module = jit.parse_module(ir)
+        module = jit.parse_module(ir) if isinstance(ir, str) else ir
         _check_entry(module, signature)
         self.instrumented = _has_global(module, "__nsc_fuel") and _has_global(module, "__nsc_trap")
-        tm = jit.target_machine(opt_level)
+        if engine is not None and (
+            engine.opt_level != opt_level or _has_global(module, _OBSERVATIONS)
+        ):
+            engine = None  # observe.py finds __nsc_obs by name, so it needs an engine of its own
+        tm = jit.target_machine(opt_level) if engine is None else engine.machine
         state = _mutable_globals(module, signature.entry, tm)
         wrapper = batch_ir(signature, instrumented=self.instrumented, state=state)
         try:
@@ -80,9 +98,9 @@ class Oracle:
             raise NscError(f"cannot link the batch loop to the IR: {err}") from None
         _internalize(module, keep={BATCH_FUNCTION, SNAPSHOT_FUNCTION, _OBSERVATIONS})
         jit.optimize(module, tm, opt_level)
-        self.engine = jit.create_engine(module, tm)
-        ctypes.CFUNCTYPE(None)(self.engine.get_function_address(SNAPSHOT_FUNCTION))()
-        address = self.engine.get_function_address(BATCH_FUNCTION)
+        self.engine, batch, snapshot = _compile(module, tm, engine)
+        ctypes.CFUNCTYPE(None)(self.engine.get_function_address(snapshot))()
+        address = self.engine.get_function_address(batch)
         argtypes = [ctypes.c_void_p] * (len(self.ports) + 1) + [ctypes.c_int64, ctypes.c_int64]
         self._batch = ctypes.CFUNCTYPE(None, *argtypes)(address)
 
@@ -201,6 +219,18 @@ def _shape_text(port: Port) -> str:
     return "[" + ", ".join(["batch", *map(str, port.shape)]) + "]"
 
 
+def _compile(
+    module: llvm.ModuleRef, tm: llvm.TargetMachine, shared: jit.SharedEngine | None
+) -> tuple[llvm.ExecutionEngine, str, str]:
+    """JIT-compile the module: its engine and the names of its batch and snapshot functions."""
+    if shared is None:
+        return jit.create_engine(module, tm), BATCH_FUNCTION, SNAPSHOT_FUNCTION
+    suffix = f".{next(_SHARED_IDS)}"  # unique among the shared engine's modules
+    module.get_function(BATCH_FUNCTION).name = BATCH_FUNCTION + suffix
+    module.get_function(SNAPSHOT_FUNCTION).name = SNAPSHOT_FUNCTION + suffix
+    return shared.add(module), BATCH_FUNCTION + suffix, SNAPSHOT_FUNCTION + suffix
+
+
 def _has_global(module: llvm.ModuleRef, name: str) -> bool:
     try:
         module.get_global_variable(name)
@@ -226,6 +256,7 @@ def _check_entry(module: llvm.ModuleRef, signature: Signature) -> None:
         )
 
 
+_SHARED_IDS = itertools.count()
 _OBSERVATIONS = "__nsc_obs"  # nsc.ir.observe's accumulators: kept across rows, never restored
 _PROTOCOL_GLOBALS = {"__nsc_fuel", "__nsc_trap", _OBSERVATIONS}
 _GLOBAL_KIND = re.compile(r'^@(?:"(?:[^"\\]|\\.)*"|[-\w.$]+) = (?:[\w()"]+ )*?(global|constant) ')
@@ -247,13 +278,20 @@ def _mutable_globals(
     """The globals the program may write, with their sizes, after LLVM's GlobalOpt has turned
     the never-written ones into constants; they get external linkage so the batch loop links."""
     _internalize(module, keep={entry, *_PROTOCOL_GLOBALS})
+    if not any(_program_global(gv) for gv in module.global_variables):
+        return []  # nothing to find out; most programs have no globals of their own
     jit.run_global_opt(module, tm)
     state = []
     for gv in module.global_variables:
-        if gv.is_declaration or gv.name.startswith("llvm.") or gv.name in _PROTOCOL_GLOBALS:
+        if not _program_global(gv):
             continue
         kind = _GLOBAL_KIND.match(str(gv))
         if kind is None or kind.group(1) == "global":
             gv.linkage = "external"
             state.append((gv.name, tm.target_data.get_abi_size(gv.global_value_type)))
     return state
+
+
+def _program_global(gv: llvm.ValueRef) -> bool:
+    """A global the program defines (not LLVM's own, nor the instrumentation's)."""
+    return not (gv.is_declaration or gv.name.startswith("llvm.") or gv.name in _PROTOCOL_GLOBALS)

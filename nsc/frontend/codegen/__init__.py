@@ -24,6 +24,7 @@ from nsc.frontend.codegen.expressions import ExpressionLowering
 from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
 from nsc.frontend.codegen.operators import OperatorLowering
+from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
 from nsc.frontend.codegen.typenames import TypeResolution
 
@@ -85,8 +86,10 @@ class CodeGenerator(
         self.defined_functions = {
             ext.decl.name for ext in ast.ext or [] if isinstance(ext, c_ast.FuncDef)
         }
-        for ext in ast.ext or []:
-            self.external(ext)
+        ext = ast.ext or []
+        start = declare_prelude(ext, self.filename, self.scope, self.external)
+        for node in ext[start:]:
+            self.external(node)
         self._check_externs()
         return LoweredModule(self.module, self.functions)
 

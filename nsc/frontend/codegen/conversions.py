@@ -66,6 +66,8 @@ def truth(builder: ir.IRBuilder, rv: RValue) -> ir.Value:
 
 def cast(builder: ir.IRBuilder, rv: RValue, to: CType) -> RValue:
     """Convert a value to another scalar type with C semantics (the caller checks legality)."""
+    if rv.ctype is to:
+        return rv  # every branch below would return the same value
     folded = _fold(rv, to)
     if folded is not None:
         return folded

@@ -252,27 +252,23 @@ class DeclarationLowering:
         self.scope.names[node.name] = Variable(node.name, ctype, var)
 
 
-class _ModifiedNames(c_ast.NodeVisitor):
-    """Names that are assigned, incremented or have their address taken."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Assignment(self, node: c_ast.Assignment) -> None:
-        if isinstance(node.lvalue, c_ast.ID):
-            self.names.add(node.lvalue.name)
-        self.generic_visit(node)
-
-    def visit_UnaryOp(self, node: c_ast.UnaryOp) -> None:
-        if node.op in ("++", "--", "p++", "p--", "&") and isinstance(node.expr, c_ast.ID):
-            self.names.add(node.expr.name)
-        self.generic_visit(node)
+_MODIFYING_UNARY = ("++", "--", "p++", "p--", "&")
 
 
 def _modified_names(body: c_ast.Node) -> set[str]:
-    visitor = _ModifiedNames()
-    visitor.visit(body)
-    return visitor.names
+    """Names that are assigned, incremented or have their address taken."""
+    names: set[str] = set()
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, c_ast.Assignment):
+            if isinstance(node.lvalue, c_ast.ID):
+                names.add(node.lvalue.name)
+        elif isinstance(node, c_ast.UnaryOp):
+            if node.op in _MODIFYING_UNARY and isinstance(node.expr, c_ast.ID):
+                names.add(node.expr.name)
+        stack.extend(node)  # a node iterates over its children
+    return names
 
 
 __all__ = ["DeclarationLowering", "FunctionType"]

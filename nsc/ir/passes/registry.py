@@ -6,7 +6,6 @@ import difflib
 import importlib
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 
 from nsc.diagnostics import NscError
 from nsc.ir.passes.base import describe
@@ -124,6 +123,8 @@ def list_passes() -> list[PassInfo]:
 @cache
 def _plugins() -> dict:
     """Entry points of the `nsc.passes` group, minus any that would shadow a built-in."""
+    from importlib.metadata import entry_points  # ~25 ms; a built-in pass never needs it
+
     found = {}
     for entry in entry_points(group=PLUGIN_GROUP):
         if entry.name not in BUILTINS:
