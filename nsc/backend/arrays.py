@@ -1,11 +1,11 @@
 """Program graph -> numpy arrays for the hypernetwork, without torch (the compile path uses it).
 
-`program_tensors` turns one graph and its signature into numpy arrays (so a dataset can store
-them in npz without torch): a vocabulary index, a signature role and a numeric encoding per node,
-optional fusion features per node, forward edges with a flow type and a position, and the
-surrogate's *slots*: one per flattened scalar of the inputs and of the outputs, in signature
-order, each tied to the graph nodes that carry its port. `nsc.backend.tensors.collate` batches
-them as torch tensors.
+`program_tensors` turns one graph (a `ProgramGraph` or its networkx form) and its signature into
+numpy arrays (so a dataset can store them in npz without torch): a vocabulary index, a signature
+role and a numeric encoding per node, optional fusion features per node, forward edges with a flow
+type and a position, and the surrogate's *slots*: one per flattened scalar of the inputs and of
+the outputs, in signature order, each tied to the graph nodes that carry its port.
+`nsc.backend.tensors.collate` batches them as torch tensors.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
+from nsc.ir.graph import ProgramGraph
 from nsc.signature import Port, Signature
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class ProgramTensors:
 
 
 def program_tensors(
-    graph: nx.MultiDiGraph,
+    graph: ProgramGraph | nx.MultiDiGraph,
     vocab: Vocab,
     signature: Signature,
     *,
@@ -104,28 +105,28 @@ def program_tensors(
     fusion_dim: int = 0,
 ) -> ProgramTensors:
     """Encode a program graph; `fusion` maps graph nodes to at most `fusion_dim` floats."""
-    if graph.number_of_nodes() == 0:
+    nodes, edges = _graph_lists(graph)
+    if not nodes:
         raise NscError("the program graph is empty")
     if not signature.inputs or not signature.outputs:
         raise NscError(
             f"{signature.entry!r} needs at least one input and one output for a surrogate "
             f"(it has {len(signature.inputs)} and {len(signature.outputs)})"
         )
-    order = sorted(graph.nodes)
-    local = {node: i for i, node in enumerate(order)}
-    n = len(order)
+    ordered = sorted(nodes, key=lambda item: item[0])
+    local = {node: i for i, (node, _) in enumerate(ordered)}
+    n = len(ordered)
     tokens = np.zeros(n, dtype=np.int64)
     roles = np.zeros(n, dtype=np.int64)
     constants = np.zeros((n, CONSTANT_WIDTH), dtype=np.float32)
-    for i, node in enumerate(order):
-        attrs = graph.nodes[node]
+    for i, (_, attrs) in enumerate(ordered):
         tokens[i] = vocab.lookup(attrs)
         roles[i] = ROLES.get(attrs.get("role", ""), 0)
         if attrs.get("kind") == "constant":
             constants[i] = encode_constant(float(attrs.get("value", 0.0)))
     features, mask = _fusion(fusion, local, n, fusion_dim)
-    src, dst, flow, pos = _edges(graph, local)
-    carriers = _port_carriers(graph, local)
+    src, dst, flow, pos = _edges(edges, local)
+    carriers = _port_carriers(nodes, local)
     return ProgramTensors(
         tokens=tokens,
         roles=roles,
@@ -139,6 +140,15 @@ def program_tensors(
         inputs=_slots(signature.inputs, carriers),
         outputs=_slots(signature.outputs, carriers),
     )
+
+
+def _graph_lists(
+    graph: ProgramGraph | nx.MultiDiGraph,
+) -> tuple[list[tuple[int, dict]], list[tuple[int, int, dict]]]:
+    """Nodes `(id, attributes)` and edges `(u, v, attributes)`, in networkx's iteration order."""
+    if isinstance(graph, ProgramGraph):
+        return list(enumerate(graph.nodes)), list(graph.adjacency_edges())
+    return list(graph.nodes(data=True)), list(graph.edges(data=True))
 
 
 def _fusion(
@@ -160,10 +170,10 @@ def _fusion(
 
 
 def _edges(
-    graph: nx.MultiDiGraph, local: dict[int, int]
+    edges: list[tuple[int, int, dict]], local: dict[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rows = []
-    for u, v, attrs in graph.edges(data=True):
+    for u, v, attrs in edges:
         flow = attrs.get("flow")
         if flow not in FLOWS:
             raise NscError(f"program graph edge {u}->{v} has unknown flow {flow!r}")
@@ -172,12 +182,12 @@ def _edges(
     return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy(), table[:, 3].copy()
 
 
-def _port_carriers(graph: nx.MultiDiGraph, local: dict[int, int]) -> dict[str, list[int]]:
+def _port_carriers(nodes: list[tuple[int, dict]], local: dict[int, int]) -> dict[str, list[int]]:
     carriers: dict[str, list[int]] = {}
-    for node, attrs in graph.nodes(data=True):
+    for node, attrs in nodes:
         for name in attrs.get("ports", ()) or ():
             carriers.setdefault(str(name), []).append(local[node])
-    return {name: sorted(nodes) for name, nodes in carriers.items()}
+    return {name: sorted(found) for name, found in carriers.items()}
 
 
 def _slots(ports: Sequence[Port], carriers: dict[str, list[int]]) -> Slots:

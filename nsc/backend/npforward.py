@@ -87,6 +87,8 @@ class NumpyHypernet:
 def load_hypernet(path: str | Path) -> NumpyHypernet:
     """Read a model without torch: a folder (config, vocabulary, weights) or a training
     checkpoint (`nsc.backend.checkpoint`: `model/` tensors, config and vocabulary in metadata)."""
+    from safetensors import SafetensorError
+
     path = Path(path)
     if path.is_dir() and not (path / CONFIG_FILE).exists() and (path / SHIPPED_FILE).is_file():
         path = path / SHIPPED_FILE
@@ -95,7 +97,7 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
             config, vocab, params = _read_folder(path)
         else:
             config, vocab, params = _read_checkpoint(path)
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
         raise NscError(f"model {path}: cannot read it ({err})") from None
     if config.get("encoder", "ggnn") != "ggnn" or config.get("surrogate", "mlp") != "mlp":
         raise NscError(
@@ -110,13 +112,13 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
 def with_bases(model: NumpyHypernet, path: Path, name: str) -> NumpyHypernet:
     """`model` with its `base_*` parameters replaced by the set `name` of a baselines file
     (`nsc.backend.baselines.save_baselines`); emit it with `modulate=False`."""
-    from safetensors import safe_open
+    from safetensors import SafetensorError, safe_open
 
     prefix = f"{CHECKPOINT_PREFIX}{name}/"
     try:
         with safe_open(str(path), framework="np") as f:
             bases = {k[len(prefix) :]: f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, SafetensorError) as err:
         raise NscError(f"{path}: cannot read the baselines ({err})") from None
     if not bases:
         raise NscError(f"{path}: no {name!r} baseline in this file")

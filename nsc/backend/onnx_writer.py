@@ -19,6 +19,11 @@ Conventions, all float32 and with a dynamic first dimension named "batch":
 Every internal tensor name holds a `/`, which no C name can, so none collides with a port.
 Weights are stored as initializers named `layer{i}/weight` ([in, out], transposed from the torch
 `[out, in]`) and `layer{i}/bias`, so the runtime can read them back for fine-tuning.
+
+The graph is laid out once as plain values (`nsc.backend.onnx_wire.Model`). `write_onnx` encodes
+them itself, so writing never imports the onnx package (`nscc` would spend more time importing it
+than compiling); `build_onnx` makes the same model with `onnx.helper` and runs `onnx.checker`, and
+the tests hold the two to the same bytes.
 """
 
 from __future__ import annotations
@@ -28,16 +33,18 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
 
 from nsc import __version__
+from nsc.backend.onnx_wire import FLOAT, Model, Node, ValueInfo, encode_model
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_bytes
 from nsc.signature import Port, Signature
+
+if TYPE_CHECKING:
+    import onnx
 
 OPSET = 17  # ONNX Runtime 1.32 runs opsets up to 23; 17 keeps older runtimes working too
 IR_VERSION = 8  # the IR version that goes with opset 17
@@ -115,11 +122,13 @@ def write_onnx(
     family: FamilyLike,
     normalization: NormalizationLike,
     metadata: SurrogateMetadata,
-) -> onnx.ModelProto:
-    """Build, check and atomically write the surrogate's ONNX file; returns the model."""
-    model = build_onnx(signature, params, family, normalization, metadata)
-    atomic_write_bytes(path, model.SerializeToString())
-    return model
+) -> None:
+    """Lay out and atomically write the surrogate's ONNX file (the bytes `build_onnx` checks).
+
+    Like a C compiler's output, it is not forced to the disk (no fsync): readers still see the
+    old file or the new one, and one `nscc` run recreates it."""
+    model = surrogate_model(signature, params, family, normalization, metadata)
+    atomic_write_bytes(path, encode_model(model), sync=False)
 
 
 def build_onnx(
@@ -130,6 +139,24 @@ def build_onnx(
     metadata: SurrogateMetadata,
 ) -> onnx.ModelProto:
     """The surrogate as an ONNX model, checked with `onnx.checker` (full_check)."""
+    import onnx
+
+    model = to_proto(surrogate_model(signature, params, family, normalization, metadata))
+    try:
+        onnx.checker.check_model(model, full_check=True)
+    except onnx.checker.ValidationError as err:  # a bug in this writer, not a user error
+        raise RuntimeError(f"nsc wrote an invalid ONNX model: {err}") from err
+    return model
+
+
+def surrogate_model(
+    signature: Signature,
+    params: ParamsLike,
+    family: FamilyLike,
+    normalization: NormalizationLike,
+    metadata: SurrogateMetadata,
+) -> Model:
+    """The surrogate's graph, initializers and metadata as plain values."""
     weights, biases = _check_params(signature, params, family)
     builder = _GraphBuilder()
     x = builder.gather_inputs(signature.inputs)
@@ -139,24 +166,49 @@ def build_onnx(
     x = builder.mlp(x, weights, biases, family.activation)
     x = builder.affine(x, *_output_affine(normalization, weights[-1].shape[0]), "nsc/raw_outputs")
     builder.scatter_outputs(x, signature)
-    graph = helper.make_graph(
-        builder.nodes, signature.entry, builder.inputs, builder.outputs, builder.initializers
-    )
-    model = helper.make_model(
-        graph,
-        opset_imports=[helper.make_opsetid("", OPSET)],
+    return Model(
+        graph_name=signature.entry,
+        nodes=builder.nodes,
+        initializers=builder.initializers,
+        inputs=builder.inputs,
+        outputs=builder.outputs,
         ir_version=IR_VERSION,
+        opset=OPSET,
         producer_name="nsc",
         producer_version=__version__,
         doc_string=f"nsc surrogate of {signature.entry}",
+        metadata=metadata_props(signature, family, normalization, metadata),
     )
-    props = metadata_props(signature, family, normalization, metadata)
-    helper.set_model_props(model, props)
-    try:
-        onnx.checker.check_model(model, full_check=True)
-    except onnx.checker.ValidationError as err:  # a bug in this writer, not a user error
-        raise RuntimeError(f"nsc wrote an invalid ONNX model: {err}") from err
-    return model
+
+
+def to_proto(model: Model) -> onnx.ModelProto:
+    """The same model built with `onnx.helper` (imports onnx)."""
+    from onnx import helper, numpy_helper
+
+    def value_info(v: ValueInfo) -> onnx.ValueInfoProto:
+        return helper.make_tensor_value_info(v.name, FLOAT, list(v.shape))
+
+    nodes = [
+        helper.make_node(n.op, list(n.inputs), list(n.outputs), name=n.name, **dict(n.attributes))
+        for n in model.nodes
+    ]
+    graph = helper.make_graph(
+        nodes,
+        model.graph_name,
+        [value_info(v) for v in model.inputs],
+        [value_info(v) for v in model.outputs],
+        [numpy_helper.from_array(array, name) for name, array in model.initializers],
+    )
+    proto = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", model.opset)],
+        ir_version=model.ir_version,
+        producer_name=model.producer_name,
+        producer_version=model.producer_version,
+        doc_string=model.doc_string,
+    )
+    helper.set_model_props(proto, dict(model.metadata))
+    return proto
 
 
 def metadata_props(
@@ -230,25 +282,24 @@ class _GraphBuilder:
     """Collects nodes, initializers and value infos; names every tensor it makes."""
 
     def __init__(self) -> None:
-        self.nodes: list[onnx.NodeProto] = []
-        self.initializers: list[onnx.TensorProto] = []
-        self.inputs: list[onnx.ValueInfoProto] = []
-        self.outputs: list[onnx.ValueInfoProto] = []
+        self.nodes: list[Node] = []
+        self.initializers: list[tuple[str, np.ndarray]] = []
+        self.inputs: list[ValueInfo] = []
+        self.outputs: list[ValueInfo] = []
 
     def constant(self, name: str, value: np.ndarray, dtype=np.float32) -> str:
-        self.initializers.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
+        self.initializers.append((name, np.asarray(value, dtype=dtype)))
         return name
 
-    def node(self, op: str, inputs: list[str], output: str, **attrs) -> str:
-        self.nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
+    def node(self, op: str, inputs: list[str], output: str, **attrs: int) -> str:
+        self.nodes.append(Node(op, tuple(inputs), (output,), output, tuple(attrs.items())))
         return output
 
     def gather_inputs(self, ports: Sequence[Port]) -> str:
         """Every input port flattened to `[batch, size]`, concatenated in signature order."""
         columns = []
         for port in ports:
-            shape = [BATCH, *port.shape]
-            self.inputs.append(helper.make_tensor_value_info(port.name, TensorProto.FLOAT, shape))
+            self.inputs.append(ValueInfo(port.name, (BATCH, *port.shape)))
             columns.append(self.node("Flatten", [port.name], f"flat/{port.name}", axis=1))
         if len(columns) == 1:
             return columns[0]
@@ -283,9 +334,7 @@ class _GraphBuilder:
         else:
             split = self.constant("nsc/split_sizes", np.array(sizes), dtype=np.int64)
             parts = [f"part/{p.name}" for p in ports]
-            self.nodes.append(
-                helper.make_node("Split", [y, split], parts, name="nsc/split", axis=1)
-            )
+            self.nodes.append(Node("Split", (y, split), tuple(parts), "nsc/split", (("axis", 1),)))
         for port, part in zip(ports, parts, strict=True):
             name = output_name(signature, port)
             if port.shape:
@@ -294,8 +343,7 @@ class _GraphBuilder:
             else:
                 axes = self.constant(f"axes/{port.name}", np.array([1]), np.int64)
                 self.node("Squeeze", [part, axes], name)
-            shape = [BATCH, *port.shape]
-            self.outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+            self.outputs.append(ValueInfo(name, (BATCH, *port.shape)))
 
 
 def read_metadata(model: onnx.ModelProto) -> dict[str, str]:
@@ -304,4 +352,6 @@ def read_metadata(model: onnx.ModelProto) -> dict[str, str]:
 
 
 def read_initializers(model: onnx.ModelProto) -> Mapping[str, np.ndarray]:
+    from onnx import numpy_helper
+
     return {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}

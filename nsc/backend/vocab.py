@@ -13,11 +13,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from nsc.diagnostics import NscError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 UNKNOWN = "<unk>"
 KINDS = ("instruction", "variable", "constant")

@@ -1,22 +1,70 @@
 """The `nsc` and `nscc` command lines: thin wrappers that parse options and call the pipeline.
 
-Each module registers its commands on the `nsc` group; click lives in this package only.
+Each module registers its commands on the `nsc` group, which imports them when first needed
+(`nsc.cli.common.load_commands`); click lives in this package only.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
-
-from nsc.cli import bench, compiler, corpus, runtime  # noqa: F401  (registers the commands)
-from nsc.cli.common import main
 
 __all__ = ["main", "nscc_main"]
 
 
+def __getattr__(name: str):
+    """`main` (the click group) is imported when asked for, so `nscc` can fork its worker before
+    it imports click (see `nscc_main`)."""
+    if name == "main":
+        from nsc.cli.common import main
+
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def nscc_main() -> None:
-    """`nscc` is `nsc compile`."""
-    main(["compile", *sys.argv[1:]], prog_name="nscc")
+    """The `nscc` program: `nsc compile`, with its worker forked first thing, in a process that
+    never collects garbage and ends without tearing the interpreter down.
+
+    The worker (`nsc.nscc_worker`) imports numpy and the backend while this process imports
+    click and runs the frontend; it uses one BLAS thread (the matrices are small). One compile
+    lives for half a second: the cycle collector would spend ~50 ms walking the objects of the
+    modules being imported (and, in the forked workers, copy the memory pages it touches), and
+    freeing every module's objects at exit costs 50-100 ms more. Nothing needs either: the output
+    is written atomically and closed, and the workers are reaped, before `compile` returns. So
+    the streams are flushed and the process ends at once.
+    """
+    gc.disable()
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when the worker imports numpy
+    from nsc.nscc_worker import discard_prestarted, prestart
+
+    prestart()
+    from nsc.cli import compiler  # noqa: F401  (registers `compile`, and nothing else)
+    from nsc.cli.common import main
+
+    try:
+        main(["compile", *sys.argv[1:]], prog_name="nscc")
+        code = 0
+    except SystemExit as exit:
+        code = _exit_code(exit.code)
+    discard_prestarted()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)  # sys.exit("message") prints the message and exits with 1
+    return 1
 
 
 if __name__ == "__main__":
+    from nsc.cli.common import main
+
     main()

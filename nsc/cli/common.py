@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 
@@ -79,7 +80,30 @@ def _options_from(kwargs: dict, instrument: bool = False):
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMAND_MODULES = ("nsc.cli.compiler", "nsc.cli.runtime", "nsc.cli.corpus", "nsc.cli.bench")
+
+
+class _Commands(click.Group):
+    """The `nsc` group. The modules that register commands are imported when a command is not
+    found yet, so `nscc`, which imports only the compiler's, reads no other module."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            load_commands()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
+
+
+def load_commands() -> None:
+    """Register every command on `main`."""
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nsc")
 def main() -> None:
     """nsc: compile C programs to neural surrogates."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -164,13 +165,14 @@ def compile_command(
     import time
 
     start = time.perf_counter()
-    from nsc import pipeline as pl
+    _one_blas_thread()
+    from nsc import nscc  # imports nothing heavy: the stages import what they need
 
     frontend = _options_from(kw)
-    times = pl.StageTimes()
-    times.add("imports", time.perf_counter() - start)  # the frontend's and the driver's
-    passes = pl.pipeline_for(opt_level, pipeline)
-    options = pl.CompileOptions(
+    times = nscc.StageTimes()
+    times.add("imports", time.perf_counter() - start)
+    passes = nscc.pipeline_for(opt_level, pipeline)
+    options = nscc.CompileOptions(
         pipeline=passes,
         model=kw.pop("model"),
         calibrate=kw.pop("calibrate"),
@@ -183,10 +185,19 @@ def compile_command(
         if emit_llvm:
             _emit_llvm(source, frontend, options, output, times)
         else:
-            pl.compile_c(source, output or Path(source.stem + ".onnx"), frontend, options, times)
+            nscc.compile_c(source, output or Path(source.stem + ".onnx"), frontend, options, times)
     finally:
         if verbose:
             click.echo(times.table(), err=True)
+
+
+def _one_blas_thread() -> None:
+    """nscc's matrices are small, so one BLAS thread is fastest: OpenBLAS's helper threads cost
+    up to 0.2 s when the other core is busy, and a process without them may fork its workers
+    (`nsc.ir.forking.can_fork`). Takes effect only before numpy is first imported (by nscc's
+    worker); a user's own setting wins."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _emit_llvm(source: Path, frontend, options, output: Path | None, times) -> None:

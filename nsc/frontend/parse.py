@@ -5,22 +5,33 @@ pycparser 3 is a hand-written recursive-descent parser, so nesting depth costs P
 raised recursion limit: code nested ~1000 levels deep parses, deeper code is a clean error.
 `call_deep` offers the same to later stages that walk the AST recursively. Parsing is bounded in
 time too (pycparser 3 reads about 100 KB/s), through a lexer that stops at a deadline.
+
+nsc's own headers (the prototypes of math.h take ~50 ms to parse, more than most programs) are
+parsed once per process, and their ASTs are also kept on disk as JSON beside them, in
+`include/__pycache__`, the way Python keeps bytecode: a fresh `nscc` reads them in a few ms.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import re
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
+import pycparser
 from pycparser import c_ast, c_parser
 from pycparser.c_lexer import CLexer
 
 from nsc.diagnostics import CompileError, SourceLocation
+from nsc.frontend.preprocess import INCLUDE_DIR
 
 MAX_SOURCE_CHARS = 5 * 1024 * 1024
 TIMEOUT_S = 30.0
@@ -33,6 +44,8 @@ _LOCK = threading.Lock()
 _PARSER: _SeededParser | None = None
 _HEADER_CACHE: dict[tuple, tuple[tuple[c_ast.Node, ...], dict[str, bool]]] = {}
 _HEADER_CACHE_SIZE = 64
+HEADER_CACHE_DIR = INCLUDE_DIR / "__pycache__"
+_HEADER_FORMAT = "nsc-header-ast-1"
 _MARKER = re.compile(r'^# \d+ "(?:[^"\\\n]|\\.)*"(?P<flags>(?: \d)*)$', re.MULTILINE)
 _MESSAGE = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$", re.DOTALL)
 
@@ -99,17 +112,33 @@ def _parse_with_header_cache(parser: _SeededParser, text: str, filename: str) ->
     scope: dict[str, bool] = {}
     try:
         for piece, is_header in pieces:
-            key = (piece, tuple(sorted(scope.items())))
-            cached = _HEADER_CACHE.get(key) if is_header else None
-            if cached is None:
+            if is_header:
+                cached = _header_ast(parser, piece, filename, scope)
+            else:
                 cached = _parse_piece(parser, piece, filename, scope)
-                if is_header:
-                    _remember(key, cached)
             ext += cached[0]
             scope = dict(cached[1])
     except c_parser.ParseError:
         return parser.parse(text, filename)
     return c_ast.FileAST(ext)
+
+
+def _header_ast(
+    parser: _SeededParser, piece: str, filename: str, scope: dict[str, bool]
+) -> tuple[tuple[c_ast.Node, ...], dict[str, bool]]:
+    """A header's declarations and the typedef names after it: from memory, disk, or a parse."""
+    key = (piece, tuple(sorted(scope.items())))
+    cached = _HEADER_CACHE.get(key)
+    if cached is not None:
+        return cached
+    disk = _disk_path(piece, key[1])
+    cached = _load_header(disk) if disk is not None else None
+    if cached is None:
+        cached = _parse_piece(parser, piece, filename, scope)
+        if disk is not None:
+            _store_header(disk, cached)
+    _remember(key, cached)
+    return cached
 
 
 def _parse_piece(
@@ -147,6 +176,123 @@ def _split_at_includes(text: str) -> list[tuple[str, bool]]:
                 start = match.start()
     pieces.append((text[start:], depth > 0))
     return [(piece, header) for piece, header in pieces if piece]
+
+
+# --- the on-disk cache of nsc's header ASTs ----------------------------------------------------
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(s for s in cls.__slots__ if s not in ("coord", "__weakref__"))
+
+
+# class name -> (class, its fields in slot order, without coord)
+_NODE_CLASSES = {
+    name: (cls, _fields(cls))
+    for name, cls in vars(c_ast).items()
+    if isinstance(cls, type) and issubclass(cls, c_ast.Node) and cls is not c_ast.Node
+}
+
+
+def _disk_path(piece: str, scope: tuple) -> Path | None:
+    """Where the AST of a piece of nsc's own headers is kept; None for other headers."""
+    first = _MARKER.match(piece)
+    if first is None:
+        return None
+    name = unescape_filename(first.group(0).split('"', 1)[1].rsplit('"', 1)[0])
+    if os.path.dirname(name) != str(INCLUDE_DIR):
+        return None
+    key = json.dumps([_HEADER_FORMAT, pycparser.__version__, piece, scope])
+    return HEADER_CACHE_DIR / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+
+def _load_header(path: Path) -> tuple[tuple[c_ast.Node, ...], dict[str, bool]] | None:
+    try:
+        return decode_header(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing or unreadable: parse the header instead
+
+
+def _store_header(path: Path, value: tuple[tuple[c_ast.Node, ...], dict[str, bool]]) -> None:
+    """Write the cache file atomically; a read-only install simply goes without."""
+    try:
+        text = encode_header(*value)
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".header-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        pass
+
+
+def encode_header(ext: tuple[c_ast.Node, ...], scope: dict[str, bool]) -> str:
+    """Declarations and typedef names as JSON: a node is `[class, file, line, column, *fields]`
+    (fields in slot order; a list field is `{"l": [...]}`). ValueError if a node is shared."""
+    files: dict[str, int] = {}
+    seen: set[int] = set()
+
+    def node(n: c_ast.Node) -> list:
+        if id(n) in seen:
+            raise ValueError("a node occurs twice in the AST")
+        seen.add(id(n))
+        coord = n.coord
+        where = (
+            [-1, 0, None]
+            if coord is None
+            else [files.setdefault(coord.file, len(files)), coord.line, coord.column]
+        )
+        cls, fields = _NODE_CLASSES.get(type(n).__name__, (None, ()))
+        if cls is not type(n):
+            raise ValueError(f"{type(n).__name__} is not a pycparser node")
+        return [type(n).__name__, *where, *(value(getattr(n, f)) for f in fields)]
+
+    def value(v: Any) -> Any:
+        if isinstance(v, c_ast.Node):
+            return node(v)
+        if isinstance(v, list):
+            return {"l": [value(x) for x in v]}
+        if v is None or isinstance(v, (str, int, float)):
+            return v
+        raise ValueError(f"cannot keep a {type(v).__name__} in the header cache")
+
+    nodes = [node(n) for n in ext]
+    return json.dumps(
+        {"format": _HEADER_FORMAT, "files": list(files), "ext": nodes, "scope": scope}
+    )
+
+
+def decode_header(text: str) -> tuple[tuple[c_ast.Node, ...], dict[str, bool]]:
+    """The inverse of `encode_header`; ValueError (or KeyError, TypeError) on anything else."""
+    data = json.loads(text)
+    if data.get("format") != _HEADER_FORMAT:
+        raise ValueError("not an nsc header cache")
+    files = [str(f) for f in data["files"]]
+    coord = c_parser.Coord
+
+    def node(item: list) -> c_ast.Node:
+        cls, fields = _NODE_CLASSES[item[0]]
+        if len(item) != 4 + len(fields):
+            raise ValueError(f"{item[0]} has {len(fields)} fields")
+        made = cls.__new__(cls)
+        for name, raw in zip(fields, item[4:]):  # noqa: B905 (lengths checked above)
+            setattr(made, name, value(raw) if isinstance(raw, (list, dict)) else raw)
+        made.coord = None if item[1] < 0 else coord(files[item[1]], item[2], item[3])
+        return made
+
+    def value(raw: Any) -> Any:
+        if isinstance(raw, list):
+            return node(raw)
+        if isinstance(raw, dict):
+            return [value(x) for x in raw["l"]]
+        return raw
+
+    scope = {str(k): bool(v) for k, v in data["scope"].items()}
+    return tuple(node(item) for item in data["ext"]), scope
 
 
 def location(node: c_ast.Node | None, default_file: str = "<input>") -> SourceLocation:

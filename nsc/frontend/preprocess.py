@@ -7,6 +7,10 @@ point into the user's file and headers.
 
 `#pragma nsc ...` lines in the main file are macro-expanded (cpp leaves unknown pragmas alone), so
 `#pragma nsc shape(p, N, N)` with `-D N=4` and `range(x, -M_PI, M_PI)` see numbers.
+
+`start_preprocess` starts cpp in the background (nscc does so before the frontend's imports,
+which take longer than cpp); the next `preprocess` call with the same arguments collects that
+run instead of starting another. `discard_started` stops runs nobody collected.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ TIMEOUT_S = 10.0
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 MAX_MESSAGE_BYTES = 64 * 1024
 
+_STARTED: dict[tuple, _CppRun] = {}  # runs started ahead (`start_preprocess`), by arguments
 _PRAGMA_MARK = "__nsc_pragma__"
 _NSC_PRAGMA_LINE = re.compile(
     r"^([ \t]*)#[ \t]*pragma[ \t]+nsc\b((?:[^\n\\]|\\[^\n]|\\\n)*)", re.MULTILINE
@@ -51,14 +56,37 @@ def preprocess(
     max_output_bytes: int = MAX_OUTPUT_BYTES,
 ) -> str:
     """Preprocess C source text; the result is plain C99 with line markers for pycparser."""
-    check_text(text, filename)
-    args = cpp_arguments(filename, defines, include_dirs)
-    source = f"#line 1 {_c_string(filename)}\n" + _mark_pragmas(text)
-    with tempfile.TemporaryDirectory(prefix="nsc-cpp-") as tmp:
-        path = Path(tmp) / "input.c"
-        path.write_text(source, encoding="utf-8")
-        output = _run_cpp([*args, str(path)], filename, _Limits(timeout_s, max_output_bytes))
-    return _unmark_pragmas(output, filename)
+    key = (text, filename, tuple(defines), tuple(include_dirs), timeout_s, max_output_bytes)
+    run = _STARTED.pop(key, None) or _CppRun(*key)
+    return run.result()
+
+
+def start_preprocess(
+    text: str,
+    filename: str,
+    defines: Sequence[str] = (),
+    include_dirs: Sequence[str] = (),
+    *,
+    timeout_s: float = TIMEOUT_S,
+    max_output_bytes: int = MAX_OUTPUT_BYTES,
+) -> None:
+    """Start preprocessing in the background for a later `preprocess` with these arguments.
+
+    Errors are not raised here: the `preprocess` call reports them, running cpp again if cpp
+    could not be started now."""
+    key = (text, filename, tuple(defines), tuple(include_dirs), timeout_s, max_output_bytes)
+    if key in _STARTED:
+        return
+    try:
+        _STARTED[key] = _CppRun(*key, program=_background_preprocessor())
+    except NscError:
+        pass
+
+
+def discard_started() -> None:
+    """Stop every background run that no `preprocess` call collected."""
+    while _STARTED:
+        _STARTED.popitem()[1].close()
 
 
 def decode_source(data: bytes, filename: str) -> str:
@@ -90,9 +118,14 @@ def check_text(text: str, filename: str) -> None:
     )
 
 
-def cpp_arguments(filename: str, defines: Sequence[str], include_dirs: Sequence[str]) -> list[str]:
-    """The cpp command line, without the input file."""
-    args = [*_preprocessor(), "-nostdinc", "-std=c99", "-undef", "-w"]
+def cpp_arguments(
+    filename: str,
+    defines: Sequence[str],
+    include_dirs: Sequence[str],
+    program: Sequence[str] | None = None,
+) -> list[str]:
+    """The cpp command line, without the input file (`program`: the preprocessor to run)."""
+    args = [*(program or _preprocessor()), "-nostdinc", "-std=c99", "-undef", "-w"]
     args += ["-iquote", _quote_dir(filename)]
     for define in defines:
         args.append("-D" + _check_define(define))
@@ -102,12 +135,23 @@ def cpp_arguments(filename: str, defines: Sequence[str], include_dirs: Sequence[
     return args
 
 
-@functools.cache
-def _preprocessor() -> tuple[str, ...]:
-    """The system cpp; for GNU cpp, the `cc1 -E` it would start, which saves a process per run."""
+def _driver() -> str:
     cpp = shutil.which("cpp")
     if cpp is None:
         raise NscError("the C preprocessor `cpp` was not found on PATH (install gcc's cpp)")
+    return cpp
+
+
+def _background_preprocessor() -> tuple[str, ...]:
+    """For a run started ahead: `cc1 -E` if already known, else the cpp driver itself (the same
+    output, without waiting for cpp to say where cc1 is; one nscc preprocesses once)."""
+    return _preprocessor() if _preprocessor.cache_info().currsize else (_driver(),)
+
+
+@functools.cache
+def _preprocessor() -> tuple[str, ...]:
+    """The system cpp; for GNU cpp, the `cc1 -E` it would start, which saves a process per run."""
+    cpp = _driver()
     try:
         found = subprocess.run(
             [cpp, "-print-prog-name=cc1"], capture_output=True, text=True, timeout=10
@@ -174,34 +218,68 @@ class _Limits:
     max_output_bytes: int
 
 
-def _run_cpp(args: list[str], filename: str, limits: _Limits) -> str:
-    """Run cpp, killing it when it runs too long or writes too much."""
-    try:
-        proc = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-    except OSError as err:
-        raise NscError(f"cannot run the C preprocessor: {err}") from None
-    try:
-        out, err, failure = _collect(proc, limits)
-    finally:
+class _CppRun:
+    """One cpp process over a source text, from its start to its checked output."""
+
+    def __init__(
+        self,
+        text: str,
+        filename: str,
+        defines: tuple[str, ...],
+        include_dirs: tuple[str, ...],
+        timeout_s: float,
+        max_output_bytes: int,
+        program: tuple[str, ...] | None = None,
+    ):
+        check_text(text, filename)
+        args = cpp_arguments(filename, defines, include_dirs, program)
+        self.filename = filename
+        self.limits = _Limits(timeout_s, max_output_bytes)
+        self.deadline = time.monotonic() + timeout_s
+        self._folder = tempfile.TemporaryDirectory(prefix="nsc-cpp-")
+        try:
+            path = Path(self._folder.name) / "input.c"
+            source = f"#line 1 {_c_string(filename)}\n" + _mark_pragmas(text)
+            path.write_text(source, encoding="utf-8")
+            self.proc = subprocess.Popen(
+                [*args, str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as err:
+            self._folder.cleanup()
+            raise NscError(f"cannot run the C preprocessor: {err}") from None
+
+    def result(self) -> str:
+        """cpp's output with the pragmas restored; a located CompileError if cpp failed."""
+        try:
+            out, err, failure = _collect(self.proc, self.limits, self.deadline)
+        finally:
+            self.close()
+        where = SourceLocation(self.filename, 1)
+        if failure:
+            raise CompileError(failure, where)
+        messages = err.decode("utf-8", errors="replace")
+        if self.proc.returncode != 0:
+            raise _cpp_error(messages, self.filename)
+        return _unmark_pragmas(out.decode("utf-8", errors="replace"), self.filename)
+
+    def close(self) -> None:
+        """Stop cpp if it still runs; remove its input."""
+        proc = self.proc
         if proc.poll() is None:
             proc.kill()
         proc.wait()
         proc.stdout.close()  # type: ignore[union-attr]
         proc.stderr.close()  # type: ignore[union-attr]
-    where = SourceLocation(filename, 1)
-    if failure:
-        raise CompileError(failure, where)
-    messages = err.decode("utf-8", errors="replace")
-    if proc.returncode != 0:
-        raise _cpp_error(messages, filename)
-    return out.decode("utf-8", errors="replace")
+        self._folder.cleanup()
 
 
-def _collect(proc: subprocess.Popen, limits: _Limits) -> tuple[bytes, bytes, str | None]:
+def _collect(
+    proc: subprocess.Popen, limits: _Limits, deadline: float
+) -> tuple[bytes, bytes, str | None]:
     """Read cpp's stdout and stderr until it exits; the third value says why it was stopped."""
-    deadline = time.monotonic() + limits.timeout_s
     out, err = bytearray(), bytearray()
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ, out)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""The program graph: a ProGraML-style networkx.MultiDiGraph of an LLVM IR module.
+"""The program graph: a ProGraML-style graph of an LLVM IR module, as a networkx.MultiDiGraph.
 
 Nodes (integer ids in insertion order: per defined function, its arguments, then each block's
 instructions, each followed by the variable its result defines; constants and globals as met):
@@ -17,7 +17,10 @@ With a signature, the entry's argument variables of ports get `ports` (port name
 and the entry's return instructions get the return ports (`['return']` for a scalar return).
 
 The builder reads LLVM's printing of the module in one pass (`nsc.ir.irtext`) rather than asking
-llvmlite for each value's properties (25-100 us a call), and fills networkx's dicts in bulk.
+llvmlite for each value's properties (25-100 us a call). `program_graph` returns the graph as plain
+lists (`ProgramGraph`), which is all the hypernetwork's encoding needs, so `nscc` never imports
+networkx (about 0.3 s); `build_graph` returns the same graph as a networkx.MultiDiGraph, filled in
+bulk.
 """
 
 from __future__ import annotations
@@ -25,14 +28,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from nsc.diagnostics import NscError
 from nsc.ir.irtext import Instruction, IRTextError, Module, Operand, constant_value, read_module
 from nsc.ir.module import IRModule
 from nsc.signature import Signature
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMATS = ("dot", "json", "graphml")
 _NOT_VALUES = ("label", "metadata")
@@ -164,17 +171,56 @@ class _Builder:
         return self.constants[key]
 
 
-def build_graph(ir: str | IRModule, signature: Signature | None = None) -> nx.MultiDiGraph:
-    """Build the program graph of a module, marking the signature's ports if one is given."""
+@dataclass
+class ProgramGraph:
+    """The program graph as lists: node `i` has the attributes `nodes[i]`; `edges` holds
+    `(source, target, attributes)` in the order the builder made them."""
+
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[tuple[int, int, dict]] = field(default_factory=list)
+    entry: str | None = None
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        return len(self.edges)
+
+    def adjacency_edges(self) -> Iterator[tuple[int, int, dict]]:
+        """The edges in the order networkx's `edges(data=True)` lists them: by source node, then
+        by target in order of first edge, then parallel edges in order."""
+        succ: list[dict[int, list[dict]]] = [{} for _ in self.nodes]
+        for u, v, attrs in self.edges:
+            succ[u].setdefault(v, []).append(attrs)
+        for u, targets in enumerate(succ):
+            for v, parallel in targets.items():
+                for attrs in parallel:
+                    yield u, v, attrs
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The same graph as a networkx.MultiDiGraph (sharing the attribute dicts)."""
+        graph = _filled(list(enumerate(self.nodes)), self.edges)
+        if self.entry is not None:
+            graph.graph["entry"] = self.entry
+        return graph
+
+
+def program_graph(ir: str | IRModule, signature: Signature | None = None) -> ProgramGraph:
+    """Build the program graph of a module as lists, marking the signature's ports if given."""
     module = IRModule.of(ir)
     builder = _Builder(read_module(str(module.ref)))  # LLVM's own printing, whatever came in
     builder.add_nodes()
     builder.add_edges()
-    graph = _filled(builder.nodes, builder.edges)
+    graph = ProgramGraph([attrs for _, attrs in builder.nodes], builder.edges)
     if signature is not None:
         _mark_ports(graph, builder, signature)
-        graph.graph["entry"] = signature.entry
+        graph.entry = signature.entry
     return graph
+
+
+def build_graph(ir: str | IRModule, signature: Signature | None = None) -> nx.MultiDiGraph:
+    """Build the program graph of a module, marking the signature's ports if one is given."""
+    return program_graph(ir, signature).to_networkx()
 
 
 def _filled(nodes: list[tuple[int, dict]], edges: list[tuple[int, int, dict]]) -> nx.MultiDiGraph:
@@ -182,6 +228,8 @@ def _filled(nodes: list[tuple[int, dict]], edges: list[tuple[int, int, dict]]) -
     it, but written straight into its adjacency dicts: networkx's per-edge bookkeeping costs ~15 us
     an edge, more than reading the IR. Falls back to the public calls if the layout is not the one
     networkx 3 documents (dicts of dicts, keys counted from 0 per node pair)."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     factories = ("node_dict_factory", "adjlist_inner_dict_factory", "edge_key_dict_factory")
     if not all(getattr(graph, f, None) is dict for f in factories) or graph.number_of_nodes():
@@ -201,7 +249,7 @@ def _filled(nodes: list[tuple[int, dict]], edges: list[tuple[int, int, dict]]) -
     return graph
 
 
-def _mark_ports(graph: nx.MultiDiGraph, builder: _Builder, signature: Signature) -> None:
+def _mark_ports(graph: ProgramGraph, builder: _Builder, signature: Signature) -> None:
     entry = next((f for f in builder.module.functions if f.name == signature.entry), None)
     if entry is None:
         raise NscError(f"the signature's entry {signature.entry!r} is not defined in the IR")
@@ -229,10 +277,16 @@ def _role(is_input: bool, is_output: bool) -> str:
     return "input" if is_input else "output"
 
 
-def write_graph(graph: nx.MultiDiGraph, path: str | os.PathLike, format: str = "json") -> None:
+def write_graph(
+    graph: nx.MultiDiGraph | ProgramGraph, path: str | os.PathLike, format: str = "json"
+) -> None:
     """Write a program graph as dot, node-link json or graphml, atomically."""
     if format not in FORMATS:
         raise NscError(f"unknown graph format {format!r} (use one of: {', '.join(FORMATS)})")
+    import networkx as nx
+
+    if isinstance(graph, ProgramGraph):
+        graph = graph.to_networkx()
     if format == "json":
         data = nx.node_link_data(graph, edges="edges")
         text = json.dumps(data, indent=1, sort_keys=True)
@@ -272,6 +326,8 @@ def _dot_quote(text: str) -> str:
 
 def _graphml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attribute values are graphml types (lists joined by commas, None dropped)."""
+    import networkx as nx
+
     safe = nx.MultiDiGraph()
     safe.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
     for node, attrs in graph.nodes(data=True):

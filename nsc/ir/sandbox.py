@@ -1,40 +1,61 @@
 """Run the oracle in a worker process, so a crash or a hang never reaches the caller.
 
-The parent writes the IR, the signature (JSON) and one `.npy` file per port into a temporary
-directory; outputs and the status column are memory-mapped files that the worker fills in place
-(no pickle anywhere). Status starts at PENDING in every row and the batch loop writes each row's
-status right after the row, so when the worker dies the parent knows which rows finished.
+Two ways to start workers, with the same results and statuses:
 
-Crashes: the first unfinished row is re-run alone in a fresh worker (followed by the rest of the
-batch in the same worker); a row is marked CRASH only if it kills a worker when run alone. Each
-crashing row costs about two worker starts (a fraction of a second each), and after
-`max_restarts` the rows still unfinished are marked CRASH without being run.
+- fork (Linux, when the caller runs a single thread): the worker is a fork of the caller,
+  so it starts in a few milliseconds with everything imported. It makes the IR (`make_ir`, e.g.
+  the frontend's instrumented lowering of an already parsed program), JIT-compiles it, then
+  runs the rows in a fork of itself, a *runner*, which touches no LLVM and only calls the
+  compiled batch function. Outputs and the status column live in shared anonymous memory.
+- spawn (anywhere else): the parent writes the IR, the signature (JSON) and one `.npy` file per
+  port into a temporary directory and starts `python -m nsc.ir.sandbox DIR START ISOLATE
+  SECONDS`; outputs and the status column are memory-mapped files that the worker fills in
+  place, and an alarm ends the worker at the timeout even if the parent is gone.
 
-Timeouts: `timeout` bounds the whole call, worker starts included. When it expires the worker is
-killed; finished rows keep their results and every unfinished row is marked TIMEOUT.
+No pickle anywhere. Status starts at PENDING in every row and the batch loop writes each row's
+status right after the row, so when a worker dies the parent knows which rows finished.
 
-Worker: `python -m nsc.ir.sandbox DIR START ISOLATE`.
+Crashes: the first unfinished row is re-run alone in a fresh worker (or runner), followed by the
+rest of the batch in the same one; a row is marked CRASH only if it kills a worker when run alone.
+After `max_restarts` the rows still unfinished are marked CRASH without being run.
+
+Timeouts: `timeout` bounds the whole call, worker starts (and `make_ir`) included. When it expires
+the workers are killed; finished rows keep their results and every unfinished row is marked
+TIMEOUT. `start_in_worker` returns at once and `result()` waits, so the caller can work meanwhile.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from numpy.lib.format import open_memmap
 
 from nsc.diagnostics import NscError
+from nsc.ir.forking import can_fork
 from nsc.ir.oracle import Execution, Oracle, Status, blank_failed_rows, prepare_inputs
 from nsc.signature import Signature
 
 PENDING = 255
 ERROR_FILE = "error.json"
+METHODS = ("fork", "spawn")
+
+
+class PendingRun(Protocol):
+    def result(self) -> Execution:
+        """Wait for the workers (within the timeout) and return the outputs and statuses."""
+
+    def cancel(self) -> None:
+        """Stop the workers if they still run; `result` must not be called afterwards."""
 
 
 def run_in_worker(
@@ -46,19 +67,131 @@ def run_in_worker(
     timeout: float = 10.0,
     batch: int | None = None,
     max_restarts: int = 32,
+    method: str | None = None,
+    opt_level: int = 2,
 ) -> Execution:
     """Run the oracle over `inputs` in worker processes; see the module docstring."""
+    return start_in_worker(
+        lambda: ir,
+        signature,
+        inputs,
+        fuel=fuel,
+        timeout=timeout,
+        batch=batch,
+        max_restarts=max_restarts,
+        method=method,
+        opt_level=opt_level,
+    ).result()
+
+
+def start_in_worker(
+    make_ir: Callable[[], str],
+    signature: Signature,
+    inputs: Mapping[str, np.ndarray],
+    *,
+    fuel: int = 1_000_000,
+    timeout: float = 10.0,
+    batch: int | None = None,
+    max_restarts: int = 32,
+    method: str | None = None,
+    opt_level: int = 2,
+) -> PendingRun:
+    """Start running the oracle on the IR `make_ir` returns; `result()` waits for it.
+
+    `method` is "fork" or "spawn" (default: fork where `can_fork()`). With fork, `make_ir` runs
+    in the worker; with spawn, in a thread of the caller before the first worker starts.
+    `opt_level` is the JIT's (`Oracle`): -O0 compiles 4-15x faster, -O2 runs loops faster.
+    """
     if timeout <= 0:
         raise NscError(f"timeout must be positive, not {timeout}")
+    if not 0 <= opt_level <= 3:
+        raise NscError(f"opt_level must be 0..3, not {opt_level}")
+    if method not in (None, *METHODS):
+        raise NscError(f"unknown worker start method {method!r} (use one of: fork, spawn)")
     arrays, n = prepare_inputs(signature, inputs, batch)
-    deadline = time.monotonic() + timeout
+    job = Job(signature, arrays, n, fuel, time.monotonic() + timeout, max_restarts, opt_level)
+    if (method or ("fork" if can_fork() else "spawn")) == "fork":
+        from nsc.ir.sandbox_fork import ForkedRun
+
+        return ForkedRun(make_ir, job)
+    return _ThreadedRun(lambda: _run_spawned(make_ir(), job), job)
+
+
+class Job:
+    """What every worker needs: the checked input arrays and the limits."""
+
+    def __init__(
+        self,
+        signature: Signature,
+        arrays: dict[str, np.ndarray],
+        n: int,
+        fuel: int,
+        deadline: float,
+        max_restarts: int,
+        opt_level: int = 2,
+    ):
+        self.signature, self.arrays, self.n = signature, arrays, n
+        self.fuel, self.deadline, self.max_restarts = fuel, deadline, max_restarts
+        self.opt_level = opt_level
+        self.cancelled = False
+        self.worker: subprocess.Popen | None = None  # the spawned worker running now
+
+    def finish(
+        self, outputs: dict[str, np.ndarray], status: np.ndarray, timed_out: bool
+    ) -> Execution:
+        """Mark the rows no worker finished, and copy the results out of shared memory."""
+        status[status == PENDING] = Status.TIMEOUT if timed_out else Status.CRASH
+        result = Execution({k: np.array(v) for k, v in outputs.items()}, np.array(status))
+        blank_failed_rows(result.outputs, result.status)
+        return result
+
+
+class _ThreadedRun:
+    """A run in a thread of the caller (the spawn method, whose waiting blocks)."""
+
+    def __init__(self, run: Callable[[], Execution], job: Job):
+        self._job = job
+        self._value: Execution | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, args=(run,), daemon=True)
+        self._thread.start()
+
+    def _work(self, run: Callable[[], Execution]) -> None:
+        try:
+            self._value = run()
+        except BaseException as err:  # handed to the caller by `result`
+            self._error = err
+
+    def result(self) -> Execution:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+    def cancel(self) -> None:
+        """Stop the spawned worker, if one runs, and start no other."""
+        self._job.cancelled = True
+        worker = self._job.worker
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+        self._thread.join()
+
+
+# --- spawn: a fresh interpreter reads the job from files --------------------------------------------
+
+
+def _run_spawned(ir: str, job: Job) -> Execution:
+    """The job in `python -m nsc.ir.sandbox` workers, arrays in memory-mapped files."""
+    signature, n = job.signature, job.n
     with tempfile.TemporaryDirectory(prefix="nsc-oracle-") as name:
         folder = Path(name)
         (folder / "module.ll").write_text(ir)
         (folder / "signature.json").write_text(signature.to_json())
-        (folder / "request.json").write_text(json.dumps({"fuel": fuel, "n": n}))
+        request = {"fuel": job.fuel, "n": n, "opt_level": job.opt_level}
+        (folder / "request.json").write_text(json.dumps(request))
         for k, port in enumerate(signature.inputs):
-            np.save(folder / f"in.{k}.npy", arrays[port.name])
+            np.save(folder / f"in.{k}.npy", job.arrays[port.name])
         outputs = {
             port.name: open_memmap(
                 folder / f"out.{k}.npy", mode="w+", dtype=port.dtype, shape=(n, *port.shape)
@@ -68,24 +201,25 @@ def run_in_worker(
         status = open_memmap(folder / "status.npy", mode="w+", dtype=np.uint8, shape=(n,))
         status[:] = PENDING
         status.flush()
-        timed_out = _drive(folder, status, n, deadline, max_restarts)
-        status[status == PENDING] = Status.TIMEOUT if timed_out else Status.CRASH
-        result = Execution({k: np.array(v) for k, v in outputs.items()}, np.array(status))
+        outcome = drive(
+            lambda start, isolate: _spawn(folder, start, isolate, job), status, n, job.max_restarts
+        )
+        result = job.finish(outputs, status, outcome == "timeout")
         del outputs, status  # close the maps before the folder goes
-    blank_failed_rows(result.outputs, result.status)
     return result
 
 
-def _drive(folder: Path, status: np.ndarray, n: int, deadline: float, max_restarts: int) -> bool:
-    """Start workers until every row has a status; True if the time ran out first."""
+def drive(run: Callable[[int, bool], str], status: np.ndarray, n: int, max_restarts: int) -> str:
+    """Start workers (`run(start, isolate)`) until every row has a status, re-running the first
+    unfinished row alone after a crash; the last worker's outcome, or 'crash' past the restarts."""
     start, isolate, restarts = 0, False, 0
     while start < n:
-        outcome = _spawn(folder, start, isolate, deadline - time.monotonic())
+        outcome = run(start, isolate)
         if outcome != "crash":
-            return outcome == "timeout"
+            return outcome
         pending = np.flatnonzero(status[start:] == PENDING)
         if len(pending) == 0:
-            return False
+            return "done"
         first = start + int(pending[0])
         if isolate and first == start:
             status[first] = Status.CRASH
@@ -93,19 +227,34 @@ def _drive(folder: Path, status: np.ndarray, n: int, deadline: float, max_restar
         start, isolate = first, True
         restarts += 1
         if restarts > max_restarts:
-            return False
-    return False
+            return "crash"
+    return "done"
 
 
-def _spawn(folder: Path, start: int, isolate: bool, budget: float) -> str:
-    """One worker over rows [start, n): 'done', 'crash' or 'timeout'; raises on worker errors."""
-    if budget <= 0:
+def spans(start: int, n: int, isolate: bool) -> list[slice]:
+    """The row ranges a worker runs: [start, n), or row `start` alone and then the rest."""
+    ranges = [(start, start + 1), (start + 1, n)] if isolate else [(start, n)]
+    return [slice(lo, hi) for lo, hi in ranges if hi > lo]
+
+
+def _spawn(folder: Path, start: int, isolate: bool, job: Job) -> str:
+    """One worker over rows [start, n): 'done', 'crash' or 'timeout'; raises on worker errors.
+
+    The worker gets the time left as an alarm too, so it ends by itself if this process dies."""
+    budget = job.deadline - time.monotonic()
+    if budget <= 0 or job.cancelled:
         return "timeout"
+    alarm = str(math.ceil(budget) + 1)
     command = [sys.executable, "-m", "nsc.ir.sandbox", str(folder), str(start), str(int(isolate))]
     with open(folder / "worker.log", "wb") as log:
         proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+            [*command, alarm],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
+        job.worker = proc
         try:
             code = proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -116,6 +265,10 @@ def _spawn(folder: Path, start: int, isolate: bool, budget: float) -> str:
             proc.kill()
             proc.wait()
             raise
+        finally:
+            job.worker = None
+    if job.cancelled:
+        return "timeout"
     error = folder / ERROR_FILE
     if error.exists():
         raise NscError(json.loads(error.read_text())["message"])
@@ -127,7 +280,12 @@ def worker(folder: Path, start: int, isolate: bool) -> int:
     request = json.loads((folder / "request.json").read_text())
     signature = Signature.from_json((folder / "signature.json").read_text())
     try:
-        oracle = Oracle((folder / "module.ll").read_text(), signature, fuel=request["fuel"])
+        oracle = Oracle(
+            (folder / "module.ll").read_text(),
+            signature,
+            fuel=request["fuel"],
+            opt_level=request.get("opt_level", 2),
+        )
     except NscError as err:
         (folder / ERROR_FILE).write_text(json.dumps({"message": err.message}))
         return 2
@@ -140,16 +298,12 @@ def worker(folder: Path, start: int, isolate: bool) -> int:
         for k, p in enumerate(signature.outputs)
     }
     status = np.load(folder / "status.npy", mmap_mode="r+")
-    n = request["n"]
-    spans = [(start, start + 1), (start + 1, n)] if isolate else [(start, n)]
-    for lo, hi in spans:
-        if hi > lo:
-            rows = slice(lo, hi)
-            oracle.run_into(
-                {k: v[rows] for k, v in inputs.items()},
-                {k: v[rows] for k, v in outputs.items()},
-                status[rows],
-            )
+    for rows in spans(start, request["n"], isolate):
+        oracle.run_into(
+            {k: v[rows] for k, v in inputs.items()},
+            {k: v[rows] for k, v in outputs.items()},
+            status[rows],
+        )
     for array in [*outputs.values(), status]:
         array.flush()
     return 0
@@ -157,9 +311,12 @@ def worker(folder: Path, start: int, isolate: bool) -> int:
 
 def main(argv: list[str]) -> int:
     import resource
+    import signal
 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crashing row must not write a core file
     folder, start, isolate = Path(argv[0]), int(argv[1]), argv[2] == "1"
+    if len(argv) > 3:  # seconds left: SIGALRM's default action ends even a native loop
+        signal.alarm(int(argv[3]))
     try:
         return worker(folder, start, isolate)
     except Exception as err:  # report, so the parent does not mistake a bug for a crash
