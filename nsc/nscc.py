@@ -29,6 +29,7 @@ BASELINE_SETS = {"dataset": "tailored", "meta": "meta"}  # --init -> set in base
 BASELINES_FILE = "baselines.safetensors"  # nsc.backend.model.BASELINES_FILE
 MODELS_DIR = Path(__file__).resolve().parent / "backend" / "models"
 DEFAULT_MODEL = "default"
+FUSED_MODEL = "fused"  # the shipped model trained with fusion features (`nscc --fusion`)
 GRAPH_FORMATS = ("dot", "json", "graphml")
 
 
@@ -58,6 +59,9 @@ class CompileOptions:
     # Work in forked workers where this process may fork; False: everything after the frontend
     # runs here and calibration spawns a fresh interpreter (slower, the same results).
     fork_workers: bool = True
+    # The hypernetwork reads what each instruction computed on the calibration rows (a model
+    # trained with `nsc train --fusion`; such a model turns it on by itself).
+    fusion: bool = False
 
 
 class StageTimes:

@@ -39,11 +39,17 @@ def compile_rest(
     try:
         if model is None:
             model = t.run("model", load_model, found, options.init)
+        fused = reads_observations(model, options)
         ir = t.run("passes", graph_passes, compiled, options.pipeline)
         graph = t.run("graph", program_graph, ir, signature, options.emit_graph)
-        arrays = t.run("tensors", encode_program, graph, model, signature)
+        observed = None
+        if fused:  # the hypernetwork waits for the calibration rows, then sees them run
+            norm, samples = t.run("calibration", pending.result)
+            observed = t.run("observation", observe_rows, ir, signature, graph, pending.finished)
+        arrays = t.run("tensors", encode_program, graph, model, signature, observed)
         params = t.run("hypernetwork", emit_weights, model, arrays, options.init, options.seed)
-        norm, samples = t.run("calibration", pending.result)
+        if not fused:
+            norm, samples = t.run("calibration", pending.result)
     finally:
         pending.cancel()
     params, tuned = t.run(
@@ -83,10 +89,43 @@ def program_graph(ir: str, signature: Signature, emit: Path | None):
     return graph
 
 
-def encode_program(graph, model, signature: Signature):
+def reads_observations(model, options: CompileOptions) -> bool:
+    """Whether the hypernetwork reads fusion features (`--fusion`, or a model trained with them);
+    an error where they cannot be had or the model cannot read them."""
+    if options.fusion and not model.fusion_dim:
+        raise NscError(
+            f"--fusion: the model {model.model_id} was trained without fusion features",
+            hints=(
+                "use the shipped `fused` model (the default with --fusion) or one trained "
+                "with `nsc train --fusion`",
+            ),
+        )
+    if not model.fusion_dim or options.init != "compiled":
+        return False  # the baselines and random inits ignore the program
+    if options.calibrate == 0:
+        raise NscError(
+            f"the model {model.model_id} reads values observed on the calibration inputs; "
+            "--calibrate 0 runs none",
+            hints=("give --calibrate a positive number, or use a model without fusion",),
+        )
+    return True
+
+
+def observe_rows(ir: str, signature: Signature, graph, inputs: dict[str, np.ndarray]):
+    """Fusion features: what each instruction of `ir` computed on the finished calibration rows
+    (the clean IR runs here; those rows finished under the oracle's checks)."""
+    from nsc.ir.observe import instruction_nodes, observe
+
+    return observe(ir, signature, inputs).by_node(instruction_nodes(graph))
+
+
+def encode_program(graph, model, signature: Signature, fusion=None):
+    """The hypernetwork's input arrays (`fusion`: features per graph node, or None)."""
     from nsc.backend.arrays import program_tensors
 
-    return program_tensors(graph, model.vocab, signature, fusion_dim=model.fusion_dim)
+    return program_tensors(
+        graph, model.vocab, signature, fusion=fusion, fusion_dim=model.fusion_dim
+    )
 
 
 def emit_weights(model, arrays, init: str, seed: int):
@@ -112,6 +151,7 @@ class Calibration:
     ):
         self._signature, self._n = signature, options.calibrate
         self._pending = None
+        self.finished: dict[str, np.ndarray] = {}  # the inputs of the rows the oracle finished
         if self._n > 0:
             from nsc.ir.sampling import sample_inputs
             from nsc.ir.sandbox import start_in_worker
@@ -133,7 +173,7 @@ class Calibration:
 
         if self._pending is None:
             return Normalization.uncalibrated(self._signature), 0
-        _, outputs = finished_rows(self._inputs, self._pending.result())
+        self.finished, outputs = finished_rows(self._inputs, self._pending.result())
         return Normalization.from_calibration(self._signature, outputs), self._n
 
     def cancel(self) -> None:
@@ -214,6 +254,8 @@ def surrogate_metadata(source: Path, model, options: CompileOptions, samples: in
     from nsc.backend.onnx_writer import SurrogateMetadata, source_sha256
 
     extra = {"nsc.init": options.init, "nsc.passes": options.pipeline}
+    if model.fusion_dim and options.init == "compiled":
+        extra["nsc.fusion"] = f"observed on {samples} calibration inputs"
     if tuned is not None:
         from nsc.runtime.finetune import PAPER_LR
 

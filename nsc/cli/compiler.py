@@ -107,9 +107,13 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 @optimization_options(default=2, help="Optimization preset (the model was trained on -O2 graphs).")
 @click.option(
     "--model",
-    default="default",
-    show_default=True,
-    help="The hypernetwork: a name under nsc/backend/models, a folder or a checkpoint.",
+    help="The hypernetwork: a name under nsc/backend/models, a folder or a checkpoint "
+    "[default: default, or fused with --fusion].",
+)
+@click.option(
+    "--fusion",
+    is_flag=True,
+    help="The hypernetwork also reads what each instruction computed on the calibration inputs.",
 )
 @click.option(
     "--calibrate",
@@ -174,7 +178,8 @@ def compile_command(
     passes = nscc.pipeline_for(opt_level, pipeline)
     options = nscc.CompileOptions(
         pipeline=passes,
-        model=kw.pop("model"),
+        model=kw.pop("model") or (nscc.FUSED_MODEL if kw["fusion"] else nscc.DEFAULT_MODEL),
+        fusion=kw.pop("fusion"),
         calibrate=kw.pop("calibrate"),
         finetune=kw.pop("finetune"),
         init=kw.pop("init"),
