@@ -46,12 +46,17 @@ def training_hashes(corpus: Path) -> set[str]:
     return hashes
 
 
-def heldout(work: Path, count: int, workers: int, exclude: set[str]) -> list[ProgramRecord]:
-    config = DatasetConfig(samples=CALIBRATION + TEST, shard_size=50)
-    build_dataset(
-        work / "heldout", count=count, seed=1, workers=workers, config=config, progress=False
-    )
-    return [r for r in read_corpus(work / "heldout") if r.hash not in exclude]
+def heldout(
+    work: Path, count: int, workers: int, exclude: set[str], reuse: Path | None = None
+) -> list[ProgramRecord]:
+    """Held-out generated programs: built into `work`, or read from an earlier run's folder
+    (`reuse`), so models trained at different times meet the same programs."""
+    if reuse is None:
+        config = DatasetConfig(samples=CALIBRATION + TEST, shard_size=50)
+        build_dataset(
+            work / "heldout", count=count, seed=1, workers=workers, config=config, progress=False
+        )
+    return [r for r in read_corpus(reuse or work / "heldout") if r.hash not in exclude]
 
 
 def examples() -> list[ProgramRecord]:
@@ -151,6 +156,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--count", type=int, default=300)
+    parser.add_argument(
+        "--reuse-heldout", type=Path, default=None, help="an earlier run's heldout folder"
+    )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
@@ -159,7 +167,11 @@ def main() -> None:
     model = load_model(args.model)
     sets = {
         "held-out generated programs": heldout(
-            args.work, args.count, args.workers, training_hashes(args.train_corpus)
+            args.work,
+            args.count,
+            args.workers,
+            training_hashes(args.train_corpus),
+            args.reuse_heldout,
         ),
         "examples/*.c kernels": examples(),
     }
