@@ -2,9 +2,13 @@
 
 #pragma nsc entry(filter)
 #pragma nsc range(vals, 0, 10)
-#pragma nsc range(alpha, 0.5, 2)
+#pragma nsc range(st.alpha, 0.5, 2)
 
-double filter(const double vals[10], double alpha, double *res)
+struct knobs {
+    double alpha;
+};
+
+double filter(const double vals[10], struct knobs st, double *res)
 {
     double best = vals[0];
     int arg = 0;
@@ -15,5 +19,5 @@ double filter(const double vals[10], double alpha, double *res)
         }
     }
     *res = (double)arg;
-    return best * alpha + alpha;
+    return best * st.alpha + st.alpha;
 }
