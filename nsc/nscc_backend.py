@@ -114,9 +114,9 @@ def reads_observations(model, options: CompileOptions) -> bool:
 def observe_rows(ir: str, signature: Signature, graph, inputs: dict[str, np.ndarray]):
     """Fusion features: what each instruction of `ir` computed on the finished calibration rows
     (the clean IR runs here; those rows finished under the oracle's checks)."""
-    from nsc.ir.observe import instruction_nodes, observe
+    from nsc.ir.observe import observe_graph
 
-    return observe(ir, signature, inputs).by_node(instruction_nodes(graph))
+    return observe_graph(ir, signature, inputs, graph)
 
 
 def encode_program(graph, model, signature: Signature, fusion=None):

@@ -30,7 +30,7 @@ from nsc.backend.vocab import Vocab
 from nsc.data.shards import ProgramRecord, to_networkx
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
-from nsc.ir.observe import FUSION_DIM, instruction_nodes, observe
+from nsc.ir.observe import FUSION_DIM, observe_graph
 
 TARGET_CLIP = 10.0  # standardized targets beyond this are clipped while training
 _TENSOR_FIELDS = tuple(
@@ -105,10 +105,9 @@ def observed_features(
     corpus finished normally, so the clean IR may run them)."""
     head = {k: v[:calibration] for k, v in record.inputs.items()}
     try:
-        observation = observe(record.ir, record.signature, head)
+        return observe_graph(record.ir, record.signature, head, graph)
     except NscError as err:
         raise NscError(f"{record.name}: cannot observe the program: {err.message}") from None
-    return observation.by_node(instruction_nodes(graph))
 
 
 def build_cache(

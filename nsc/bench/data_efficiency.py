@@ -388,7 +388,7 @@ def _program_arrays(program: Program, sig, inits, calib_inputs, config, result: 
     from nsc.backend.arrays import program_tensors
     from nsc.data.ingest import program_hash
     from nsc.frontend import c_to_ir
-    from nsc.ir.observe import instruction_nodes, observe
+    from nsc.ir.observe import observe_graph
     from nsc.pipeline import graph_passes, program_graph
 
     compiled = c_to_ir(Path(program.path), program.options(instrument=False))
@@ -399,8 +399,7 @@ def _program_arrays(program: Program, sig, inits, calib_inputs, config, result: 
     for method, model in inits.items():
         fusion = None
         if model.fusion_dim:
-            observation = observe(ir, sig, calib_inputs)
-            fusion = observation.by_node(instruction_nodes(graph))
+            fusion = observe_graph(ir, sig, calib_inputs, graph)
         arrays[method] = program_tensors(
             graph, model.vocab, sig, fusion=fusion, fusion_dim=model.fusion_dim
         )

@@ -76,6 +76,13 @@ class Observation:
         return {int(node): features[i] for i, node in enumerate(nodes) if self.observed[i]}
 
 
+def observe_graph(
+    ir: str, signature: Signature, inputs: Mapping[str, np.ndarray], graph
+) -> dict[int, np.ndarray]:  # noqa: ANN001
+    """Fusion features keyed by the nodes of `graph` (the program graph of `ir`)."""
+    return observe(ir, signature, inputs).by_node(instruction_nodes(graph))
+
+
 def _signed_log(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.log1p(np.abs(x))
 

@@ -25,6 +25,7 @@ import numpy as np
 from nsc.diagnostics import NscError
 from nsc.ir import jit
 from nsc.ir.batch import BATCH_FUNCTION, SNAPSHOT_FUNCTION, batch_ir, batch_ports, entry_type
+from nsc.ir.observe import OBSERVATIONS as _OBSERVATIONS  # kept across rows, never restored
 from nsc.signature import Port, Signature
 
 
@@ -257,7 +258,6 @@ def _check_entry(module: llvm.ModuleRef, signature: Signature) -> None:
 
 
 _SHARED_IDS = itertools.count()
-_OBSERVATIONS = "__nsc_obs"  # nsc.ir.observe's accumulators: kept across rows, never restored
 _PROTOCOL_GLOBALS = {"__nsc_fuel", "__nsc_trap", _OBSERVATIONS}
 _GLOBAL_KIND = re.compile(r'^@(?:"(?:[^"\\]|\\.)*"|[-\w.$]+) = (?:[\w()"]+ )*?(global|constant) ')
 
