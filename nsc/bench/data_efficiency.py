@@ -478,7 +478,8 @@ def run_benchmark(
                 on_done(results[i])
     else:
         context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context)
+        try:
             futures = {
                 i: pool.submit(bench_program, programs[i], config, inits, methods) for i in ordered
             }
@@ -486,6 +487,8 @@ def run_benchmark(
                 results[i] = futures[i].result()
                 if on_done:
                     on_done(results[i])
+        finally:  # on an error or Ctrl-C, drop the queued programs rather than run them all
+            pool.shutdown(wait=True, cancel_futures=True)
     return [results[i] for i in range(len(programs))], notes
 
 

@@ -1,0 +1,104 @@
+"""Where a trained hypernetwork helps: its validation error by generator family and program form.
+
+    python benchmarks/val_by_family.py --run W/run --corpus W/corpus [--checkpoint best]
+
+Reads the run's validation split (`W/run/cache`, the programs training never fitted), emits every
+program's surrogate, and compares its MSE on the first 128 rows with predicting the calibration
+centre (0 in standardized units), the same rows and clipping as the validation loss of
+`nsc train`. Programs are grouped by the generator family recorded in the corpus and by form
+(struct parameter, inout parameter, array inputs, a loop). Per group: the median over programs of
+compiled / centre (below 1: the model predicts something), and the mean MSE of each, whose ratio
+is what the validation loss sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from nsc.backend.checkpoint import load_checkpoint
+from nsc.backend.data import fixed_batch, load_cache
+from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+from nsc.backend.surrogate import masked_mse
+from nsc.backend.train import VAL_ROWS
+
+FORMS = ("family", "struct", "inout", "array", "loop")
+
+
+def program_forms(corpus: Path) -> dict[str, dict[str, object]]:
+    """Name -> family and form flags, from the shard headers (the npz files are not read)."""
+    forms: dict[str, dict[str, object]] = {}
+    for path in sorted(corpus.glob("shard-*.json")):
+        for entry in json.loads(path.read_text())["programs"]:
+            sig, source = entry["signature"], entry["source"]
+            forms[entry["name"]] = {
+                "family": entry.get("meta", {}).get("family", "(none)"),
+                "struct": any(p["layout"]["kind"] == "struct" for p in sig["params"]),
+                "inout": any(p["role"] == "inout" for p in sig["params"]),
+                "array": any(i["shape"] for i in sig["inputs"]),
+                "loop": "for (" in source or "while (" in source,
+            }
+    return forms
+
+
+@torch.no_grad()
+def errors(run: Path, checkpoint: str) -> list[tuple[str, float, float]]:
+    """(name, compiled MSE, centre MSE) for every validation program of the run."""
+    _, _, val = load_cache(run / "cache")
+    saved = load_checkpoint(run / f"{checkpoint}.safetensors")
+    model = Hypernetwork(HypernetConfig.from_json(json.dumps(saved.meta["hypernet"])))
+    model.load_state_dict(saved.model_state())
+    model.eval()
+    rows = []
+    for i in range(0, len(val), 32):
+        chunk = val[i : i + 32]
+        batch = fixed_batch(chunk, min(VAL_ROWS, min(e.rows for e in chunk)))
+        emitted = model(batch.programs)
+        pred = model.family.forward(emitted.params, batch.x)
+        mse = masked_mse(pred, batch.y, emitted.out_mask).tolist()
+        centre = masked_mse(torch.zeros_like(batch.y), batch.y, emitted.out_mask).tolist()
+        rows += [(e.name, m, c) for e, m, c in zip(chunk, mse, centre, strict=True)]
+    return rows
+
+
+def table(rows, forms, key: str) -> list[str]:
+    groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for name, mse, centre in rows:
+        groups[str(forms.get(name, {}).get(key, "?"))].append((mse, centre))
+    lines = [
+        f"| {key} | programs | median compiled/centre | mean MSE compiled | mean MSE centre |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for group, values in sorted(groups.items()):
+        v = np.array(values)
+        ratio = np.median(v[:, 0] / np.maximum(v[:, 1], 1e-12))
+        lines.append(
+            f"| {group} | {len(v)} | {ratio:.3f} | {v[:, 0].mean():.3f} | {v[:, 1].mean():.3f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", type=Path, required=True, help="a `nsc train` run folder")
+    parser.add_argument("--corpus", type=Path, required=True, help="the corpus it trained on")
+    parser.add_argument("--checkpoint", choices=("best", "last"), default="best")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    rows = errors(args.run, args.checkpoint)
+    forms = program_forms(args.corpus)
+    mse = np.mean([r[1] for r in rows])
+    centre = np.mean([r[2] for r in rows])
+    print(f"{len(rows)} validation programs: MSE {mse:.4f}, centre {centre:.4f}\n")
+    for key in FORMS:
+        print("\n".join(table(rows, forms, key)) + "\n")
+
+
+if __name__ == "__main__":
+    main()
