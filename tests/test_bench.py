@@ -15,10 +15,12 @@ from nsc.bench.data_efficiency import (
     Dataset,
     data_efficiency,
     fit,
+    fit_best_lr,
     heldout_programs,
 )
 from nsc.bench.report import efficiencies, epoch_ratios, epochs_to_target, geomean, summarize
 from nsc.cli import main
+from nsc.diagnostics import NscError
 from nsc.fileio import load_npz
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -106,6 +108,30 @@ def test_batched_fit_equals_separate_runs():
         assert alone.curve == pytest.approx(together[i].curve, rel=1e-5)
     zero_shot = fit(family, starts, data, [np.arange(0)] * 3, config, keep_curve=False)
     assert all(f.epochs_run == 0 and f.best_epoch == 0 for f in zero_shot)
+
+
+def test_each_run_keeps_the_learning_rate_with_the_best_validation_loss():
+    from nsc.backend.surrogate import MLPFamily
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
+    y = np.sin(3 * x[:, :1]) * x[:, 1:]
+    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    family = MLPFamily((8,))
+    starts = [family.init(2, 1) for _ in range(4)]
+    subsets = [rng.permutation(40)[:12] for _ in range(4)]
+    config = BenchConfig(epochs=40, patience=10, lrs=(0.05, 0.002))
+    chosen = fit_best_lr(family, starts, data, subsets, config, keep_curve=False)
+    each = [fit(family, starts, data, subsets, config, False, lr) for lr in config.lrs]
+    for i, f in enumerate(chosen):
+        best = min((e[i] for e in each), key=lambda e: e.best_val)
+        assert (f.lr, f.test_loss, f.best_epoch) == (best.lr, best.test_loss, best.best_epoch)
+        assert f.best_val == min(e[i].best_val for e in each)
+    assert {f.lr for f in chosen} <= set(config.lrs)
+    zero_shot = fit_best_lr(family, starts, data, [np.arange(0)] * 4, config, keep_curve=False)
+    assert all(f.lr == 0.0 and f.epochs_run == 0 for f in zero_shot)
+    with pytest.raises(NscError, match="--lr"):
+        BenchConfig(lrs=(0.01, 0.0)).check()
 
 
 def save_tiny_model(folder: Path) -> Path:

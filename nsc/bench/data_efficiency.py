@@ -9,7 +9,9 @@ fusion model, which also reads what each instruction computed on the calibration
 `nscc --fusion` does) is fine-tuned on the first
 n rows of a seeded permutation of the pool, n = size% of the pool (0% = zero-shot, at least one
 row otherwise), with full-batch Adam at the paper's lr 0.012. Validation loss picks the reported
-epoch; training stops after `patience` epochs without a better one. Every loss is the MSE in the
+epoch; training stops after `patience` epochs without a better one. With several learning rates
+(`--lr 0.012,0.003`), each run is trained at each and keeps the one whose best validation loss is
+lowest, the same rule for every method. Every loss is the MSE in the
 standardized output space. The same seed gives every method the same training rows.
 
 The validation set is drawn separately rather than split off the training rows, so a 1-row
@@ -50,7 +52,7 @@ class BenchConfig:
     seeds: int = 5
     epochs: int = 1000
     patience: int = 100
-    lr: float = 0.012
+    lrs: tuple[float, ...] = (0.012,)  # Adam's learning rates; each run keeps its best
     model: str = "default"
     fused_model: str = "fused"  # the model of the `fused` method (trained with --fusion)
     pipeline: str = "O2"
@@ -66,6 +68,8 @@ class BenchConfig:
             raise NscError(f"--sizes are percentages of the pool in [0, 100], not {self.sizes}")
         if 100.0 not in self.sizes:
             raise NscError("--sizes must include 100 (the epochs-to-target reference)")
+        if not self.lrs or any(not lr > 0 for lr in self.lrs):
+            raise NscError(f"--lr takes positive learning rates, not {self.lrs}")
 
     def rows(self, size: float) -> int:
         """Training rows for `size` percent of the pool: 0 for zero-shot, else at least 1."""
@@ -102,6 +106,7 @@ class Run:
     epochs_run: int
     seconds: float
     curve: list[float] = field(default_factory=list)  # test loss per epoch (100% runs only)
+    lr: float = 0.0  # the learning rate whose run had the best validation loss
 
 
 @dataclass
@@ -247,6 +252,8 @@ class Fit:
     best_epoch: int
     epochs_run: int
     curve: list[float]
+    best_val: float = float("inf")
+    lr: float = 0.0
 
 
 def fit(
@@ -256,6 +263,7 @@ def fit(
     subsets: Sequence[np.ndarray],
     config: BenchConfig,
     keep_curve: bool,
+    lr: float | None = None,
 ) -> list[Fit]:
     """Full-batch Adam from each start on its pool rows, all K runs batched in one tensor.
 
@@ -281,7 +289,8 @@ def fit(
     if n > 0:
         xt = as_t(np.stack([data.x_pool[r] for r in subsets]))
         yt = as_t(np.stack([data.y_pool[r] for r in subsets]))
-        optimizer = torch.optim.Adam(params.tensors(), lr=config.lr)
+        lr = config.lrs[0] if lr is None else lr
+        optimizer = torch.optim.Adam(params.tensors(), lr=lr)
         for epoch in range(1, config.epochs + 1):
             optimizer.zero_grad()
             torch.mean((family.forward(params, xt) - yt) ** 2, dim=(-2, -1)).sum().backward()
@@ -308,9 +317,28 @@ def fit(
             int(best_epoch[i]),
             int(stopped[i]),
             [float(v) for v in table[: stopped[i] + 1, i]],
+            float(best_val[i]),
+            lr or 0.0,
         )
         for i in range(k)
     ]
+
+
+def fit_best_lr(
+    family,
+    starts: Sequence,
+    data: Dataset,
+    subsets: Sequence[np.ndarray],
+    config: BenchConfig,
+    keep_curve: bool,
+) -> list[Fit]:
+    """`fit` at each of `config.lrs`; every run keeps the learning rate with the lowest
+    validation loss (the earlier one on a tie), as it keeps its best epoch. Zero-shot runs
+    (no rows) train at none."""
+    if len(subsets[0]) == 0:
+        return fit(family, starts, data, subsets, config, keep_curve, 0.0)
+    tried = [fit(family, starts, data, subsets, config, keep_curve, lr) for lr in config.lrs]
+    return [min(options, key=lambda f: f.best_val) for options in zip(*tried, strict=True)]
 
 
 def _copy_where(dest, source, mask: np.ndarray) -> None:
@@ -364,7 +392,9 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
     for size in config.sizes:
         subsets = [orders[s][: config.rows(size)] for _, s in keys]
         t0 = time.perf_counter()
-        fits = fit(family, [starts[key] for key in keys], data, subsets, config, size == 100)
+        fits = fit_best_lr(
+            family, [starts[key] for key in keys], data, subsets, config, size == 100
+        )
         each = (time.perf_counter() - t0) / len(keys)
         for (method, s), f in zip(keys, fits, strict=True):
             result.runs.append(
@@ -379,6 +409,7 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
                     f.epochs_run,
                     each,
                     f.curve,
+                    f.lr,
                 )
             )
 
@@ -492,6 +523,17 @@ def run_benchmark(
     return [results[i] for i in range(len(programs))], notes
 
 
+def lr_choices(results: Sequence[ProgramResult], lrs: Sequence[float]) -> str:
+    """Which learning rate the trained runs of each method kept, as shares."""
+    parts = []
+    for method in METHODS:
+        kept = [r.lr for res in results for r in res.runs if r.method == method and r.rows]
+        if kept:
+            shares = ", ".join(f"{lr:g} {kept.count(lr) / len(kept):.0%}" for lr in lrs)
+            parts.append(f"{method}: {shares}")
+    return "learning rate kept by the trained runs: " + "; ".join(parts)
+
+
 def _cost(program: Program) -> int:
     """A rough size, to start the big programs first."""
     return Path(program.path).stat().st_size if Path(program.path).is_file() else 0
@@ -561,6 +603,8 @@ def data_efficiency(
             f"in the training corpus: {', '.join(seen) or 'none'} "
             f"(canonical IR hash against {len(known)} corpus programs)"
         )
+    if len(config.lrs) > 1:
+        notes.append(lr_choices(results, config.lrs))
     header["seconds"] = f"{time.perf_counter() - start:.0f}"
     header["settings"] = ", ".join(f"{k}={v}" for k, v in asdict(config).items())
     return write_report(

@@ -62,6 +62,14 @@ def bench_group() -> None:
 )
 @click.option("--epochs", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--lr",
+    "lrs",
+    default="0.012",
+    show_default=True,
+    help="Adam's learning rate (the paper's 0.012), or a comma-separated list: every run then "
+    "keeps the one with the lowest validation loss.",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--quick", is_flag=True, help="A one-minute smoke run (small sets, few epochs).")
 @click.option(
@@ -76,6 +84,7 @@ def bench_data_efficiency_command(
     heldout: int,
     corpus: Path | None,
     sizes: str,
+    lrs: str,
     workers: int,
     quick: bool,
     out: Path,
@@ -84,7 +93,9 @@ def bench_data_efficiency_command(
     """Fine-tune each init on subsets of oracle samples; data efficiency over random init."""
     from nsc.bench.data_efficiency import BenchConfig, data_efficiency, default_programs, quick_run
 
-    config = BenchConfig(sizes=_parse_sizes(sizes), **kw)
+    config = BenchConfig(
+        sizes=_parse_numbers(sizes, "--sizes"), lrs=_parse_numbers(lrs, "--lr"), **kw
+    )
     paths = list(programs) or default_programs()
     if quick:
         config, paths, heldout = quick_run(config, paths, heldout)
@@ -102,11 +113,11 @@ def bench_data_efficiency_command(
     click.echo(f"({len(summary['efficiency'])} ratios; full report: {out / 'report.md'})")
 
 
-def _parse_sizes(text: str) -> tuple[float, ...]:
+def _parse_numbers(text: str, option: str) -> tuple[float, ...]:
     try:
         return tuple(float(v) for v in text.split(","))
     except ValueError:
-        raise NscError(f"--sizes takes comma-separated percentages, not {text!r}") from None
+        raise NscError(f"{option} takes comma-separated numbers, not {text!r}") from None
 
 
 @bench_group.command("perf")
