@@ -43,7 +43,7 @@ def config(work: Path, args: argparse.Namespace) -> TrainConfig:
         data=str(work / "corpus"),
         epochs=args.epochs,
         batch_programs=32,
-        samples_per_program=64,
+        samples_per_program=192,  # every training row of a program: rows cost little
         lr=2e-3,
         warmup_steps=100,
         checkpoint_every=50,
@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--stage", choices=STAGES, action="append")
     parser.add_argument("--count", type=int, default=27000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--tailored-epochs", type=int, default=5)
     parser.add_argument("--meta-steps", type=int, default=300)
     parser.add_argument("--threads", type=int, default=1)

@@ -27,7 +27,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from nsc.backend.encoder import segment_mean, sinusoid
+from nsc.backend.encoder import Encoded, segment_mean, sinusoid
 from nsc.backend.registry import build_encoder, build_surrogate
 from nsc.backend.surrogate import MLPFamily, SurrogateParams
 from nsc.backend.tensors import Batch, SlotBatch
@@ -144,7 +144,12 @@ class Hypernetwork(nn.Module):
     def forward(self, batch: Batch, *, modulate: bool = True) -> EmittedWeights:
         """Emit every program's surrogate; `modulate=False` gives the bases alone (the
         dataset-tailored baseline: the same surrogate for every program of a given shape)."""
-        deltas = self.deltas(batch) if modulate else self.zero_deltas(batch)
+        return self.emit(batch, self.encoder(batch) if modulate else None)
+
+    def emit(self, batch: Batch, encoded: Encoded | None) -> EmittedWeights:
+        """The surrogates the heads emit from a given encoding of `batch` (the encoder's, or
+        latent codes in its place); `None` gives the bases alone."""
+        deltas = self.deltas(batch, encoded) if encoded is not None else self.zero_deltas(batch)
         in_delta, out_delta, bias_delta, *middle_delta = deltas
         p = batch.num_graphs
         cap = self.config.max_slots - 1
@@ -177,10 +182,11 @@ class Hypernetwork(nn.Module):
             penalty=torch.stack([d.pow(2).mean() for d in deltas]).mean(),
         )
 
-    def deltas(self, batch: Batch) -> list[torch.Tensor]:
+    def deltas(self, batch: Batch, encoded: Encoded | None = None) -> list[torch.Tensor]:
         """Program-specific modulations: input columns [S_in, H0], output rows and biases
-        [S_out, H-1 + 1], first-layer biases [P, H0], then each hidden layer flat [P, b*a + b]."""
-        encoded = self.encoder(batch)
+        [S_out, H-1 + 1], first-layer biases [P, H0], then each hidden layer flat [P, b*a + b];
+        from `encoded`, or from the encoder's output when it is `None`."""
+        encoded = self.encoder(batch) if encoded is None else encoded
         nodes, graphs = encoded.nodes, encoded.graphs
         ins, outs = batch.inputs, batch.outputs
         in_delta = self.in_head(_slot_features(ins, nodes, graphs, self.in_identity(ins)))

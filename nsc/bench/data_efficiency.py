@@ -58,6 +58,7 @@ class BenchConfig:
     pipeline: str = "O2"
     fuel: int = 1_000_000
     timeout: float = 60.0
+    latent: bool = False  # also the experimental `latent` method (nsc.bench.latent)
 
     def check(self) -> None:
         if min(self.pool, self.test, self.validation, self.calibration) < 2:
@@ -383,6 +384,7 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
     starts = {
         (m, s): initial_params(m, inits.get(m), arrays.get(m), in_w, out_w, hidden, s)
         for m in methods
+        if m != "latent"
         for s in range(config.seeds)
     }
     orders = [
@@ -395,23 +397,38 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
         fits = fit_best_lr(
             family, [starts[key] for key in keys], data, subsets, config, size == 100
         )
-        each = (time.perf_counter() - t0) / len(keys)
-        for (method, s), f in zip(keys, fits, strict=True):
-            result.runs.append(
-                Run(
-                    program.name,
-                    method,
-                    size,
-                    s,
-                    len(subsets[0]),
-                    f.test_loss,
-                    f.best_epoch,
-                    f.epochs_run,
-                    each,
-                    f.curve,
-                    f.lr,
-                )
+        _record(result, keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
+        if "latent" in methods:
+            from nsc.bench.latent import latent_runs
+
+            t0 = time.perf_counter()
+            subsets = [orders[s][: config.rows(size)] for s in range(config.seeds)]
+            fits = latent_runs(
+                inits["compiled"], arrays["compiled"], data, subsets, config, size == 100
             )
+            latent_keys = [("latent", s) for s in range(config.seeds)]
+            _record(result, latent_keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
+
+
+def _record(result: ProgramResult, keys, size: float, rows: int, fits, seconds: float) -> None:
+    """One `Run` per (method, seed) key; the seconds are shared out evenly."""
+    each = seconds / len(keys)
+    for (method, s), f in zip(keys, fits, strict=True):
+        result.runs.append(
+            Run(
+                result.program.name,
+                method,
+                size,
+                s,
+                rows,
+                f.test_loss,
+                f.best_epoch,
+                f.epochs_run,
+                each,
+                f.curve,
+                f.lr,
+            )
+        )
 
 
 def _program_arrays(program: Program, sig, inits, calib_inputs, config, result: ProgramResult):
@@ -462,8 +479,10 @@ def corpus_hashes(corpus: Path) -> set[str]:
     return hashes
 
 
-def heldout_programs(count: int, folder: Path, known: set[str] | None) -> list[Program]:
-    """`count` generated programs with seeds from HELDOUT_SEED_BASE up, absent from the corpus
+def heldout_programs(
+    count: int, folder: Path, known: set[str] | None, seed_base: int = HELDOUT_SEED_BASE
+) -> list[Program]:
+    """`count` generated programs with seeds from `seed_base` up, absent from the corpus
     (by canonical hash, when `known` is given), written as C files into `folder`."""
     from nsc.data.ingest import DatasetConfig, Item, build_program
 
@@ -473,7 +492,7 @@ def heldout_programs(count: int, folder: Path, known: set[str] | None) -> list[P
     for k in range(max(20 * count, 50)):
         if len(programs) >= count:
             break
-        gen_seed = HELDOUT_SEED_BASE + k
+        gen_seed = seed_base + k
         record = build_program(Item(k, f"seed-{gen_seed}", gen_seed=gen_seed), 0, config, seen)
         if not hasattr(record, "hash") or (known is not None and record.hash in known):
             continue
@@ -500,6 +519,11 @@ def run_benchmark(
     config.check()
     inits, notes = load_inits(config.model, config.fused_model)
     methods = [m for m in METHODS if m == "random" or m in inits]
+    if config.latent:
+        from nsc.bench.latent import note
+
+        methods += ["latent"] if "compiled" in inits else []
+        notes.append(note() if "compiled" in inits else "latent: omitted (no compiled model)")
     ordered = sorted(range(len(programs)), key=lambda i: -_cost(programs[i]))
     results: dict[int, ProgramResult] = {}
     if workers <= 1:
@@ -526,7 +550,7 @@ def run_benchmark(
 def lr_choices(results: Sequence[ProgramResult], lrs: Sequence[float]) -> str:
     """Which learning rate the trained runs of each method kept, as shares."""
     parts = []
-    for method in METHODS:
+    for method in (*METHODS, "latent"):
         kept = [r.lr for res in results for r in res.runs if r.method == method and r.rows]
         if kept:
             shares = ", ".join(f"{lr:g} {kept.count(lr) / len(kept):.0%}" for lr in lrs)

@@ -70,6 +70,12 @@ def bench_group() -> None:
     help="Adam's learning rate (the paper's 0.012), or a comma-separated list: every run then "
     "keeps the one with the lowest validation loss.",
 )
+@click.option(
+    "--latent",
+    is_flag=True,
+    help="Also run the experimental `latent` method: fine-tune the compiled model's program "
+    "encoding first, then the emitted weights.",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--quick", is_flag=True, help="A one-minute smoke run (small sets, few epochs).")
 @click.option(
