@@ -9,8 +9,9 @@ Stages (each resumes; rerun the same command after a kill):
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
   fused     `nsc train ... --fusion --out W/run_fused` (the same run, nodes fed observed values)
-  ship      export W/run and the baselines into nsc/backend/models/, and the validation plot;
-            W/run_fused, when trained, as models/fused.safetensors (`nscc --fusion`)
+  ship      export W/run (its best-validation epoch) and the baselines into nsc/backend/models/,
+            and the validation plot; W/run_fused, when trained, as models/fused.safetensors
+            (`nscc --fusion`)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from nsc.backend.checkpoint import load_checkpoint
 from nsc.backend.data import load_cache
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.model import BASELINES_FILE, DEFAULT_MODEL, export_model
-from nsc.backend.train import LAST, TrainConfig, train
+from nsc.backend.train import BEST, LAST, TrainConfig, train
 from nsc.data.dataset import DatasetConfig, build_dataset
 from nsc.pipeline import MODELS_DIR
 
@@ -109,6 +110,7 @@ def run_info(work: Path, run: str) -> dict:
     return {
         "corpus_programs": _corpus_size(work),
         "epochs": progress["epoch"],
+        "shipped_epoch": load_checkpoint(work / run / BEST).meta["progress"]["epoch"],
         "steps": progress["global_step"],
         "train_seconds": progress["seconds"],
         "validation": progress["epochs"],
@@ -119,9 +121,10 @@ def run_info(work: Path, run: str) -> dict:
 def stage_ship(work: Path, args: argparse.Namespace) -> None:
     run = load_checkpoint(work / "run" / LAST)
     progress = run.meta["progress"]
-    export_model(work / "run" / LAST, DEFAULT_MODEL, run_info(work, "run"))
-    if (work / "run_fused" / LAST).is_file():
-        export_model(work / "run_fused" / LAST, FUSED_MODEL, run_info(work, "run_fused"))
+    # the epoch with the lowest validation error, which is the last one unless the run overfitted
+    export_model(work / "run" / BEST, DEFAULT_MODEL, run_info(work, "run"))
+    if (work / "run_fused" / BEST).is_file():
+        export_model(work / "run_fused" / BEST, FUSED_MODEL, run_info(work, "run_fused"))
     hyper = HypernetConfig.from_json(json.dumps(run.meta["hypernet"]))
     tailored = Hypernetwork(hyper)
     tailored.load_state_dict(load_checkpoint(work / "tailored" / LAST).model_state())
