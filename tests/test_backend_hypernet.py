@@ -35,13 +35,7 @@ SIGNATURES = {  # source -> (input width, output width)
 }
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Two cores shared with other test processes: one torch thread avoids oversubscription."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def build(sources, **config):

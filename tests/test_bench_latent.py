@@ -27,12 +27,7 @@ SOURCE = "void f(double x, double y, double *s, double *d) { *s = x * y + 1.0; *
 SECOND = "double g(double x) { return x * x; }"
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
