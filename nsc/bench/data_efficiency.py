@@ -301,7 +301,7 @@ def fit(
                 curves.append(losses(params, xe, ye))
             better = (val < best_val).numpy() & (stopped < 0)
             if better.any():
-                _copy_where(best, params, better)
+                copy_where(best, params, better)
                 best_val = torch.where(torch.from_numpy(better), val, best_val)
                 best_epoch[better] = epoch
             stopped[(stopped < 0) & (epoch - best_epoch >= config.patience)] = epoch
@@ -342,7 +342,7 @@ def fit_best_lr(
     return [min(options, key=lambda f: f.best_val) for options in zip(*tried, strict=True)]
 
 
-def _copy_where(dest, source, mask: np.ndarray) -> None:
+def copy_where(dest, source, mask: np.ndarray) -> None:
     """dest[i] = source[i] for the runs where `mask` holds (in place, no grad)."""
     import torch
 

@@ -30,7 +30,7 @@ from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.npforward import NumpyHypernet
 from nsc.backend.surrogate import MLPFamily, SurrogateParams
 from nsc.backend.tensors import Batch, collate
-from nsc.bench.data_efficiency import BenchConfig, Dataset, Fit, fit_best_lr
+from nsc.bench.data_efficiency import BenchConfig, Dataset, Fit, copy_where, fit_best_lr
 from nsc.diagnostics import NscError
 
 METHOD = "latent"
@@ -165,7 +165,7 @@ class _Best:
             return
         better = (val < self.val).numpy() & (self.stopped < 0)
         if better.any():
-            _copy_where(self.params, params, better)
+            copy_where(self.params, params, better)
             self.val = torch.where(torch.from_numpy(better), val, self.val)
             self.epoch[better] = epoch
         self.stopped[(self.stopped < 0) & (epoch - self.epoch >= self.patience)] = epoch
@@ -177,14 +177,6 @@ class _Best:
         """Each run's last epoch: where it stopped, or `epoch` for those still going."""
         self.stopped[self.stopped < 0] = epoch
         return self.stopped
-
-
-def _copy_where(dest: SurrogateParams, source: SurrogateParams, mask: np.ndarray) -> None:
-    """dest[i] = source[i] for the runs where `mask` holds (in place)."""
-    index = torch.from_numpy(np.flatnonzero(mask))
-    with torch.no_grad():
-        for d, s in zip(dest.tensors(), source.tensors(), strict=True):
-            d[index] = s[index]
 
 
 def _run(params: SurrogateParams, index: int) -> SurrogateParams:
