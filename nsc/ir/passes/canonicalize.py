@@ -36,10 +36,9 @@ class Canonicalize(Pass):
     entry: str = ""  # when set, rename every defined symbol except this one
 
     def run(self, module: IRModule) -> IRModule:
+        # strip removes every local name (arguments, blocks, values), so locals print as %0, %1..
         ref = run_llvm(module, lambda manager: manager.add_strip_symbols_pass()).clone_ref()
         self._rename_symbols(ref)
-        for function in ref.functions:
-            _clear_local_names(function)
         return IRModule(_strip_metadata(str(ref)))
 
     def _rename_symbols(self, ref: llvm.ModuleRef) -> None:
@@ -56,15 +55,6 @@ class Canonicalize(Pass):
         if not self.entry or symbol.is_declaration or symbol.name == self.entry:
             return False
         return not symbol.name.startswith(_KEEP_PREFIXES)
-
-
-def _clear_local_names(function: llvm.ValueRef) -> None:
-    for argument in function.arguments:
-        argument.name = ""
-    for block in function.blocks:
-        block.name = ""
-        for instruction in block.instructions:
-            instruction.name = ""
 
 
 def _strip_metadata(text: str) -> str:
