@@ -169,11 +169,22 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
         "--calibration",
         "16",
         "--fusion",
+        "--dim",
+        "16",
+        "--steps",
+        "2",
+        "--head-dim",
+        "24",
+        "--hidden",
+        "8",
         "--no-progress",
     ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
+    hyper = load_checkpoint(tmp_path / "run" / LAST).meta["hypernet"]
+    assert hyper["encoder_options"] == {"dim": 16, "steps": 2} and hyper["head_dim"] == 24
+    assert hyper["surrogate_options"]["hidden"] == [8]
     _, examples, _ = load_cache(tmp_path / "run" / "cache")
     assert {ex.tensors.fusion.shape[1] for ex in examples} == {FUSION_DIM}
     missing = runner.invoke(
@@ -185,3 +196,5 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
         main, [*args[:4], str(tmp_path / "r3"), *args[5:], "--batch-programs", "500"]
     )
     assert big.exit_code == 1 and "--batch-programs 500" in big.output
+    widths = runner.invoke(main, [*args[:4], str(tmp_path / "r4"), *args[5:], "--hidden", "8,x"])
+    assert widths.exit_code == 1 and "--hidden takes comma-separated" in widths.output

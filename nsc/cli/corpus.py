@@ -151,6 +151,29 @@ def datagen_command(
     help="Samples per program that set its normalization (never fitted).",
 )
 @click.option("--max-programs", type=click.IntRange(min=1), help="Use at most N programs.")
+@click.option(
+    "--dim", type=click.IntRange(min=2), default=64, show_default=True, help="GGNN state width."
+)
+@click.option(
+    "--steps",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="GGNN message-passing steps.",
+)
+@click.option(
+    "--head-dim",
+    type=click.IntRange(min=1),
+    default=128,
+    show_default=True,
+    help="Hidden width of the heads that emit the surrogate's weights.",
+)
+@click.option(
+    "--hidden",
+    default="32,32",
+    show_default=True,
+    help="The surrogate MLP's hidden layer widths, comma-separated.",
+)
 @click.option("--bases-only", is_flag=True, help="Train the bases alone (dataset-tailored init).")
 @click.option(
     "--fusion",
@@ -167,16 +190,29 @@ def datagen_command(
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_report_errors
 def train_command(
-    data: Path, out: Path, bases_only: bool, threads: int, no_progress: bool, **kw
+    data: Path, out: Path, hidden: str, bases_only: bool, threads: int, no_progress: bool, **kw
 ) -> None:
     """Train the hypernetwork on a corpus (data-parallel under torchrun)."""
     import os
 
     from nsc.backend.train import TrainConfig, train
 
-    config = TrainConfig(data=str(data), modulate=not bases_only, **kw)
+    config = TrainConfig(
+        data=str(data), modulate=not bases_only, hidden=_widths(hidden, "--hidden"), **kw
+    )
     env = dict(os.environ)
     state = train(config, out, env=env, progress=not no_progress, threads=threads).progress
     if state.epochs and env.get("RANK", "0") == "0":
         last = state.epochs[-1]
         click.echo(f"epoch {last['epoch']}: val_mse {last['val_mse']:.4f} ({out / 'epochs.csv'})")
+
+
+def _widths(text: str, option: str) -> tuple[int, ...]:
+    """Comma-separated positive layer widths."""
+    try:
+        widths = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        widths = ()
+    if not widths or min(widths) < 1:
+        raise NscError(f"{option} takes comma-separated positive widths, not {text!r}")
+    return widths
