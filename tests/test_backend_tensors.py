@@ -12,8 +12,10 @@ import pytest
 from nsc.backend.tensors import (
     CONSTANT_WIDTH,
     FLOWS,
+    RANGE_WIDTH,
     collate,
     encode_constant,
+    encode_range,
     program_tensors,
     value_stats,
 )
@@ -109,6 +111,22 @@ def test_program_tensors_slots_follow_the_signature():
     assert not t.constants[[x_node]].any()
     assert set(t.edge_flow.tolist()) <= set(range(len(FLOWS)))
     assert t.edge_src.shape == (graph.number_of_edges(),)
+
+
+def test_input_nodes_carry_their_declared_ranges():
+    source = "#pragma nsc range(x, 10, 100)\ndouble f(double x, double y) { return x * y; }"
+    graph, signature = compiled(source)
+    t = program_tensors(graph, Vocab.build([graph]), signature)
+    assert t.ranges.shape == (graph.number_of_nodes(), RANGE_WIDTH)
+    node = {a["ports"][0]: n for n, a in graph.nodes(data=True) if a.get("ports")}
+    np.testing.assert_array_equal(t.ranges[node["x"]], encode_range(10.0, 100.0))
+    np.testing.assert_array_equal(t.ranges[node["y"]], encode_range(-1.0, 1.0))  # the default
+    others = [n for n in range(t.num_nodes) if n not in (node["x"], node["y"])]
+    assert not t.ranges[others].any()
+    assert not np.allclose(encode_range(0.0, 1.0), encode_range(0.0, 2.0))
+    wide, wide_signature = compiled(source.replace("10, 100", "-100, 100"))
+    other = program_tensors(wide, Vocab.build([wide]), wide_signature)
+    assert not np.array_equal(other.ranges, t.ranges)
 
 
 def test_program_tensors_needs_marked_ports():

@@ -40,7 +40,7 @@ def save_random_model(folder: Path, graphs, seed: int = 0, fusion_dim: int = 0) 
     vocab = Vocab.build(graphs)
     config = HypernetConfig(
         vocab_size=len(vocab),
-        encoder_options={"dim": 32, "steps": 3},
+        encoder_options={"dim": 32, "steps": 3, "ranges": True},
         head_dim=48,
         max_slots=16,
         fusion_dim=fusion_dim,

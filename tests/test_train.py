@@ -177,13 +177,15 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
         "24",
         "--hidden",
         "8",
+        "--no-ranges",
         "--no-progress",
     ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
     hyper = load_checkpoint(tmp_path / "run" / LAST).meta["hypernet"]
-    assert hyper["encoder_options"] == {"dim": 16, "steps": 2} and hyper["head_dim"] == 24
+    expected = {"dim": 16, "steps": 2, "ranges": False}
+    assert hyper["encoder_options"] == expected and hyper["head_dim"] == 24
     assert hyper["surrogate_options"]["hidden"] == [8]
     _, examples, _ = load_cache(tmp_path / "run" / "cache")
     assert {ex.tensors.fusion.shape[1] for ex in examples} == {FUSION_DIM}

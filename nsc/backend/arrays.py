@@ -5,6 +5,8 @@ numpy arrays (so a dataset can store them in npz without torch): a vocabulary in
 role and a numeric encoding per node, optional fusion features per node, forward edges with a flow
 type and a position, and the surrogate's *slots*: one per flattened scalar of the inputs and of
 the outputs, in signature order, each tied to the graph nodes that carry its port.
+The nodes that carry an input port also get its declared range (`encode_range`): the surrogate
+sees inputs mapped from their ranges to [-1, 1], so the function it must learn depends on them.
 `nsc.backend.tensors.collate` batches them as torch tensors.
 """
 
@@ -20,7 +22,7 @@ import numpy as np
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
 from nsc.ir.graph import ProgramGraph
-from nsc.signature import Port, Signature
+from nsc.signature import DEFAULT_RANGE, Port, Signature
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -29,6 +31,7 @@ FLOWS = ("control", "data", "call")
 ROLES = {"input": 1, "output": 2, "inout": 3}
 MANTISSA_BITS = 12
 CONSTANT_WIDTH = 1 + 11 + MANTISSA_BITS + 7
+RANGE_WIDTH = 8 + 2 * CONSTANT_WIDTH
 
 
 def encode_constant(value: float) -> np.ndarray:
@@ -48,6 +51,25 @@ def encode_constant(value: float) -> np.ndarray:
         math.tanh(math.asinh(v) / 8.0),  # log-like magnitude, bounded
     ]
     return np.asarray([float(bits >> 63), *exponent, *mantissa, *flags], dtype=np.float32)
+
+
+def encode_range(low: float, high: float) -> np.ndarray:
+    """An input's range as features: smooth magnitudes of its ends, centre and width, and both
+    ends encoded like constants (so a range and the constants it meets share one code)."""
+    centre, half = 0.5 * (low + high), 0.5 * (high - low)
+    smooth = [
+        1.0,  # carries a range
+        math.asinh(low) / 4.0,
+        math.asinh(high) / 4.0,
+        math.asinh(centre) / 4.0,
+        math.asinh(half) / 4.0,
+        max(-2.0, min(2.0, math.log10(max(high - low, 1e-30)) / 4.0)),
+        math.tanh(low),
+        math.tanh(high),
+    ]
+    return np.concatenate(
+        [np.asarray(smooth, dtype=np.float32), encode_constant(low), encode_constant(high)]
+    )
 
 
 def value_stats(values: np.ndarray) -> np.ndarray:
@@ -82,6 +104,7 @@ class ProgramTensors:
     tokens: np.ndarray  # int64 [N]
     roles: np.ndarray  # int64 [N]: 0 none, 1 input, 2 output, 3 inout
     constants: np.ndarray  # float32 [N, CONSTANT_WIDTH]; zero rows for non-constants
+    ranges: np.ndarray  # float32 [N, RANGE_WIDTH]: mean over the input ports a node carries
     fusion: np.ndarray  # float32 [N, F]; zero where unobserved
     fusion_mask: np.ndarray  # float32 [N]: 1 where fusion features were observed
     edge_src: np.ndarray  # int64 [E]
@@ -131,6 +154,7 @@ def program_tensors(
         tokens=tokens,
         roles=roles,
         constants=constants,
+        ranges=_ranges(signature.inputs, carriers, n),
         fusion=features,
         fusion_mask=mask,
         edge_src=src,
@@ -188,6 +212,17 @@ def _port_carriers(nodes: list[tuple[int, dict]], local: dict[int, int]) -> dict
         for name in attrs.get("ports", ()) or ():
             carriers.setdefault(str(name), []).append(local[node])
     return {name: sorted(found) for name, found in carriers.items()}
+
+
+def _ranges(inputs: Sequence[Port], carriers: dict[str, list[int]], n: int) -> np.ndarray:
+    total = np.zeros((n, RANGE_WIDTH), dtype=np.float32)
+    count = np.zeros(n, dtype=np.float32)
+    for port in inputs:
+        low, high = port.range if port.range is not None else DEFAULT_RANGE
+        nodes = carriers.get(port.name, [])
+        total[nodes] += encode_range(float(low), float(high))
+        count[nodes] += 1.0
+    return total / np.maximum(count, 1.0)[:, None]
 
 
 def _slots(ports: Sequence[Port], carriers: dict[str, list[int]]) -> Slots:

@@ -1,8 +1,8 @@
 """A gated graph neural network over program graphs, in plain torch (ProGraML-style).
 
 Initial node state: a vocabulary embedding, plus a signature-role embedding, plus a projection of
-the numeric constant encoding, plus a projection of the fusion features (with their presence
-flag). Edges come in six types: each flow (control, data, call) forward and reversed. The message
+the numeric constant encoding, plus (with `ranges`) a projection of the declared ranges of the
+input ports a node carries, plus a projection of the fusion features (with their presence flag). Edges come in six types: each flow (control, data, call) forward and reversed. The message
 along an edge is `W_type(h_src * p(e)) + b_type`, where `p(e) = 2 sigmoid(A sin(pos))` is a
 learned gate on a sinusoidal embedding of the edge's position (1 at init). Messages are averaged
 per target node and a GRU cell updates the state; T steps share weights. Readout: per-node
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from nsc.backend.tensors import CONSTANT_WIDTH, FLOWS, Batch
+from nsc.backend.tensors import CONSTANT_WIDTH, FLOWS, RANGE_WIDTH, Batch
 from nsc.diagnostics import NscError
 
 NUM_ROLES = 4
@@ -62,17 +62,26 @@ class Encoded:
 class GGNNEncoder(nn.Module):
     """Typed, position-gated message passing with mean aggregation and a GRU update."""
 
-    def __init__(self, vocab_size: int, *, dim: int = 128, steps: int = 6, fusion_dim: int = 0):
+    def __init__(
+        self,
+        vocab_size: int,
+        *,
+        dim: int = 128,
+        steps: int = 6,
+        fusion_dim: int = 0,
+        ranges: bool = False,
+    ):
         super().__init__()
         if vocab_size < 1 or dim < 2 or steps < 1 or fusion_dim < 0:
             raise NscError(
                 f"bad GGNN options: vocab_size={vocab_size}, dim={dim}, steps={steps}, "
                 f"fusion_dim={fusion_dim}"
             )
-        self.dim, self.steps, self.fusion_dim = dim, steps, fusion_dim
+        self.dim, self.steps, self.fusion_dim, self.ranges = dim, steps, fusion_dim, ranges
         self.token = nn.Embedding(vocab_size, dim)
         self.role = nn.Embedding(NUM_ROLES, dim)
         self.constant = nn.Linear(CONSTANT_WIDTH, dim)
+        self.range = nn.Linear(RANGE_WIDTH, dim, bias=False) if ranges else None
         self.fusion = nn.Linear(fusion_dim + 1, dim, bias=False)
         self.messages = nn.ModuleList(nn.Linear(dim, dim) for _ in range(EDGE_TYPES))
         self.gate = nn.Linear(dim, dim)
@@ -88,6 +97,8 @@ class GGNNEncoder(nn.Module):
 
     def initial_state(self, batch: Batch) -> torch.Tensor:
         h = self.token(batch.tokens) + self.role(batch.roles) + self.constant(batch.constants)
+        if self.range is not None:
+            h = h + self.range(batch.ranges)
         if self.fusion_dim:
             extra = torch.cat([batch.fusion, batch.fusion_mask[:, None]], dim=1)
             h = h + self.fusion(extra)

@@ -66,6 +66,10 @@ class NumpyHypernet:
         return int(self.config["encoder_options"].get("steps", 6))
 
     @property
+    def ranges(self) -> bool:
+        return bool(self.config["encoder_options"].get("ranges", False))
+
+    @property
     def fusion_dim(self) -> int:
         return int(self.config.get("fusion_dim", 0))
 
@@ -208,6 +212,8 @@ def encode(model: NumpyHypernet, program: ProgramTensors) -> tuple[np.ndarray, n
     p = model
     h = p["encoder.token.weight"][program.tokens] + p["encoder.role.weight"][program.roles]
     h = h + _linear(p, "encoder.constant", program.constants)
+    if model.ranges:
+        h = h + program.ranges @ p["encoder.range.weight"].T
     if model.fusion_dim:
         extra = np.concatenate([program.fusion, program.fusion_mask[:, None]], axis=1)
         h = h + extra @ p["encoder.fusion.weight"].T

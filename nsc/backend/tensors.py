@@ -18,10 +18,12 @@ from nsc.backend.arrays import (
     CONSTANT_WIDTH,
     FLOWS,
     MANTISSA_BITS,
+    RANGE_WIDTH,
     ROLES,
     ProgramTensors,
     Slots,
     encode_constant,
+    encode_range,
     program_tensors,
     value_stats,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "CONSTANT_WIDTH",
     "FLOWS",
     "MANTISSA_BITS",
+    "RANGE_WIDTH",
     "ROLES",
     "Batch",
     "ProgramTensors",
@@ -38,6 +41,7 @@ __all__ = [
     "Slots",
     "collate",
     "encode_constant",
+    "encode_range",
     "program_tensors",
     "value_stats",
 ]
@@ -76,6 +80,7 @@ class Batch:
     tokens: torch.Tensor
     roles: torch.Tensor
     constants: torch.Tensor
+    ranges: torch.Tensor
     fusion: torch.Tensor
     fusion_mask: torch.Tensor
     edge_src: torch.Tensor
@@ -118,6 +123,7 @@ def collate(programs: Sequence[ProgramTensors]) -> Batch:
         tokens=cat([p.tokens for p in programs]),
         roles=cat([p.roles for p in programs]),
         constants=cat([p.constants for p in programs]),
+        ranges=cat([p.ranges for p in programs]),
         fusion=cat([p.fusion for p in programs]),
         fusion_mask=cat([p.fusion_mask for p in programs]),
         edge_src=cat([p.edge_src + o for p, o in zip(programs, offsets, strict=True)]),

@@ -52,6 +52,7 @@ from nsc.ir.observe import FUSION_DIM
 LAST = "last.safetensors"
 BEST = "best.safetensors"
 VAL_ROWS = 128
+CACHE_FORMAT = 2  # 2: nodes carry input ranges
 
 
 LOSSES = ("mse", "nmse")
@@ -83,6 +84,7 @@ class TrainConfig:
     head_dim: int = 128
     hidden: tuple[int, ...] = (32, 32)
     fusion: bool = False  # nodes carry what the program computed on the calibration rows
+    ranges: bool = True  # input nodes carry their declared ranges
 
     def check(self) -> None:
         positive = ("epochs", "batch_programs", "samples_per_program", "checkpoint_every")
@@ -99,7 +101,7 @@ class TrainConfig:
     def hypernet(self, vocab_size: int) -> HypernetConfig:
         return HypernetConfig(
             vocab_size=vocab_size,
-            encoder_options={"dim": self.dim, "steps": self.steps},
+            encoder_options={"dim": self.dim, "steps": self.steps, "ranges": self.ranges},
             surrogate_options={"hidden": list(self.hidden), "activation": "tanh"},
             head_dim=self.head_dim,
             fusion_dim=FUSION_DIM if self.fusion else 0,
@@ -213,6 +215,7 @@ def prepare_data(
         "val_percent": config.val_percent,
         "max_programs": config.max_programs,
         "fusion": config.fusion,
+        "format": CACHE_FORMAT,
     }
     stamp_file = cache / "stamp.json"
     fresh = stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp

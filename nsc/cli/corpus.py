@@ -181,6 +181,12 @@ def datagen_command(
     help="Nodes also carry what each instruction computed on the calibration rows.",
 )
 @click.option(
+    "--ranges/--no-ranges",
+    default=True,
+    show_default=True,
+    help="Input nodes carry their ports' declared ranges.",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=1,
