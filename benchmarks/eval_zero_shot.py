@@ -7,7 +7,9 @@ corpus) and every `examples/*.c` kernel, each built like the corpus (O2 + canoni
 graph) with 1280 oracle samples: the first 256 calibrate the normalization (statistics only), the
 other 1024 are the test rows. Metric: normalized MSE, the MSE in the standardized output space
 (predicting the calibration median gives about 1). Every method uses the same surrogate family
-and normalization; none is fitted to the program's samples. A model trained with fusion features
+and normalization; none is fitted to the program's samples. `r` is the correlation of the compiled
+surrogate's outputs with the truth over the test rows (median over output scalars): near 0, the
+model has not understood the program, whatever its MSE. A model trained with fusion features
 (`nsc train --fusion`) reads what each instruction computed on the calibration rows.
 """
 
@@ -98,9 +100,19 @@ def errors(model: CompilerModel, record: ProgramRecord, seed: int) -> dict[str, 
         for name, p in params.items():
             pred = family.forward(p, x_t).double()
             out[name] = float(((pred - y_t) ** 2).mean())
+            if name == "compiled":
+                out["r"] = correlation(pred.numpy(), y_t.numpy())
     centre = torch.from_numpy(y_cal.mean(axis=0)).double()
     out["mean"] = float(((centre - y_t) ** 2).mean())
     return out
+
+
+def correlation(pred: np.ndarray, truth: np.ndarray) -> float:
+    """Median over output columns of Pearson's r (0 where either side is constant)."""
+    a, b = pred - pred.mean(axis=0), truth - truth.mean(axis=0)
+    denom = np.sqrt((a * a).mean(axis=0) * (b * b).mean(axis=0))
+    r = np.where(denom > 0, (a * b).mean(axis=0) / np.where(denom > 0, denom, 1.0), 0.0)
+    return float(np.median(r))
 
 
 def summary(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -118,6 +130,7 @@ def summary(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
         "geomean": float(np.exp(np.mean(np.log(ratio)))),
         "compiled beats random": float(np.mean([r["compiled"] < r["random"] for r in rows])),
         "compiled beats mean": float(np.mean([r["compiled"] < r["mean"] for r in rows])),
+        "median r": float(np.median([r["r"] for r in rows])),
     }
     return table
 
@@ -137,16 +150,18 @@ def markdown(name: str, rows: list[dict[str, float]], table: dict) -> str:
         "",
         f"random/compiled ratio: median {r['median']:.3g}, geometric mean "
         f"{r['geomean']:.3g}; compiled beats random on {100 * r['compiled beats random']:.0f}%"
-        f" of programs and the mean predictor on {100 * r['compiled beats mean']:.0f}%.",
+        f" of programs and the mean predictor on {100 * r['compiled beats mean']:.0f}%; "
+        f"median correlation of compiled with the truth r = {r['median r']:.2f}.",
         "",
     ]
     return "\n".join(lines)
 
 
 def per_program(rows: list[dict]) -> str:
-    lines = ["| kernel | " + " | ".join(METHODS) + " |", "|---" * (len(METHODS) + 1) + "|"]
+    lines = ["| kernel | " + " | ".join(METHODS) + " | r |", "|---" * (len(METHODS) + 2) + "|"]
     for r in rows:
-        lines.append(f"| {r['name']} | " + " | ".join(f"{r[m]:.3g}" for m in METHODS) + " |")
+        cells = " | ".join(f"{r[m]:.3g}" for m in METHODS)
+        lines.append(f"| {r['name']} | {cells} | {r['r']:+.2f} |")
     return "\n".join(lines)
 
 

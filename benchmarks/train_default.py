@@ -126,8 +126,11 @@ def stage_ship(work: Path, args: argparse.Namespace) -> None:
     if (work / "run_fused" / BEST).is_file():
         export_model(work / "run_fused" / BEST, FUSED_MODEL, run_info(work, "run_fused"))
     hyper = HypernetConfig.from_json(json.dumps(run.meta["hypernet"]))
-    tailored = Hypernetwork(hyper)
-    tailored.load_state_dict(load_checkpoint(work / "tailored" / LAST).model_state())
+    # the bases alone: rebuilt from the tailored run's own config, which may differ from the
+    # model's in encoder options that the bases never use
+    saved = load_checkpoint(work / "tailored" / LAST)
+    tailored = Hypernetwork(HypernetConfig.from_json(json.dumps(saved.meta["hypernet"])))
+    tailored.load_state_dict(saved.model_state())
     meta = load_file(work / "meta-bases.safetensors")
     baselines = {"tailored": base_state(tailored), "meta": meta}
     save_baselines(

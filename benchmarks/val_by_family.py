@@ -1,6 +1,7 @@
 """Where a trained hypernetwork helps: its validation error by generator family and program form.
 
     python benchmarks/val_by_family.py --run W/run --corpus W/corpus [--checkpoint best]
+        [--split train --limit 1300]
 
 Reads the run's validation split (`W/run/cache`, the programs training never fitted), emits every
 program's surrogate, and compares its MSE on the first 128 rows with predicting the calibration
@@ -9,6 +10,10 @@ centre (0 in standardized units), the same rows and clipping as the validation l
 (struct parameter, inout parameter, array inputs, a loop). Per group: the median over programs of
 compiled / centre (below 1: the model predicts something), and the mean MSE of each, whose ratio
 is what the validation loss sees.
+
+`--split train` measures the training programs the same way (every k-th one, `--limit` of them):
+if they come out no better than the validation programs, the model underfits rather than
+memorizes, and more of the same data will not help as much as a model that fits better.
 """
 
 from __future__ import annotations
@@ -47,16 +52,22 @@ def program_forms(corpus: Path) -> dict[str, dict[str, object]]:
 
 
 @torch.no_grad()
-def errors(run: Path, checkpoint: str) -> list[tuple[str, float, float]]:
-    """(name, compiled MSE, centre MSE) for every validation program of the run."""
-    _, _, val = load_cache(run / "cache")
+def errors(
+    run: Path, checkpoint: str, split: str = "val", limit: int | None = None
+) -> list[tuple[str, float, float]]:
+    """(name, compiled MSE, centre MSE) for the run's programs of a split (every k-th one, at
+    most `limit`)."""
+    _, train, val = load_cache(run / "cache")
+    programs = val if split == "val" else train
+    if limit is not None and len(programs) > limit:
+        programs = programs[:: len(programs) // limit][:limit]
     saved = load_checkpoint(run / f"{checkpoint}.safetensors")
     model = Hypernetwork(HypernetConfig.from_json(json.dumps(saved.meta["hypernet"])))
     model.load_state_dict(saved.model_state())
     model.eval()
     rows = []
-    for i in range(0, len(val), 32):
-        chunk = val[i : i + 32]
+    for i in range(0, len(programs), 32):
+        chunk = programs[i : i + 32]
         batch = fixed_batch(chunk, min(VAL_ROWS, min(e.rows for e in chunk)))
         emitted = model(batch.programs)
         pred = model.family.forward(emitted.params, batch.x)
@@ -88,14 +99,20 @@ def main() -> None:
     parser.add_argument("--run", type=Path, required=True, help="a `nsc train` run folder")
     parser.add_argument("--corpus", type=Path, required=True, help="the corpus it trained on")
     parser.add_argument("--checkpoint", choices=("best", "last"), default="best")
+    parser.add_argument("--split", choices=("val", "train"), default="val")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many programs")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    rows = errors(args.run, args.checkpoint)
+    rows = errors(args.run, args.checkpoint, args.split, args.limit)
     forms = program_forms(args.corpus)
     mse = np.mean([r[1] for r in rows])
     centre = np.mean([r[2] for r in rows])
-    print(f"{len(rows)} validation programs: MSE {mse:.4f}, centre {centre:.4f}\n")
+    ratio = np.median([r[1] / max(r[2], 1e-12) for r in rows])
+    print(
+        f"{len(rows)} {args.split} programs: MSE {mse:.4f}, centre {centre:.4f}, "
+        f"median compiled/centre {ratio:.3f}\n"
+    )
     for key in FORMS:
         print("\n".join(table(rows, forms, key)) + "\n")
 

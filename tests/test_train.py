@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 
 import pytest
@@ -12,11 +13,13 @@ from click.testing import CliRunner
 from nsc.backend.checkpoint import load_checkpoint
 from nsc.backend.data import fixed_batch, load_cache
 from nsc.backend.hypernet import Hypernetwork
+from nsc.backend.tensors import RANGE_WIDTH
 from nsc.backend.train import BEST, LAST, Objective, TrainConfig, train
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset
 from nsc.data.generator import GeneratorConfig
 from nsc.diagnostics import NscError
+from nsc.fileio import atomic_savez, load_npz
 from nsc.ir.observe import FUSION_DIM
 
 TINY = {"dim": 16, "steps": 2, "head_dim": 32, "hidden": (8, 8), "calibration": 16}
@@ -114,6 +117,24 @@ def test_resume_refuses_other_settings(corpus, tmp_path):
     train(tiny(corpus, epochs=1), tmp_path, progress=False)
     with pytest.raises(NscError, match="other settings"):
         train(tiny(corpus, epochs=1, lr=0.5), tmp_path, progress=False)
+
+
+def test_a_cache_from_before_ranges_loads_and_is_rebuilt(corpus, tmp_path):
+    config = tiny(corpus, epochs=1)
+    train(config, tmp_path, progress=False)
+    cache = tmp_path / "cache"
+    for split in ("train", "val"):  # the arrays an older nsc wrote: no ranges
+        arrays = load_npz(cache / f"{split}.npz")
+        atomic_savez(cache / f"{split}.npz", {k: v for k, v in arrays.items() if "ranges" not in k})
+    _, examples, _ = load_cache(cache)
+    assert all(ex.tensors.ranges.shape == (ex.tensors.num_nodes, RANGE_WIDTH) for ex in examples)
+    assert not any(ex.tensors.ranges.any() for ex in examples)
+    stamp = json.loads((cache / "stamp.json").read_text())
+    del stamp["format"]
+    (cache / "stamp.json").write_text(json.dumps(stamp))
+    train(dataclasses.replace(config, epochs=2), tmp_path, progress=False)  # resumes
+    _, examples, _ = load_cache(cache)
+    assert all(ex.tensors.ranges[:, 0].any() for ex in examples)  # every program has an input
 
 
 def _replica(rank: int, world: int, port: int, corpus: str, out: str) -> None:

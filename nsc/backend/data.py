@@ -25,7 +25,7 @@ import torch
 from tqdm import tqdm
 
 from nsc.backend.surrogate import Normalization, flatten_ports, stack_padded
-from nsc.backend.tensors import ProgramTensors, Slots, collate, program_tensors
+from nsc.backend.tensors import RANGE_WIDTH, ProgramTensors, Slots, collate, program_tensors
 from nsc.backend.vocab import Vocab
 from nsc.data.shards import ProgramRecord, to_networkx
 from nsc.diagnostics import NscError
@@ -195,6 +195,8 @@ def _arrays(ex: Example) -> dict[str, np.ndarray]:
 
 
 def _example(name: str, digest: str, fields: dict[str, np.ndarray]) -> Example:
+    if "ranges" not in fields:  # a cache written before nodes carried ranges: none known
+        fields["ranges"] = np.zeros((len(fields["tokens"]), RANGE_WIDTH), dtype=np.float32)
     slots = {
         side: Slots(*(fields[f"{side}.{n}"] for n in _SLOT_FIELDS))
         for side in ("inputs", "outputs")
