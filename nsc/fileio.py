@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tempfile
@@ -15,7 +16,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = Tru
     """Write `data` to `path` so that readers see the old file or the new one, never a part.
 
     `sync` also flushes the data to the disk before the rename (tens of ms on some file
-    systems), so that even a power loss leaves the old file or the whole new one."""
+    systems), so that even a power loss leaves the old file or the whole new one. The file gets
+    the permissions a plain `open(path, "w")` would give it (the temp file's are owner-only)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -25,10 +27,26 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = Tru
             if sync:
                 handle.flush()
                 os.fsync(handle.fileno())
+        os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode(target: Path) -> int:
+    """An existing file keeps its mode; a new one gets 0o666 less the process umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0)  # reading the umask means setting it: put it straight back, once
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
