@@ -137,6 +137,20 @@ def test_a_cache_from_before_ranges_loads_and_is_rebuilt(corpus, tmp_path):
     assert all(ex.tensors.ranges[:, 0].any() for ex in examples)  # every program has an input
 
 
+def test_a_run_saved_before_ranges_resumes_only_without_them(corpus, tmp_path):
+    from safetensors.torch import save_file
+
+    old = tiny(corpus, epochs=1, ranges=False)
+    train(old, tmp_path, progress=False)
+    saved = load_checkpoint(tmp_path / LAST)
+    del saved.meta["config"]["ranges"]  # as an nsc from before the setting wrote it
+    save_file(saved.tensors, str(tmp_path / LAST), metadata={"nsc": json.dumps(saved.meta)})
+    with pytest.raises(NscError, match="other settings"):
+        train(dataclasses.replace(old, epochs=2, ranges=True), tmp_path, progress=False)
+    resumed = train(dataclasses.replace(old, epochs=2), tmp_path, progress=False)
+    assert resumed.progress.epoch == 2
+
+
 def _replica(rank: int, world: int, port: int, corpus: str, out: str) -> None:
     torch.set_num_threads(1)
     env = {

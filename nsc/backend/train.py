@@ -65,7 +65,7 @@ class TrainConfig:
     data: str
     epochs: int = 10
     batch_programs: int = 32
-    samples_per_program: int = 64
+    samples_per_program: int = 192
     lr: float = 2e-3
     weight_decay: float = 0.01
     warmup_steps: int = 100
@@ -113,9 +113,13 @@ class TrainConfig:
         return mine == theirs
 
 
+# settings added after runs were saved without them, with the value those runs had
+BEFORE_SETTING = {"ranges": False}
+
+
 def config_from_json(data: Mapping[str, Any]) -> TrainConfig:
     known = {f.name for f in fields(TrainConfig)}
-    values = {k: v for k, v in data.items() if k in known}
+    values = {**BEFORE_SETTING, **{k: v for k, v in data.items() if k in known}}
     if "hidden" in values:
         values["hidden"] = tuple(values["hidden"])
     return TrainConfig(**values)

@@ -119,7 +119,13 @@ def datagen_command(
 )
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--batch-programs", type=click.IntRange(min=1), default=32, show_default=True)
-@click.option("--samples-per-program", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option(
+    "--samples-per-program",
+    type=click.IntRange(min=1),
+    default=192,
+    show_default=True,
+    help="Rows of each program in a step (192: every training row of a 256-sample corpus).",
+)
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
 @click.option(
     "--loss",
