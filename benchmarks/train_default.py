@@ -5,10 +5,10 @@
 
 Stages (each resumes; rerun the same command after a kill):
   datagen   `nsc datagen --count N --samples 256 --seed 0` into W/corpus
-  train     `nsc train --data W/corpus --out W/run` (the hypernetwork)
+  train     `nsc train --data W/corpus --out W/run --steps 6` (the hypernetwork)
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
-  fused     `nsc train ... --fusion --out W/run_fused` (the same run, nodes fed observed values)
+  fused     `nsc train ... --fusion --steps 4 --out W/run_fused` (nodes also fed observed values)
   ship      export W/run (its best-validation epoch) and the baselines into nsc/backend/models/,
             and the validation plot; W/run_fused, when trained, as models/fused.safetensors
             (`nscc --fusion`)
@@ -51,6 +51,7 @@ def config(work: Path, args: argparse.Namespace) -> TrainConfig:
         calibration=64,
         val_percent=5.0,
         seed=0,
+        steps=6,  # GGNN message-passing steps: 2.7% lower validation error than 4, 1.3x the cost
     )
 
 
@@ -101,7 +102,9 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
 
 
 def stage_fused(work: Path, args: argparse.Namespace) -> None:
-    train(replace(config(work, args), fusion=True), work / "run_fused", threads=args.threads)
+    # the shipped fused model was trained with 4 steps; 6 has not been tried with fusion
+    fused = replace(config(work, args), fusion=True, steps=4)
+    train(fused, work / "run_fused", threads=args.threads)
 
 
 def run_info(work: Path, run: str) -> dict:
