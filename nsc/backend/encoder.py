@@ -2,7 +2,8 @@
 
 Initial node state: a vocabulary embedding, plus a signature-role embedding, plus a projection of
 the numeric constant encoding, plus (with `ranges`) a projection of the declared ranges of the
-input ports a node carries, plus a projection of the fusion features (with their presence flag). Edges come in six types: each flow (control, data, call) forward and reversed. The message
+input ports a node carries, plus a projection of the fusion features (with their presence flag).
+Edges come in six types: each flow (control, data, call) forward and reversed. The message
 along an edge is `W_type(h_src * p(e)) + b_type`, where `p(e) = 2 sigmoid(A sin(pos))` is a
 learned gate on a sinusoidal embedding of the edge's position (1 at init). Messages are averaged
 per target node and a GRU cell updates the state; T steps share weights. Readout: per-node
