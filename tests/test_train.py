@@ -11,12 +11,12 @@ import torch
 from click.testing import CliRunner
 
 from nsc.backend.checkpoint import load_checkpoint
-from nsc.backend.data import fixed_batch, load_cache
+from nsc.backend.data import build_cache, fixed_batch, load_cache
 from nsc.backend.hypernet import Hypernetwork
 from nsc.backend.tensors import RANGE_WIDTH
 from nsc.backend.train import BEST, LAST, Objective, TrainConfig, train
 from nsc.cli import main
-from nsc.data.dataset import DatasetConfig, build_dataset
+from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.data.generator import GeneratorConfig
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, load_npz
@@ -235,3 +235,27 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
     assert big.exit_code == 1 and "--batch-programs 500" in big.output
     widths = runner.invoke(main, [*args[:4], str(tmp_path / "r4"), *args[5:], "--hidden", "8,x"])
     assert widths.exit_code == 1 and "--hidden takes comma-separated" in widths.output
+    few = runner.invoke(main, [*args[:4], str(tmp_path / "r5"), *args[5:], "--calibration", "60"])
+    assert few.exit_code == 1 and "no program has more than 61 samples" in few.output
+
+
+def test_the_cache_streams_the_corpus_and_matches_a_list(corpus, tmp_path):
+    class Reread:
+        """Reads the corpus afresh on every pass, and counts the passes."""
+
+        passes = 0
+
+        def __iter__(self):
+            Reread.passes += 1
+            return read_corpus(corpus)
+
+    streamed = build_cache(Reread(), tmp_path / "a", calibration=16, val_percent=20.0)
+    listed = build_cache(
+        list(read_corpus(corpus)), tmp_path / "b", calibration=16, val_percent=20.0
+    )
+    assert Reread.passes == 2  # one for the vocabulary, one to encode
+    assert streamed[0] == listed[0]
+    for split in ("train", "val"):
+        a, b = load_npz(tmp_path / "a" / f"{split}.npz"), load_npz(tmp_path / "b" / f"{split}.npz")
+        assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+    assert len(streamed[1]) + len(streamed[2]) == 10

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +111,7 @@ def observed_features(
 
 
 def build_cache(
-    records: Sequence[ProgramRecord],
+    records: Iterable[ProgramRecord],
     out: str | Path,
     *,
     calibration: int = 64,
@@ -120,18 +120,24 @@ def build_cache(
     fusion: bool = False,
     progress: bool = False,
 ) -> tuple[Vocab, list[Example], list[Example]]:
-    """Split, encode and save `train.npz`, `val.npz` and `vocab.json` under `out`."""
-    if not records:
-        raise NscError("the corpus has no programs")
-    graphs = [to_networkx(r.graph) for r in records]
-    held = [is_validation(r.hash, val_percent) for r in records]
+    """Split, encode and save `train.npz`, `val.npz` and `vocab.json` under `out`.
+
+    `records` is iterated once per pass and never held whole: one pass builds the vocabulary
+    from the training split (skipped when `vocab` is given), one encodes. A corpus of 70,000
+    programs thus needs the memory of its encoded examples only, not of its records and graphs.
+    Pass a list, or an object whose `__iter__` reads the corpus afresh."""
     if vocab is None:
-        vocab = Vocab.build([g for g, h in zip(graphs, held, strict=True) if not h], min_count=2)
+        vocab = Vocab.build(
+            (to_networkx(r.graph) for r in records if not is_validation(r.hash, val_percent)),
+            min_count=2,
+        )
     train, val = [], []
-    rows = zip(records, graphs, held, strict=True)
-    bar = tqdm(rows, total=len(records), desc="encoding", unit="program", disable=not progress)
-    for record, graph, h in bar:
-        (val if h else train).append(to_example(record, vocab, calibration, graph, fusion=fusion))
+    bar = tqdm(records, desc="encoding", unit="program", disable=not progress)
+    for record in bar:
+        held = is_validation(record.hash, val_percent)
+        (val if held else train).append(to_example(record, vocab, calibration, fusion=fusion))
+    if not train and not val:
+        raise NscError("the corpus has no programs")
     out = Path(out)
     save_examples(out / "train.npz", train)
     save_examples(out / "val.npz", val)

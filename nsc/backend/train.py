@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from nsc.backend.data import (
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.vocab import Vocab
+from nsc.data.shards import ProgramRecord
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
 from nsc.ir.observe import FUSION_DIM
@@ -208,6 +210,22 @@ def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
     return factor
 
 
+@dataclass(frozen=True)
+class _CorpusRecords:
+    """The corpus programs with more than `min_rows` samples, at most `limit` of them, read
+    afresh from the shards on every iteration (so the cache build never holds them all)."""
+
+    data: Path
+    min_rows: int
+    limit: int | None
+
+    def __iter__(self) -> Iterator[ProgramRecord]:
+        from nsc.data.dataset import read_corpus
+
+        kept = (r for r in read_corpus(self.data) if r.rows > self.min_rows)
+        return itertools.islice(kept, self.limit)
+
+
 def prepare_data(
     config: TrainConfig, out: Path, replica: Replica, progress: bool = False
 ) -> tuple[Vocab, list[Example], list[Example]]:
@@ -224,15 +242,8 @@ def prepare_data(
     stamp_file = cache / "stamp.json"
     fresh = stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp
     if replica.main and not fresh:
-        from nsc.data.dataset import read_corpus
-
-        records = []
-        for record in read_corpus(config.data):
-            if config.max_programs is not None and len(records) >= config.max_programs:
-                break
-            if record.rows > config.calibration + 1:
-                records.append(record)
-        if not records:
+        records = _CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
+        if next(iter(records), None) is None:
             raise NscError(
                 f"{config.data}: no program has more than {config.calibration + 1} samples",
                 hints=("lower --calibration, or build the corpus with more --samples",),
