@@ -4,11 +4,13 @@
     python benchmarks/train_default.py --work W --stage train         # one stage
 
 Stages (each resumes; rerun the same command after a kill):
-  datagen   `nsc datagen --count N --samples 256 --seed 0` into W/corpus
-  train     `nsc train --data W/corpus --out W/run --steps 6` (the hypernetwork)
+  datagen   `nsc datagen --count 80000 --samples 256 --seed 0` into W/corpus
+  train     `nsc train --data W/corpus --out W/run --epochs 4 --steps 6` (the hypernetwork)
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
-  fused     `nsc train ... --fusion --steps 4 --out W/run_fused` (nodes also fed observed values)
+  fused     `nsc train ... --fusion --steps 4 --epochs 10 --max-programs 24803 --out W/run_fused`
+            (nodes also fed observed values; the first 24,803 programs are the 27,000-program
+            corpus the shipped fused model was trained on)
   ship      export W/run (its best-validation epoch) and the baselines into nsc/backend/models/,
             and the validation plot; W/run_fused, when trained, as models/fused.safetensors
             (`nscc --fusion`)
@@ -61,7 +63,7 @@ def stage_datagen(work: Path, args: argparse.Namespace) -> None:
         count=args.count,
         seed=0,
         workers=args.workers,
-        config=DatasetConfig(samples=256, shard_size=250),
+        config=DatasetConfig(samples=256, shard_size=256),
         progress=True,
     )
     print(summary.table())
@@ -102,16 +104,25 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
 
 
 def stage_fused(work: Path, args: argparse.Namespace) -> None:
-    # the shipped fused model was trained with 4 steps; 6 has not been tried with fusion
-    fused = replace(config(work, args), fusion=True, steps=4)
+    # the shipped fused model was trained with 4 steps (6 has not been tried with fusion), on
+    # the corpus of the first 27,000 generated programs: the first 24,803 unique ones here
+    fused = replace(
+        config(work, args),
+        fusion=True,
+        steps=4,
+        epochs=args.fused_epochs,
+        max_programs=args.fused_programs,
+    )
     train(fused, work / "run_fused", threads=args.threads)
 
 
 def run_info(work: Path, run: str) -> dict:
     """What the shipped model's metadata says about the run that made it."""
-    progress = load_checkpoint(work / run / LAST).meta["progress"]
+    saved = load_checkpoint(work / run / LAST)
+    progress = saved.meta["progress"]
+    limit = saved.meta["config"].get("max_programs")
     return {
-        "corpus_programs": _corpus_size(work),
+        "corpus_programs": min(_corpus_size(work), limit or _corpus_size(work)),
         "epochs": progress["epoch"],
         "shipped_epoch": load_checkpoint(work / run / BEST).meta["progress"]["epoch"],
         "steps": progress["global_step"],
@@ -176,9 +187,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--stage", choices=STAGES, action="append")
-    parser.add_argument("--count", type=int, default=27000)
+    parser.add_argument("--count", type=int, default=80000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--fused-epochs", type=int, default=10)
+    parser.add_argument("--fused-programs", type=int, default=24803)
     parser.add_argument("--tailored-epochs", type=int, default=5)
     parser.add_argument("--meta-steps", type=int, default=300)
     parser.add_argument("--threads", type=int, default=1)
