@@ -120,9 +120,9 @@ def run_info(work: Path, run: str) -> dict:
     """What the shipped model's metadata says about the run that made it."""
     saved = load_checkpoint(work / run / LAST)
     progress = saved.meta["progress"]
-    limit = saved.meta["config"].get("max_programs")
+    limit, size = saved.meta["config"].get("max_programs"), _corpus_size(work)
     return {
-        "corpus_programs": min(_corpus_size(work), limit or _corpus_size(work)),
+        "corpus_programs": min(size, limit) if limit else size,
         "epochs": progress["epoch"],
         "shipped_epoch": load_checkpoint(work / run / BEST).meta["progress"]["epoch"],
         "steps": progress["global_step"],

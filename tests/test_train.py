@@ -259,3 +259,5 @@ def test_the_cache_streams_the_corpus_and_matches_a_list(corpus, tmp_path):
         a, b = load_npz(tmp_path / "a" / f"{split}.npz"), load_npz(tmp_path / "b" / f"{split}.npz")
         assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
     assert len(streamed[1]) + len(streamed[2]) == 10
+    with pytest.raises(TypeError, match="re-iterable"):
+        build_cache(read_corpus(corpus), tmp_path / "c", calibration=16, val_percent=20.0)
