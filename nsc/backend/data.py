@@ -126,9 +126,9 @@ def build_cache(
     from the training split (skipped when `vocab` is given), one encodes. A corpus of 70,000
     programs thus needs the memory of its encoded examples only, not of its records and graphs.
     Pass a list, or an object whose `__iter__` reads the corpus afresh."""
-    if vocab is None and isinstance(records, Iterator):
-        raise TypeError("build_cache reads its records twice: pass a list or a re-iterable")
     if vocab is None:
+        if isinstance(records, Iterator):
+            raise TypeError("build_cache reads its records twice: pass a list or a re-iterable")
         vocab = Vocab.build(
             (to_networkx(r.graph) for r in records if not is_validation(r.hash, val_percent)),
             min_count=2,
