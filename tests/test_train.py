@@ -253,11 +253,14 @@ def test_the_cache_streams_the_corpus_and_matches_a_list(corpus, tmp_path):
     listed = build_cache(
         list(read_corpus(corpus)), tmp_path / "b", calibration=16, val_percent=20.0
     )
-    assert Reread.passes == 2  # one for the vocabulary, one to encode
-    assert streamed[0] == listed[0]
+    pooled = build_cache(Reread(), tmp_path / "p", calibration=16, val_percent=20.0, workers=2)
+    assert Reread.passes == 4  # one for the vocabulary, one to encode, per streamed build
+    assert streamed[0] == listed[0] == pooled[0]
     for split in ("train", "val"):
-        a, b = load_npz(tmp_path / "a" / f"{split}.npz"), load_npz(tmp_path / "b" / f"{split}.npz")
-        assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+        a = load_npz(tmp_path / "a" / f"{split}.npz")
+        for other in ("b", "p"):
+            b = load_npz(tmp_path / other / f"{split}.npz")
+            assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
     assert len(streamed[1]) + len(streamed[2]) == 10
     with pytest.raises(TypeError, match="re-iterable"):
         build_cache(read_corpus(corpus), tmp_path / "c", calibration=16, val_percent=20.0)

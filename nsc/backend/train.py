@@ -227,9 +227,10 @@ class _CorpusRecords:
 
 
 def prepare_data(
-    config: TrainConfig, out: Path, replica: Replica, progress: bool = False
+    config: TrainConfig, out: Path, replica: Replica, progress: bool = False, workers: int = 0
 ) -> tuple[Vocab, list[Example], list[Example]]:
-    """Encode the corpus once into `out/cache` (rank 0), then load it (every rank)."""
+    """Encode the corpus once into `out/cache` (rank 0, with `workers` encoder processes),
+    then load it (every rank)."""
     cache = out / "cache"
     stamp = {
         "data": str(Path(config.data).resolve()),
@@ -255,6 +256,7 @@ def prepare_data(
             val_percent=config.val_percent,
             fusion=config.fusion,
             progress=progress,
+            workers=workers,
         )
         atomic_write_text(stamp_file, json.dumps(stamp))
     if replica.world > 1:
@@ -275,12 +277,14 @@ def train(
     env: Mapping[str, str] | None = None,
     progress: bool = True,
     threads: int | None = None,
+    workers: int = 0,
     on_step: Callable[[int], None] | None = None,
 ) -> Trained:
     """Train (or resume) a run in `out`; returns the final counters, logs and model.
 
     `env` is the process environment torchrun set (or None: one process); `threads` sets
-    torch's intra-op threads; `on_step(global_step)` runs after each step."""
+    torch's intra-op threads; `workers` processes encode the corpus when the cache is built
+    (0: this process); `on_step(global_step)` runs after each step."""
     config.check()
     if threads is not None:
         torch.set_num_threads(threads)
@@ -288,7 +292,9 @@ def train(
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     replica = replica_from_env(env or {}, device)
     out.mkdir(parents=True, exist_ok=True)
-    vocab, train_set, val_set = prepare_data(config, out, replica, progress and replica.main)
+    vocab, train_set, val_set = prepare_data(
+        config, out, replica, progress and replica.main, workers
+    )
     torch.manual_seed(config.seed)
     hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
     objective = Objective(hypernet, config.penalty, config.modulate, config.loss)

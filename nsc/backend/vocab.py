@@ -59,6 +59,14 @@ def node_keys(attrs: Mapping[str, Any]) -> list[str]:
     return [f"{kind}:{text}", f"{kind}:{coarse_type(text)}", kind]
 
 
+def key_counts(graph: nx.MultiDiGraph) -> Counter[str]:
+    """How often each key but the coarsest (the node's kind, always kept) names a node."""
+    counts: Counter[str] = Counter()
+    for _, attrs in graph.nodes(data=True):
+        counts.update(node_keys(attrs)[:-1])
+    return counts
+
+
 @dataclass(frozen=True)
 class Vocab:
     """Token strings in index order; index 0 is `<unk>`."""
@@ -92,16 +100,18 @@ class Vocab:
     @classmethod
     def build(cls, graphs: Iterable[nx.MultiDiGraph], min_count: int = 1) -> Vocab:
         """Every key met at least `min_count` times, plus every coarse fallback key, sorted."""
+        counts: Counter[str] = Counter()
+        for graph in graphs:
+            counts.update(key_counts(graph))
+        return cls.from_counts(counts, min_count)
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int], min_count: int = 1) -> Vocab:
+        """The vocabulary of summed `key_counts`: keys met at least `min_count` times, plus the
+        coarsest key of every kind, sorted."""
         if min_count < 1:
             raise NscError(f"min_count must be at least 1, not {min_count}")
-        counts: Counter[str] = Counter()
-        fallbacks: set[str] = set(KINDS)
-        for graph in graphs:
-            for _, attrs in graph.nodes(data=True):
-                keys = node_keys(attrs)
-                counts.update(keys[:-1])
-                fallbacks.add(keys[-1])
-        kept = {k for k, n in counts.items() if n >= min_count} | fallbacks
+        kept = {k for k, n in counts.items() if n >= min_count} | set(KINDS)
         return cls((UNKNOWN, *sorted(kept)))
 
     def to_json(self) -> str:

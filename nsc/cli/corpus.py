@@ -199,10 +199,24 @@ def datagen_command(
     show_default=True,
     help="torch threads per process.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Processes that encode the corpus into the cache (0: this process).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_report_errors
 def train_command(
-    data: Path, out: Path, hidden: str, bases_only: bool, threads: int, no_progress: bool, **kw
+    data: Path,
+    out: Path,
+    hidden: str,
+    bases_only: bool,
+    threads: int,
+    workers: int,
+    no_progress: bool,
+    **kw,
 ) -> None:
     """Train the hypernetwork on a corpus (data-parallel under torchrun)."""
     import os
@@ -213,7 +227,9 @@ def train_command(
         data=str(data), modulate=not bases_only, hidden=_widths(hidden, "--hidden"), **kw
     )
     env = dict(os.environ)
-    state = train(config, out, env=env, progress=not no_progress, threads=threads).progress
+    state = train(
+        config, out, env=env, progress=not no_progress, threads=threads, workers=workers
+    ).progress
     if state.epochs and env.get("RANK", "0") == "0":
         last = state.epochs[-1]
         click.echo(f"epoch {last['epoch']}: val_mse {last['val_mse']:.4f} ({out / 'epochs.csv'})")
