@@ -90,7 +90,7 @@ class Killed(Exception):
     pass
 
 
-def test_resume_after_a_kill_matches_an_uninterrupted_run(corpus, tmp_path):
+def test_resume_after_a_kill_or_a_stop_matches_an_uninterrupted_run(corpus, tmp_path):
     config = tiny(corpus, epochs=3, checkpoint_every=2)
     whole = train(config, tmp_path / "whole", progress=False)
 
@@ -102,6 +102,8 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(corpus, tmp_path):
         train(config, tmp_path / "cut", progress=False, on_step=kill)
     saved = load_checkpoint(tmp_path / "cut" / LAST)
     assert saved.meta["progress"]["global_step"] == 4  # the last checkpoint before the kill
+    paused = train(config, tmp_path / "cut", progress=False, stop_after=2)
+    assert paused.progress.epoch == 2 and len(paused.progress.epochs) == 2
     resumed = train(config, tmp_path / "cut", progress=False)
     assert resumed.progress.global_step == whole.progress.global_step
     for (name, a), b in zip(
@@ -194,7 +196,11 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
         "--out",
         str(tmp_path / "run"),
         "--epochs",
+        "3",
+        "--stop-after",
         "1",
+        "--workers",
+        "2",
         "--batch-programs",
         "2",
         "--samples-per-program",
@@ -217,8 +223,10 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
     ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
-    hyper = load_checkpoint(tmp_path / "run" / LAST).meta["hypernet"]
+    assert "epoch 1: val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
+    saved = load_checkpoint(tmp_path / "run" / LAST).meta
+    assert saved["progress"]["epoch"] == 1 and saved["config"]["epochs"] == 3
+    hyper = saved["hypernet"]
     expected = {"dim": 16, "steps": 2, "ranges": False}
     assert hyper["encoder_options"] == expected and hyper["head_dim"] == 24
     assert hyper["surrogate_options"]["hidden"] == [8]

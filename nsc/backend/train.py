@@ -278,13 +278,16 @@ def train(
     progress: bool = True,
     threads: int | None = None,
     workers: int = 0,
+    stop_after: int | None = None,
     on_step: Callable[[int], None] | None = None,
 ) -> Trained:
     """Train (or resume) a run in `out`; returns the final counters, logs and model.
 
     `env` is the process environment torchrun set (or None: one process); `threads` sets
     torch's intra-op threads; `workers` processes encode the corpus when the cache is built
-    (0: this process); `on_step(global_step)` runs after each step."""
+    (0: this process); `stop_after` ends the call after that many epochs of the run (the
+    schedule still spans `config.epochs`, so calling again resumes it, exactly as after a
+    kill); `on_step(global_step)` runs after each step."""
     config.check()
     if threads is not None:
         torch.set_num_threads(threads)
@@ -311,7 +314,7 @@ def train(
     run = _Run(config, out, vocab, hypernet, optimizer, scheduler, state, replica, device)
     bar = _bar(progress and replica.main, per_epoch * config.epochs, state.global_step)
     try:
-        for epoch in range(state.epoch, config.epochs):
+        for epoch in range(state.epoch, min(config.epochs, stop_after or config.epochs)):
             order = np.random.default_rng([config.seed, epoch]).permutation(len(train_set))
             for step in range(state.step_in_epoch, per_epoch):
                 chosen = order[step * config.batch_programs : (step + 1) * config.batch_programs]

@@ -206,6 +206,11 @@ def datagen_command(
     show_default=True,
     help="Processes that encode the corpus into the cache (0: this process).",
 )
+@click.option(
+    "--stop-after",
+    type=click.IntRange(min=1),
+    help="Stop after this many epochs of the --epochs schedule (a rerun continues it).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_report_errors
 def train_command(
@@ -215,6 +220,7 @@ def train_command(
     bases_only: bool,
     threads: int,
     workers: int,
+    stop_after: int | None,
     no_progress: bool,
     **kw,
 ) -> None:
@@ -228,7 +234,13 @@ def train_command(
     )
     env = dict(os.environ)
     state = train(
-        config, out, env=env, progress=not no_progress, threads=threads, workers=workers
+        config,
+        out,
+        env=env,
+        progress=not no_progress,
+        threads=threads,
+        workers=workers,
+        stop_after=stop_after,
     ).progress
     if state.epochs and env.get("RANK", "0") == "0":
         last = state.epochs[-1]
