@@ -14,6 +14,10 @@ is what the validation loss sees.
 `--split train` measures the training programs the same way (every k-th one, `--limit` of them):
 if they come out no better than the validation programs, the model underfits rather than
 memorizes, and more of the same data will not help as much as a model that fits better.
+
+`--shared-with OTHER_RUN` keeps only the programs that OTHER_RUN also holds out for validation.
+Runs on different corpora have different validation programs (an easier set gives a lower
+loss); on the programs both hold out, their errors compare.
 """
 
 from __future__ import annotations
@@ -51,14 +55,26 @@ def program_forms(corpus: Path) -> dict[str, dict[str, object]]:
     return forms
 
 
+def validation_hashes(run: Path) -> set[str]:
+    """The hashes of the programs a run holds out (from its cache's metadata alone)."""
+    with np.load(run / "cache" / "val.npz") as arrays:
+        return set(json.loads(arrays["meta"].tobytes())["hashes"])
+
+
 @torch.no_grad()
 def errors(
-    run: Path, checkpoint: str, split: str = "val", limit: int | None = None
+    run: Path,
+    checkpoint: str,
+    split: str = "val",
+    limit: int | None = None,
+    only: set[str] | None = None,
 ) -> list[tuple[str, float, float]]:
-    """(name, compiled MSE, centre MSE) for the run's programs of a split (every k-th one, at
-    most `limit`)."""
+    """(name, compiled MSE, centre MSE) for the run's programs of a split (those whose hash is
+    in `only`, if given; every k-th one, at most `limit`)."""
     _, train, val = load_cache(run / "cache")
     programs = val if split == "val" else train
+    if only is not None:
+        programs = [e for e in programs if e.hash in only]
     if limit is not None and len(programs) > limit:
         programs = programs[:: len(programs) // limit][:limit]
     saved = load_checkpoint(run / f"{checkpoint}.safetensors")
@@ -101,10 +117,16 @@ def main() -> None:
     parser.add_argument("--checkpoint", choices=("best", "last"), default="best")
     parser.add_argument("--split", choices=("val", "train"), default="val")
     parser.add_argument("--limit", type=int, default=None, help="at most this many programs")
+    parser.add_argument(
+        "--shared-with", type=Path, help="only the programs this other run also holds out"
+    )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    rows = errors(args.run, args.checkpoint, args.split, args.limit)
+    only = validation_hashes(args.shared_with) if args.shared_with else None
+    rows = errors(args.run, args.checkpoint, args.split, args.limit, only)
+    if not rows:
+        raise SystemExit("no programs to measure (is --shared-with's run on another corpus?)")
     forms = program_forms(args.corpus)
     mse = np.mean([r[1] for r in rows])
     centre = np.mean([r[2] for r in rows])

@@ -1,10 +1,14 @@
-"""Training: learning happens, resume after a kill is exact, DDP replicas agree, `nsc train`."""
+"""Training: learning happens, resume after a kill is exact, DDP replicas agree, `nsc train`,
+and val_by_family.py compares runs on the validation programs they share."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -272,3 +276,22 @@ def test_the_cache_streams_the_corpus_and_matches_a_list(corpus, tmp_path):
     assert len(streamed[1]) + len(streamed[2]) == 10
     with pytest.raises(TypeError, match="re-iterable"):
         build_cache(read_corpus(corpus), tmp_path / "c", calibration=16, val_percent=20.0)
+
+
+def test_val_by_family_compares_runs_on_the_programs_both_hold_out(corpus, tmp_path):
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "val_by_family.py"
+    train(tiny(corpus, epochs=1), tmp_path / "few", progress=False)
+    train(tiny(corpus, epochs=1, val_percent=60.0), tmp_path / "many", progress=False)
+    held = {run: load_cache(tmp_path / run / "cache")[2] for run in ("few", "many")}
+    assert 0 < len(held["few"]) < len(held["many"])  # 20% of the hashes lie inside 60%
+
+    def measure(run: str, *extra: str) -> str:
+        command = [sys.executable, str(script), "--run", str(tmp_path / run)]
+        command += ["--corpus", str(corpus), *extra]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[0]
+
+    assert measure("many").startswith(f"{len(held['many'])} val programs")
+    shared = measure("many", "--shared-with", str(tmp_path / "few"))
+    assert shared.startswith(f"{len(held['few'])} val programs")
