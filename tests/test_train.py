@@ -15,7 +15,7 @@ import torch
 from click.testing import CliRunner
 
 from nsc.backend.checkpoint import load_checkpoint
-from nsc.backend.data import build_cache, fixed_batch, load_cache
+from nsc.backend.data import CorpusRecords, build_cache, fixed_batch, load_cache
 from nsc.backend.hypernet import Hypernetwork
 from nsc.backend.tensors import RANGE_WIDTH
 from nsc.backend.train import BEST, LAST, Objective, TrainConfig, train
@@ -267,13 +267,27 @@ def test_the_cache_streams_the_corpus_and_matches_a_list(corpus, tmp_path):
     )
     pooled = build_cache(Reread(), tmp_path / "p", calibration=16, val_percent=20.0, workers=2)
     assert Reread.passes == 4  # one for the vocabulary, one to encode, per streamed build
-    assert streamed[0] == listed[0] == pooled[0]
+    sharded = build_cache(  # workers read whole shards
+        CorpusRecords(corpus, 17), tmp_path / "s", calibration=16, val_percent=20.0, workers=2
+    )
+    assert streamed[0] == listed[0] == pooled[0] == sharded[0]
     for split in ("train", "val"):
         a = load_npz(tmp_path / "a" / f"{split}.npz")
-        for other in ("b", "p"):
+        for other in ("b", "p", "s"):
             b = load_npz(tmp_path / other / f"{split}.npz")
             assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
     assert len(streamed[1]) + len(streamed[2]) == 10
+    first_six = {r.hash for r in list(read_corpus(corpus))[:6]}
+    for workers in (0, 2):  # the limit counts programs in corpus order, pooled or not
+        _, train_part, val_part = build_cache(
+            CorpusRecords(corpus, 17, limit=6),
+            tmp_path / f"l{workers}",
+            workers=workers,
+            calibration=16,
+            val_percent=20.0,
+        )
+        kept = {e.hash for e in train_part + val_part}
+        assert kept == first_six
     with pytest.raises(TypeError, match="re-iterable"):
         build_cache(read_corpus(corpus), tmp_path / "c", calibration=16, val_percent=20.0)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import itertools
 import json
 import multiprocessing
 import sys
@@ -33,6 +34,7 @@ from tqdm import tqdm
 from nsc.backend.surrogate import Normalization, flatten_ports, stack_padded
 from nsc.backend.tensors import RANGE_WIDTH, ProgramTensors, Slots, collate, program_tensors
 from nsc.backend.vocab import Vocab, key_counts
+from nsc.data.dataset import corpus_shards, read_corpus, shard_records
 from nsc.data.shards import ProgramRecord, to_networkx
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
@@ -132,21 +134,26 @@ def build_cache(
     `records` is iterated once per pass and never held whole: one pass builds the vocabulary
     from the training split (skipped when `vocab` is given), one encodes. A corpus of 70,000
     programs thus needs the memory of its encoded examples only, not of its records and graphs.
-    Pass a list, or an object whose `__iter__` reads the corpus afresh. With `workers` > 0 that
-    many processes convert and encode the records while this one reads them; the cache is the
-    same, byte for byte."""
+    Pass a list, or an object whose `__iter__` reads the corpus afresh (`CorpusRecords`). With
+    `workers` > 0 that many processes convert and encode the records (and read their shards,
+    given a `CorpusRecords`); the cache is the same, byte for byte."""
     if vocab is None and isinstance(records, Iterator):
         raise TypeError("build_cache reads its records twice: pass a list or a re-iterable")
     with _mapper(workers) as mapped:
+
+        def each(fn: Callable[[ProgramRecord], Any]) -> Iterator[Any]:
+            if isinstance(records, CorpusRecords):  # workers read whole shards themselves
+                return records.map(fn, mapped)
+            return mapped(fn, records, _CHUNK)
+
         if vocab is None:
-            training = (r for r in records if not is_validation(r.hash, val_percent))
             counts: Counter[str] = Counter()
-            for one in mapped(_record_keys, training):
+            for one in each(functools.partial(_training_keys, val_percent)):
                 counts.update(one)
             vocab = Vocab.from_counts(counts, min_count=2)
         encode = functools.partial(to_example, vocab=vocab, calibration=calibration, fusion=fusion)
         train, val = [], []
-        encoded = mapped(encode, records)
+        encoded = each(encode)
         for example in tqdm(encoded, desc="encoding", unit="program", disable=not progress):
             (val if is_validation(example.hash, val_percent) else train).append(example)
     if not train and not val:
@@ -158,22 +165,60 @@ def build_cache(
     return vocab, train, val
 
 
+@dataclass(frozen=True)
+class CorpusRecords:
+    """The programs of a corpus folder with more than `min_rows` samples, at most `limit` of
+    them, in corpus order. Every iteration reads the shards afresh, so a cache build never holds
+    them all; `map` has worker processes read and convert whole shards."""
+
+    data: Path
+    min_rows: int
+    limit: int | None = None
+
+    def __iter__(self) -> Iterator[ProgramRecord]:
+        kept = (r for r in read_corpus(self.data) if r.rows > self.min_rows)
+        return itertools.islice(kept, self.limit)
+
+    def map(self, fn: Callable[[ProgramRecord], Any], mapped: Mapper) -> Iterator[Any]:
+        """`fn` of every record, in order, each shard read and mapped by one call of `mapped`."""
+        jobs = [
+            functools.partial(_map_shard, self.data, shard, skip, self.min_rows, fn)
+            for shard, skip in corpus_shards(self.data)
+        ]
+        results = itertools.chain.from_iterable(mapped(_call, jobs, 1))
+        return itertools.islice(results, self.limit)
+
+
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any], int], Iterator[Any]]
 _CHUNK = 16  # records a worker takes at a time: little waiting, little pickling overhead
 
 
 @contextlib.contextmanager
-def _mapper(workers: int) -> Iterator[Callable[[Callable[[Any], Any], Iterable[Any]], Iterator]]:
-    """An ordered, lazy map: the builtin one, or a pool of `workers` processes (forked on
-    Linux, so they start with this process's imports)."""
+def _mapper(workers: int) -> Iterator[Mapper]:
+    """An ordered, lazy map(fn, items, chunksize): the builtin one, or a pool of `workers`
+    processes (forked on Linux, so they start with this process's imports)."""
     if workers < 1:
-        yield map
+        yield lambda fn, items, chunksize: map(fn, items)
         return
     method = "fork" if sys.platform == "linux" else "spawn"
     with multiprocessing.get_context(method).Pool(workers) as pool:
-        yield lambda fn, items: pool.imap(fn, items, chunksize=_CHUNK)
+        yield lambda fn, items, chunksize: pool.imap(fn, items, chunksize=chunksize)
 
 
-def _record_keys(record: ProgramRecord) -> Counter[str]:
+def _call(job: Callable[[], Any]) -> Any:
+    return job()
+
+
+def _map_shard(
+    data: Path, shard: int, skip: frozenset[int], min_rows: int, fn: Callable[[ProgramRecord], Any]
+) -> list[Any]:
+    return [fn(r) for r in shard_records(data, shard, skip) if r.rows > min_rows]
+
+
+def _training_keys(val_percent: float, record: ProgramRecord) -> Counter[str]:
+    """The vocabulary's key counts of a training program; none for a validation program."""
+    if is_validation(record.hash, val_percent):
+        return Counter()
     return key_counts(to_networkx(record.graph))
 
 

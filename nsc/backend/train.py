@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from torch import nn
 
 from nsc.backend import checkpoint as ckpt
 from nsc.backend.data import (
+    CorpusRecords,
     Example,
     SampleBatch,
     build_cache,
@@ -46,7 +46,6 @@ from nsc.backend.data import (
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.vocab import Vocab
-from nsc.data.shards import ProgramRecord
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
 from nsc.ir.observe import FUSION_DIM
@@ -210,22 +209,6 @@ def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
     return factor
 
 
-@dataclass(frozen=True)
-class _CorpusRecords:
-    """The corpus programs with more than `min_rows` samples, at most `limit` of them, read
-    afresh from the shards on every iteration (so the cache build never holds them all)."""
-
-    data: Path
-    min_rows: int
-    limit: int | None
-
-    def __iter__(self) -> Iterator[ProgramRecord]:
-        from nsc.data.dataset import read_corpus
-
-        kept = (r for r in read_corpus(self.data) if r.rows > self.min_rows)
-        return itertools.islice(kept, self.limit)
-
-
 def prepare_data(
     config: TrainConfig, out: Path, replica: Replica, progress: bool = False, workers: int = 0
 ) -> tuple[Vocab, list[Example], list[Example]]:
@@ -243,7 +226,7 @@ def prepare_data(
     stamp_file = cache / "stamp.json"
     fresh = stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp
     if replica.main and not fresh:
-        records = _CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
+        records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
         if next(iter(records), None) is None:
             raise NscError(
                 f"{config.data}: no program has more than {config.calibration + 1} samples",

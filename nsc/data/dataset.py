@@ -466,13 +466,21 @@ def _write_summary(out: Path, summary: Summary) -> None:
 
 def read_corpus(out: str | Path) -> Iterator[ProgramRecord]:
     """Every unique program of a corpus, in shard order (duplicates per `index.json` skipped)."""
+    for shard, skip in corpus_shards(out):
+        yield from shard_records(out, shard, skip)
+
+
+def corpus_shards(out: str | Path) -> list[tuple[int, frozenset[int]]]:
+    """The shards of a corpus in order, each with the positions of its duplicates."""
     out = Path(out)
     path = out / INDEX_FILE
     if not path.is_file():
         raise NscError(f"{out}: no {INDEX_FILE}; is this an nsc corpus folder?")
     index = json.loads(path.read_text())
-    for entry in index["shards"]:
-        skip = set(entry["duplicates"])
-        for position, record in enumerate(read_shard(out, entry["shard"]).records):
-            if position not in skip:
-                yield record
+    return [(entry["shard"], frozenset(entry["duplicates"])) for entry in index["shards"]]
+
+
+def shard_records(out: str | Path, shard: int, skip: frozenset[int]) -> list[ProgramRecord]:
+    """The programs of one shard, less those at the positions in `skip`."""
+    records = read_shard(Path(out), shard).records
+    return [record for position, record in enumerate(records) if position not in skip]
