@@ -70,12 +70,12 @@ def stage_datagen(work: Path, args: argparse.Namespace) -> None:
 
 
 def stage_train(work: Path, args: argparse.Namespace) -> None:
-    train(config(work, args), work / "run", threads=args.threads)
+    train(config(work, args), work / "run", threads=args.threads, workers=args.workers)
 
 
 def stage_tailored(work: Path, args: argparse.Namespace) -> None:
     bases_only = replace(config(work, args), modulate=False, epochs=args.tailored_epochs)
-    train(bases_only, work / "tailored", threads=args.threads)
+    train(bases_only, work / "tailored", threads=args.threads, workers=args.workers)
 
 
 def stage_meta(work: Path, args: argparse.Namespace) -> None:
@@ -113,7 +113,7 @@ def stage_fused(work: Path, args: argparse.Namespace) -> None:
         epochs=args.fused_epochs,
         max_programs=args.fused_programs,
     )
-    train(fused, work / "run_fused", threads=args.threads)
+    train(fused, work / "run_fused", threads=args.threads, workers=args.workers)
 
 
 def run_info(work: Path, run: str) -> dict:
@@ -188,7 +188,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--stage", choices=STAGES, action="append")
     parser.add_argument("--count", type=int, default=80000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="datagen workers, and cache encoders of each run"
+    )
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--fused-epochs", type=int, default=10)
     parser.add_argument("--fused-programs", type=int, default=24803)

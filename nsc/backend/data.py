@@ -18,8 +18,6 @@ import dataclasses
 import functools
 import itertools
 import json
-import multiprocessing
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -34,7 +32,7 @@ from tqdm import tqdm
 from nsc.backend.surrogate import Normalization, flatten_ports, stack_padded
 from nsc.backend.tensors import RANGE_WIDTH, ProgramTensors, Slots, collate, program_tensors
 from nsc.backend.vocab import Vocab, key_counts
-from nsc.data.dataset import corpus_shards, read_corpus, shard_records
+from nsc.data.dataset import corpus_shards, pool_context, read_corpus, shard_records
 from nsc.data.shards import ProgramRecord, to_networkx
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
@@ -196,12 +194,11 @@ _CHUNK = 16  # records a worker takes at a time: little waiting, little pickling
 @contextlib.contextmanager
 def _mapper(workers: int) -> Iterator[Mapper]:
     """An ordered, lazy map(fn, items, chunksize): the builtin one, or a pool of `workers`
-    processes (forked on Linux, so they start with this process's imports)."""
+    processes started the way datagen starts its workers."""
     if workers < 1:
         yield lambda fn, items, chunksize: map(fn, items)
         return
-    method = "fork" if sys.platform == "linux" else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    with pool_context().Pool(workers) as pool:
         yield lambda fn, items, chunksize: pool.imap(fn, items, chunksize=chunksize)
 
 

@@ -229,7 +229,7 @@ def _run(
     progress: bool,
     on_shard: Callable[[int], None] | None,
 ) -> list[ShardResult]:
-    counters = _pool_context().RawArray("q", max(1, len(todo)) * _SLOT)
+    counters = pool_context().RawArray("q", max(1, len(todo)) * _SLOT)
     slots = {k: i for i, k in enumerate(todo)}
     bar = _progress_bar(plan, todo, progress)
     for k in todo:
@@ -249,7 +249,7 @@ def _run(
                 finish(build_shard(plan, settings, k, slots[k], {}))
                 _update(bar, counters)
         else:
-            if todo and _pool_context().get_start_method() == "fork":
+            if todo and pool_context().get_start_method() == "fork":
                 ingest.warm_up(plan.config)
             _run_pool(plan, settings, todo, slots, workers, counters, bar, finish)
     finally:
@@ -263,7 +263,7 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
     """Run shards in a process pool; rebuild it when a worker dies, with suspects isolated."""
     suspects: dict[int, dict[int, int]] = {k: {} for k in todo}
     pending = list(todo)
-    context = _pool_context()
+    context = pool_context()
     fruitless = 0  # pool rebuilds in a row that found no item in flight
     while pending:
         pool = ProcessPoolExecutor(
@@ -293,7 +293,7 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
         pending = sorted(broken)
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def pool_context() -> multiprocessing.context.BaseContext:
     """How workers start: forked on Linux, so they begin with this process's imports and warm
     caches (`ingest.warm_up`) instead of spending a second importing; spawned elsewhere."""
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
