@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
+from nsc.data.generator import GENERATOR_VERSION
 from nsc.data.ingest import REASONS
 from nsc.data.shards import read_shard, shard_paths
 from nsc.diagnostics import NscError
@@ -124,6 +125,17 @@ def test_other_settings_in_the_same_folder_are_refused(tmp_path):
     build_dataset(tmp_path, count=1, seed=0, workers=0, config=SMALL, progress=False)
     with pytest.raises(NscError, match="other settings.*config"):
         build_dataset(tmp_path, count=1, seed=0, workers=0, config=DatasetConfig(samples=32))
+
+
+def test_a_corpus_from_another_generator_version_is_not_extended(tmp_path):
+    build_dataset(tmp_path, count=1, seed=0, workers=0, config=SMALL, progress=False)
+    config = tmp_path / "config.json"
+    document = json.loads(config.read_text())
+    assert document["settings"]["generator_version"] == GENERATOR_VERSION
+    document["settings"]["generator_version"] = GENERATOR_VERSION - 1
+    config.write_text(json.dumps(document))
+    with pytest.raises(NscError, match="differing: generator_version"):
+        build_dataset(tmp_path, count=2, seed=0, workers=0, config=SMALL, progress=False)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import pytest
@@ -138,3 +139,14 @@ def test_call_deep_returns_values_and_reraises():
     assert call_deep(deep, 5000) == 5000
     with pytest.raises(ZeroDivisionError):
         call_deep(lambda: 1 / 0)
+
+
+def test_call_deep_inside_call_deep_runs_in_place():
+    def outer() -> tuple[threading.Thread, threading.Thread, object]:
+        inner = call_deep(threading.current_thread)
+        nested = call_deep(lambda: parse_error(nested_parens(100_000)))
+        return threading.current_thread(), inner, nested
+
+    here, inner, nested = call_deep(outer)
+    assert here is inner and here is not threading.current_thread()
+    assert "nested too deeply" in nested.message

@@ -43,6 +43,7 @@ import numpy as np
 
 from nsc import __version__
 from nsc.data import ingest
+from nsc.data.generator import GENERATOR_VERSION
 from nsc.data.ingest import REASONS, DatasetConfig, Drop, Item
 from nsc.data.shards import ProgramRecord, read_header, read_shard, write_shard
 from nsc.diagnostics import NscError
@@ -88,6 +89,7 @@ class Plan:
         data: dict[str, Any] = {"seed": self.seed, "config": self.config.fingerprint()}
         if self.folder is None:
             data["mode"] = "generate"
+            data["generator_version"] = GENERATOR_VERSION
         else:
             data["mode"] = "ingest"
             data["sources"] = ingest.listing_digest(self.folder, list(self.files))

@@ -70,7 +70,8 @@ def reduction(p: Program) -> list[Expr]:
 
 
 def stencil(p: Program) -> list[Expr]:
-    """1-D convolution with clamped borders, or 3x3 image kernels (Sobel, Laplacian, blur)."""
+    """1-D convolution with clamped borders, or 3x3 image kernels (Sobel, Prewitt, Laplacian,
+    sharpen, box and Gaussian blur), optionally rectified or thresholded, summed or averaged."""
     f = p.ctype
     if p.rng.random() < 0.45:
         n = p.rng.choice((8, 12, 16))
@@ -94,7 +95,9 @@ def stencil(p: Program) -> list[Expr]:
     h, w = p.rng.choice(((3, 3), (4, 4), (5, 5), (3, 5), (6, 6)))
     img = p.array("img", (h, w), (0.0, 1.0))
     r, c = p.fresh("r"), p.fresh("c")
-    kind = p.rng.choice(("sobel", "laplace", "blur"))
+    kind = p.rng.choice(("sobel", "prewitt", "laplace", "sharpen", "blur", "gauss"))
+    post = p.rng.choice(("none", "none", "abs", "threshold"))
+    thresh = p.scalar("thresh", (0.0, 0.5)) if post == "threshold" else None
     oh, ow = h - 2, w - 2
     out = p.out_array("edges", (oh, ow)) if oh * ow > 1 else None
     total = p.fresh("total")
@@ -102,54 +105,57 @@ def stencil(p: Program) -> list[Expr]:
     with p.block(f"for (int {r} = 1; {r} < {h - 1}; {r}++)"):
         with p.block(f"for (int {c} = 1; {c} < {w - 1}; {c}++)"):
             px = lambda dr, dc: f"{img.name}[{r} + {dr}][{c} + {dc}]"  # noqa: E731
-            if kind == "sobel":
+            if kind in ("sobel", "prewitt"):
+                two = f"{p.lit(2.0)} * " if kind == "sobel" else ""
                 p.emit(
-                    f"{f} gx = {px(-1, 1)} + {p.lit(2.0)} * {px(0, 1)} + {px(1, 1)}"
-                    f" - {px(-1, -1)} - {p.lit(2.0)} * {px(0, -1)} - {px(1, -1)};"
+                    f"{f} gx = {px(-1, 1)} + {two}{px(0, 1)} + {px(1, 1)}"
+                    f" - {px(-1, -1)} - {two}{px(0, -1)} - {px(1, -1)};"
                 )
                 p.emit(
-                    f"{f} gy = {px(1, -1)} + {p.lit(2.0)} * {px(1, 0)} + {px(1, 1)}"
-                    f" - {px(-1, -1)} - {p.lit(2.0)} * {px(-1, 0)} - {px(-1, 1)};"
+                    f"{f} gy = {px(1, -1)} + {two}{px(1, 0)} + {px(1, 1)}"
+                    f" - {px(-1, -1)} - {two}{px(-1, 0)} - {px(-1, 1)};"
                 )
                 p.emit(f"{f} g = sqrt(gx * gx + gy * gy);")
-            elif kind == "laplace":
+            elif kind in ("laplace", "sharpen"):
+                centre = 4.0 if kind == "laplace" else -5.0
+                sign = "" if kind == "laplace" else "-"
                 p.emit(
-                    f"{f} g = {px(-1, 0)} + {px(1, 0)} + {px(0, -1)} + {px(0, 1)}"
-                    f" - {p.lit(4.0)} * {px(0, 0)};"
+                    f"{f} g = {sign}({px(-1, 0)} + {px(1, 0)} + {px(0, -1)} + {px(0, 1)})"
+                    f" - {p.lit(centre)} * {px(0, 0)};"
                 )
-            else:
+            elif kind == "blur":
                 p.emit(f"{f} g = {p.lit(0.0)};")
                 p.emit("for (int dr = -1; dr <= 1; dr++)")
                 p.emit("    for (int dc = -1; dc <= 1; dc++)")
                 p.emit(f"        g += {img.name}[{r} + dr][{c} + dc] * {p.lit(1.0 / 9.0)};")
+            else:
+                p.emit(f"{f} g = {p.lit(0.0)};")
+                p.emit("for (int dr = -1; dr <= 1; dr++)")
+                p.emit("    for (int dc = -1; dc <= 1; dc++)")
+                p.emit(
+                    f"        g += {img.name}[{r} + dr][{c} + dc]"
+                    f" * ((dr == 0 ? 2 : 1) * (dc == 0 ? 2 : 1)) * {p.lit(1.0 / 16.0)};"
+                )
+            if post == "abs":
+                p.emit("g = fabs(g);")
+            elif thresh is not None:
+                p.emit(f"g = fmax(g - {thresh.text}, {p.lit(0.0)});")
             if out:
                 p.emit(f"{out}[{r} - 1][{c} - 1] = g;")
             p.emit(f"{total} += g;")
+    if p.rng.random() < 0.5:
+        p.emit(f"{total} /= {p.lit(float(oh * ow))};")
+        return [var(total, -8.0, 8.0)]
     return [var(total, -8.0 * oh * ow, 8.0 * oh * ow)]
 
 
 def linalg(p: Program) -> list[Expr]:
-    """3x3 matrices: matrix-vector products, determinants, rotations from angles, kinematics."""
+    """Small matrices: products with vectors, quadratic forms, determinants, traces and norms;
+    rotations from angles; two-link kinematics."""
     f = p.ctype
     roll = p.rng.random()
     if roll < 0.35:
-        m = p.array("m", (3, 3), (-1.0, 1.0))
-        v = p.array("v", (3,), (-2.0, 2.0))
-        out = p.out_array("res", (3,))
-        i, j = _idx(p), _idx(p)
-        with p.block(f"for (int {i} = 0; {i} < 3; {i}++)"):
-            p.emit(f"{f} s = {p.lit(0.0)};")
-            with p.block(f"for (int {j} = 0; {j} < 3; {j}++)"):
-                p.emit(f"s += {m.name}[{i}][{j}] * {v.name}[{j}];")
-            p.emit(f"{out}[{i}] = s;")
-        det = p.fresh("det")
-        a = m.name
-        p.emit(
-            f"{f} {det} = {a}[0][0] * ({a}[1][1] * {a}[2][2] - {a}[1][2] * {a}[2][1])"
-            f" - {a}[0][1] * ({a}[1][0] * {a}[2][2] - {a}[1][2] * {a}[2][0])"
-            f" + {a}[0][2] * ({a}[1][0] * {a}[2][1] - {a}[1][1] * {a}[2][0]);"
-        )
-        return [var(det, -6.0, 6.0)]
+        return _matrix_vector(p)
     if roll < 0.65:
         yaw = p.scalar("yaw", (-3.14159, 3.14159))
         pitch = p.scalar("pitch", (-1.5, 1.5))
@@ -186,6 +192,61 @@ def linalg(p: Program) -> list[Expr]:
         f" {p.lit(l1)} + {p.lit(l2)} * cos({t2}));"
     )
     return [var(t1, -2 * math.pi, 2 * math.pi), var(t2, 0, math.pi)]
+
+
+def _matrix_vector(p: Program) -> list[Expr]:
+    """A d x d matrix (d = 2-4) times a vector (or its transpose, or plus an offset), or the
+    quadratic form v'Mv; with a determinant, trace or Frobenius norm of the matrix."""
+    f = p.ctype
+    d = p.rng.choice((2, 3, 3, 4))
+    m = p.array("m", (d, d), (-1.0, 1.0))
+    v = p.array("v", (d,), (-2.0, 2.0))
+    a = m.name
+    i, j = _idx(p), _idx(p)
+    op = p.rng.choice(("matvec", "transpose", "affine", "quadratic"))
+    results: list[Expr] = []
+    if op == "quadratic":
+        q = p.fresh("q")
+        p.emit(f"{f} {q} = {p.lit(0.0)};")
+        with p.block(f"for (int {i} = 0; {i} < {d}; {i}++)"):
+            with p.block(f"for (int {j} = 0; {j} < {d}; {j}++)"):
+                p.emit(f"{q} += {v.name}[{i}] * {a}[{i}][{j}] * {v.name}[{j}];")
+        results.append(var(q, -4.0 * d * d, 4.0 * d * d))
+    else:
+        b = p.array("b", (d,), (-1.0, 1.0)) if op == "affine" else None
+        out = p.out_array("res", (d,))
+        with p.block(f"for (int {i} = 0; {i} < {d}; {i}++)"):
+            p.emit(f"{f} s = {b.name}[{i}];" if b else f"{f} s = {p.lit(0.0)};")
+            entry = f"{a}[{j}][{i}]" if op == "transpose" else f"{a}[{i}][{j}]"
+            with p.block(f"for (int {j} = 0; {j} < {d}; {j}++)"):
+                p.emit(f"s += {entry} * {v.name}[{j}];")
+            p.emit(f"{out}[{i}] = s;")
+    summary = p.rng.choice(("det", "det", "trace", "norm") if d <= 3 else ("trace", "norm"))
+    name = p.fresh(summary)
+    if summary == "det" and d == 2:
+        p.emit(f"{f} {name} = {a}[0][0] * {a}[1][1] - {a}[0][1] * {a}[1][0];")
+        results.append(var(name, -2.0, 2.0))
+    elif summary == "det":
+        p.emit(
+            f"{f} {name} = {a}[0][0] * ({a}[1][1] * {a}[2][2] - {a}[1][2] * {a}[2][1])"
+            f" - {a}[0][1] * ({a}[1][0] * {a}[2][2] - {a}[1][2] * {a}[2][0])"
+            f" + {a}[0][2] * ({a}[1][0] * {a}[2][1] - {a}[1][1] * {a}[2][0]);"
+        )
+        results.append(var(name, -6.0, 6.0))
+    else:
+        p.emit(f"{f} {name} = {p.lit(0.0)};")
+        with p.block(f"for (int {i} = 0; {i} < {d}; {i}++)"):
+            if summary == "trace":
+                p.emit(f"{name} += {a}[{i}][{i}];")
+            else:
+                with p.block(f"for (int {j} = 0; {j} < {d}; {j}++)"):
+                    p.emit(f"{name} += {a}[{i}][{j}] * {a}[{i}][{j}];")
+        if summary == "norm":
+            p.emit(f"{name} = sqrt({name});")
+            results.append(var(name, 0.0, float(d)))
+        else:
+            results.append(var(name, -float(d), float(d)))
+    return results
 
 
 def iterative(p: Program) -> list[Expr]:
@@ -325,40 +386,95 @@ def timestep(p: Program) -> list[Expr]:
 
 
 def transform(p: Program) -> list[Expr]:
-    """DCT-II / DFT with cosine twiddles, twiddle tables by rotation, Goertzel power."""
+    """DCT-II / DST-II, DFT (direct or by twiddle rotation) and Goertzel power over a block of
+    samples that may first be scaled by a gain input, detrended and windowed (Hann, Hamming)."""
     f = p.ctype
-    n = p.rng.choice((4, 8, 16))
+    n = p.rng.choice((4, 6, 8, 12, 16))
     x = p.array(p.rng.choice(("xs", "samples", "sig", "block")), (n,), (-1.0, 1.0))
-    kind = p.rng.randint(0, 2)
     i, k = _idx(p), _idx(p)
+    amp = 1.0
+    prep = p.rng.choice(("none", "none", "gain", "detrend"))
+    if prep == "gain":
+        gain = p.scalar("gain", (0.25, 2.0))
+        amp = 2.0
+    elif prep == "detrend":
+        mean = p.fresh("mean")
+        p.emit(f"{f} {mean} = {p.lit(0.0)};")
+        with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+            p.emit(f"{mean} += {x.name}[{i}];")
+        p.emit(f"{mean} /= {p.lit(float(n))};")
+        amp = 2.0
+    window = p.rng.choice(("none", "none", "hann", "hamming"))
+    xw = p.fresh("xw")
+    p.emit(f"{f} {xw}[{n}];")
+    with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+        value = f"{x.name}[{i}]"
+        if prep == "gain":
+            value = f"{gain.text} * {value}"
+        elif prep == "detrend":
+            value = f"({value} - {mean})"
+        if window != "none":
+            a0, a1 = (0.5, 0.5) if window == "hann" else (0.54, 0.46)
+            value = (
+                f"({p.lit(a0)} - {p.lit(a1)} * cos({p.lit(2.0)} * M_PI * ({f}){i} / {n - 1}.0))"
+                f" * {value}"
+            )
+        p.emit(f"{xw}[{i}] = {value};")
+    kind = p.rng.randint(0, 2)
     if kind == 0:
+        basis = p.rng.choice(("cos", "sin"))
+        shift = "" if basis == "cos" else f" + {p.lit(1.0)}"
+        scale = p.rng.choice(("ortho", "plain", "half"))
         out = p.out_array("coef", (n,))
         with p.block(f"for (int {k} = 0; {k} < {n}; {k}++)"):
             p.emit(f"{f} s = {p.lit(0.0)};")
             with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
                 p.emit(
-                    f"s += {x.name}[{i}] * cos(M_PI / {n}.0 * (({f}){i} + {p.lit(0.5)}) * ({f}){k});"
+                    f"s += {xw}[{i}] * {basis}(M_PI / {n}.0 * (({f}){i} + {p.lit(0.5)})"
+                    f" * (({f}){k}{shift}));"
                 )
-            p.emit(
-                f"{out}[{k}] = s * ({k} == 0 ? sqrt({p.lit(1.0 / n)}) : sqrt({p.lit(2.0 / n)}));"
-            )
+            if scale == "ortho":
+                p.emit(
+                    f"{out}[{k}] = s * ({k} == 0 ? sqrt({p.lit(1.0 / n)}) : sqrt({p.lit(2.0 / n)}));"
+                )
+            elif scale == "half":
+                p.emit(f"{out}[{k}] = {p.lit(2.0 / n)} * s;")
+            else:
+                p.emit(f"{out}[{k}] = s;")
         return []
     if kind == 1:
-        re, im = p.out_array("re", (n // 2 - 1,)), p.out_array("im", (n // 2 - 1,))
+        m = n // 2 - 1
+        spectrum = p.rng.choice(("complex", "magnitude", "power"))
+        if spectrum == "complex":
+            re, im = p.out_array("re", (m,)), p.out_array("im", (m,))
+        else:
+            mag = p.out_array("mag" if spectrum == "magnitude" else "power", (m,))
+        rotate = p.rng.random() < 0.5
         with p.block(f"for (int {k} = 1; {k} < {n // 2}; {k}++)"):
-            p.emit(f"{f} wr = {p.lit(1.0)}, wi = {p.lit(0.0)};")
-            p.emit(
-                f"{f} cr = cos({p.lit(-2.0)} * M_PI * {k} / {n}), ci = sin({p.lit(-2.0)} * M_PI * {k} / {n});"
-            )
             p.emit(f"{f} sr = {p.lit(0.0)}, si = {p.lit(0.0)};")
-            with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
-                p.emit(f"sr += {x.name}[{i}] * wr;")
-                p.emit(f"si += {x.name}[{i}] * wi;")
-                p.emit(f"{f} nr = wr * cr - wi * ci;")
-                p.emit("wi = wr * ci + wi * cr;")
-                p.emit("wr = nr;")
-            p.emit(f"{re}[{k} - 1] = sr;")
-            p.emit(f"{im}[{k} - 1] = si;")
+            if rotate:
+                p.emit(f"{f} wr = {p.lit(1.0)}, wi = {p.lit(0.0)};")
+                p.emit(
+                    f"{f} cr = cos({p.lit(-2.0)} * M_PI * {k} / {n}), ci = sin({p.lit(-2.0)} * M_PI * {k} / {n});"
+                )
+                with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+                    p.emit(f"sr += {xw}[{i}] * wr;")
+                    p.emit(f"si += {xw}[{i}] * wi;")
+                    p.emit(f"{f} nr = wr * cr - wi * ci;")
+                    p.emit("wi = wr * ci + wi * cr;")
+                    p.emit("wr = nr;")
+            else:
+                with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+                    p.emit(f"{f} t = {p.lit(-2.0)} * M_PI * ({f})({k} * {i}) / {n}.0;")
+                    p.emit(f"sr += {xw}[{i}] * cos(t);")
+                    p.emit(f"si += {xw}[{i}] * sin(t);")
+            if spectrum == "complex":
+                p.emit(f"{re}[{k} - 1] = sr;")
+                p.emit(f"{im}[{k} - 1] = si;")
+            elif spectrum == "magnitude":
+                p.emit(f"{mag}[{k} - 1] = sqrt(sr * sr + si * si);")
+            else:
+                p.emit(f"{mag}[{k} - 1] = sr * sr + si * si;")
         return []
     freq = p.scalar("freq", (0.0, 0.5))
     s1, s2 = p.fresh("s1"), p.fresh("s2")
@@ -366,8 +482,14 @@ def transform(p: Program) -> list[Expr]:
     p.emit(f"{f} {coeff} = {p.lit(2.0)} * cos({p.lit(2.0)} * M_PI * {freq.text});")
     p.emit(f"{f} {s1} = {p.lit(0.0)}, {s2} = {p.lit(0.0)};")
     with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
-        p.emit(f"{f} s0 = {x.name}[{i}] + {coeff} * {s1} - {s2};")
+        p.emit(f"{f} s0 = {xw}[{i}] + {coeff} * {s1} - {s2};")
         p.emit(f"{s2} = {s1};")
         p.emit(f"{s1} = s0;")
-    power = f"{s1} * {s1} + {s2} * {s2} - {coeff} * {s1} * {s2}"
-    return [var(f"({power})", 0.0, float(n * n * 4))]
+    top = float(n * n * 4) * amp * amp
+    power = f"fmax({s1} * {s1} + {s2} * {s2} - {coeff} * {s1} * {s2}, {p.lit(0.0)})"
+    form = p.rng.choice(("power", "magnitude", "log"))
+    if form == "magnitude":
+        return [var(f"sqrt({power})", 0.0, math.sqrt(top))]
+    if form == "log":
+        return [var(f"log({power} + {p.lit(1e-3)})", math.log(1e-3), math.log(top + 1e-3))]
+    return [var(f"({power})", 0.0, top)]
