@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from nsc.frontend import FrontendOptions, c_to_ir
+import numpy as np
+import pytest
+
+from nsc.data.generator import GeneratorConfig, generate
+from nsc.frontend import FrontendOptions, c_to_ir, parse_c
+from nsc.frontend.codegen.instrument import strip_checks
+from nsc.frontend.lower import lower_parsed, strip_lowered, verify_ir
+from nsc.ir.module import IRModule
 from nsc.ir.oracle import Oracle
+from nsc.ir.passes import run_passes
 
 SOURCE = """
 static int rec(int k) { if (k > 1000) return 0; return rec(k + 1) + 1; }
@@ -56,3 +64,63 @@ def test_trap_returns_zero_struct_and_unwinds():
     result = run(source, 100, i=np.array([1, 2], np.int32))
     assert result.status.tolist() == [0, 2]
     assert result.outputs["return"][0] == 3.5
+
+
+# Stripping the checks back out of instrumented IR (what datagen does instead of lowering twice)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+
+
+def optimized(ir: str, entry: str) -> str:
+    return run_passes(IRModule(ir), f"O2,canonicalize{{entry={entry}}}").module.text
+
+
+def assert_strips_to_clean(source: str, filename: str) -> None:
+    parsed = parse_c(source, FrontendOptions(), filename=filename)
+    checked = lower_parsed(parsed, instrument=True)
+    clean = lower_parsed(parsed, instrument=False)
+    stripped = strip_checks(checked.ir)
+    assert stripped is not None and "__nsc" not in stripped
+    entry = clean.signature.entry
+    assert optimized(stripped, entry) == optimized(clean.ir, entry)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(EXAMPLES.glob("*.c")) + sorted(PROGRAMS.glob("*.c")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_stripped_checks_optimize_to_the_clean_lowering(path):
+    assert_strips_to_clean(path.read_text(), str(path))
+
+
+def test_stripped_checks_of_generated_programs_optimize_to_the_clean_lowering():
+    families = set()
+    for seed in range(40):
+        program = generate(seed, GeneratorConfig())
+        families.add(program.family)
+        assert_strips_to_clean(program.source, f"seed-{seed}.c")
+    assert len(families) >= 8
+
+
+def test_strip_checks_takes_out_every_kind_of_check():
+    checked = c_to_ir(SOURCE, FrontendOptions(instrument=True), filename="t.c").ir
+    for check in ("trap.1", "trap.2", "trap.3", "unwind", "call.ok", "div.ok", "bounds.ok"):
+        assert check in checked
+    stripped = strip_checks(checked)
+    assert stripped is not None
+    code = "\n".join(line.partition(";")[0] for line in stripped.splitlines())  # no comments
+    for check in ("__nsc", "trap", "unwind", ".ok"):
+        assert check not in code
+    module = strip_lowered(verify_ir(checked))
+    assert module is not None
+    module.verify()
+
+
+def test_a_program_naming_the_protocol_is_lowered_again():
+    source = "static double __nsc_half(double x) { return x / 2; }\n"
+    source += "double f(double x) { return __nsc_half(x) + 1.0; }\n"
+    checked = c_to_ir(source, FrontendOptions(instrument=True), filename="t.c").ir
+    assert strip_checks(checked) is None
+    assert strip_lowered(verify_ir(checked)) is None

@@ -27,7 +27,13 @@ from nsc.data.generator import GeneratorConfig, generate
 from nsc.data.shards import ProgramRecord, graph_arrays
 from nsc.diagnostics import CompileError, NscError
 from nsc.frontend import FrontendOptions, parse_c
-from nsc.frontend.lower import ParsedC, ir_text, lower_module, parse_preprocessed
+from nsc.frontend.lower import (
+    ParsedC,
+    ir_text,
+    lower_module,
+    parse_preprocessed,
+    strip_lowered,
+)
 from nsc.frontend.parse import call_deep
 from nsc.ir.jit import SharedEngine
 from nsc.ir.module import IRModule
@@ -276,12 +282,15 @@ def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Dro
 def _frontend(
     source: str, options: FrontendOptions, item: Item
 ) -> tuple[tuple[llvm.ModuleRef, Signature], tuple[llvm.ModuleRef, Signature] | Drop] | Drop:
-    """Parse, then lower with the oracle's checks and without, all in one large-stack thread.
+    """Parse, lower with the oracle's checks, and take them out again for the clean module,
+    all in one large-stack thread.
 
     (The parser and the code generator each ask `call_deep` for such a thread; inside one they
     run in place, which saves two thread starts, about 10% of a program's CPU time in datagen.
-    The oracle runs on the caller's thread, with the stack `nscc` gives it.) The clean module is
-    lowered even for a program the oracle will drop: under 1% of generated programs.
+    The oracle runs on the caller's thread, with the stack `nscc` gives it.) Stripping the
+    checks costs a fifth of lowering again; where it cannot be done, the program is lowered
+    again. The clean module is made even for a program the oracle will drop: under 1% of
+    generated programs.
     """
     parsed = _compile(source, options, item)
     if isinstance(parsed, Drop):
@@ -289,7 +298,8 @@ def _frontend(
     checked = _lower(parsed, True)
     if isinstance(checked, Drop):
         return checked
-    return checked, _lower(parsed, False)
+    clean = strip_lowered(checked[0])
+    return checked, (clean, checked[1]) if clean is not None else _lower(parsed, False)
 
 
 def _lower(parsed: ParsedC, instrument: bool) -> tuple[llvm.ModuleRef, Signature] | Drop:

@@ -12,6 +12,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError
 from nsc.frontend.codegen import generate
+from nsc.frontend.codegen.instrument import strip_checks
 from nsc.frontend.options import CompiledC, FrontendOptions
 from nsc.frontend.parse import call_deep, parse
 from nsc.frontend.pragmas import Pragma, collect_pragmas
@@ -94,6 +95,24 @@ def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, 
     module = verify_ir(str(lowered.module))
     module.name = filename
     return module, signature
+
+
+def strip_lowered(module: llvm.ModuleRef) -> llvm.ModuleRef | None:
+    """The clean module of an instrumented one from `lower_module`, without lowering again.
+
+    After the optimizer and `canonicalize` it is the clean lowering's module (see
+    `strip_checks`); None when the checks cannot be taken out, and the caller lowers again.
+    """
+    text = strip_checks(str(module))
+    if text is None:
+        return None
+    try:
+        clean = llvm.parse_assembly(text)
+        clean.verify()
+    except RuntimeError:
+        return None
+    clean.name = module.name
+    return clean
 
 
 def ir_text(module: llvm.ModuleRef) -> str:

@@ -6,12 +6,16 @@ generator runs with `instrument=True`.
 
 from __future__ import annotations
 
+import re
+
 from llvmlite import ir
 
 from nsc.frontend.ctypes import CType, FloatType, PointerType, VoidType
 
 FUEL = "__nsc_fuel"
 TRAP = "__nsc_trap"
+TRAP_BLOCK = "__nsc.trap"  # + ".<status>"; no C name lowers to a name with this prefix
+UNWIND_BLOCK = "__nsc.unwind"
 OUT_OF_FUEL, OUT_OF_BOUNDS, DIVISION = 1, 2, 3
 
 I32 = ir.IntType(32)
@@ -47,7 +51,7 @@ class Instrumentation:
     def _trap_block(self, status: int) -> ir.Block:
         block = self.fn.trap_blocks.get(status)
         if block is None:
-            block = self.fn.function.append_basic_block(f"trap.{status}")
+            block = self.fn.function.append_basic_block(f"{TRAP_BLOCK}.{status}")
             builder = ir.IRBuilder(block)
             builder.store(ir.Constant(I32, status), self.module.get_global(TRAP))
             return_zero(builder, self.fn.ctype.ret)
@@ -56,15 +60,21 @@ class Instrumentation:
 
     def _unwind_block(self) -> ir.Block:
         if self.fn.unwind_block is None:
-            block = self.fn.function.append_basic_block("unwind")
+            block = self.fn.function.append_basic_block(UNWIND_BLOCK)
             return_zero(ir.IRBuilder(block), self.fn.ctype.ret)
             self.fn.unwind_block = block
         return self.fn.unwind_block
 
     def _trap_if(self, condition: ir.Value, status: int, label: str) -> None:
-        ok = self.fn.function.append_basic_block(f"{label}.ok")
+        ok = self._next_block(f"{label}.ok")
         self.builder.cbranch(condition, self._trap_block(status), ok)
         self.builder.position_at_end(ok)
+
+    def _next_block(self, name: str) -> ir.Block:
+        """A block placed right after the current one, where the code goes on after a check:
+        the blocks are laid out as without checks, so `strip_checks` can join them again."""
+        blocks = self.fn.function.blocks
+        return self.fn.function.insert_basic_block(blocks.index(self.builder.block) + 1, name)
 
     def check_fuel(self) -> None:
         """Decrement the fuel counter; trap 1 when it goes negative."""
@@ -101,6 +111,88 @@ class Instrumentation:
             return
         status = self.builder.load(self.module.get_global(TRAP), typ=I32)
         trapped = self.builder.icmp_unsigned("!=", status, ir.Constant(I32, 0))
-        ok = self.fn.function.append_basic_block("call.ok")
+        ok = self._next_block("call.ok")
         self.builder.cbranch(trapped, self._unwind_block(), ok)
         self.builder.position_at_end(ok)
+
+
+_NAME = r"[-\w.$]+"
+# Each check ends in a branch to a trap or unwind block, or on to the block right after it.
+_FUEL_CHECK = re.compile(
+    rf"^  (%{_NAME}) = load i64, ptr @{FUEL}, align 8\n"
+    rf"  (%{_NAME}) = sub i64 \1, 1\n"
+    rf"  store i64 \2, ptr @{FUEL}, align 8\n"
+    rf"  (%{_NAME}) = icmp slt i64 \2, 0\n"
+    rf"  br i1 \3, label %__nsc\.[\w.]+, label %({_NAME})$",
+    re.M,
+)
+_CALL_CHECK = re.compile(
+    rf"^  (%{_NAME}) = load i32, ptr @{TRAP}, align 4\n"
+    rf"  (%{_NAME}) = icmp ne i32 \1, 0\n"
+    rf"  br i1 \2, label %__nsc\.[\w.]+, label %({_NAME})$",
+    re.M,
+)
+_CHECK_BRANCH = re.compile(rf"^  br i1 %{_NAME}, label %__nsc\.[\w.]+, label %({_NAME})$", re.M)
+_EXIT_BLOCK = re.compile(r"^__nsc\.[\w.]+:.*\n(?:  .*\n)*\n?", re.M)
+_GLOBAL = re.compile(rf"^@(?:{FUEL}|{TRAP}) = .*\n", re.M)
+_JOIN = "\n  ;__nsc.join "  # stands where a check was, naming the block the code goes on in
+_LABEL = re.compile(rf"^({_NAME}):", re.M)
+_PHI_LABEL = re.compile(rf"%({_NAME}) \]")
+
+
+def strip_checks(text: str) -> str | None:
+    """The clean IR of a module, from LLVM's printing of its instrumented IR; or None.
+
+    Fuel and after-call checks are deleted; bounds and division checks lose their branch (their
+    conditions are left dead for the optimizer); the block each check goes on in is joined to
+    the one before it (`_next_block` put it right there), and phis name that one instead; trap
+    and unwind blocks and the protocol globals go. So the blocks are the clean lowering's, and
+    after the optimizer and `canonicalize` so is the text (tests check generated programs and
+    the examples), at a fraction of the cost of lowering again. None when anything of the
+    protocol is left over (say, a C program that names something `__nsc...`): lower it clean.
+    """
+    text = _FUEL_CHECK.sub(rf"{_JOIN[1:]}\4", text)
+    text = _CALL_CHECK.sub(rf"{_JOIN[1:]}\3", text)
+    text = _CHECK_BRANCH.sub(rf"{_JOIN[1:]}\1", text)
+    text = _GLOBAL.sub("", _EXIT_BLOCK.sub("", text))
+    if _JOIN in text:
+        text = _join_blocks(text)
+    return None if "__nsc" in text else text
+
+
+def _join_blocks(text: str) -> str:
+    """Append each block that a `_JOIN` line names to the block the line ends."""
+    out: list[str] = []
+    function: list[int] = []  # indices in `out` of the current function's blocks
+    renames: dict[str, str] = {}
+    current = ""
+    for chunk in text.split("\n\n"):  # LLVM prints a blank line between blocks
+        join = out[-1].rfind(_JOIN) if out else -1
+        label = _LABEL.search(chunk)
+        if join >= 0 and label and label.start() == 0:
+            if out[-1][join + len(_JOIN) :] != label.group(1):
+                return text  # not the expected layout: the caller lowers clean
+            renames[label.group(1)] = current
+            out[-1] = out[-1][:join] + chunk[chunk.find("\n") :]
+        else:
+            if label:
+                current = label.group(1)
+            function.append(len(out))
+            out.append(chunk)
+        if out[-1].rstrip("\n").rpartition("\n")[2] == "}":  # the function's end
+            _rename_phis(out, function, renames)
+            function, renames = [], {}
+    return "\n\n".join(out)
+
+
+def _rename_phis(blocks: list[str], indices: list[int], renames: dict[str, str]) -> None:
+    """Make the phis in `blocks[i]` (i in `indices`) name joined blocks by their new names."""
+    if not renames:
+        return
+
+    def label(match: re.Match) -> str:
+        return f"%{renames.get(match[1], match[1])} ]"
+
+    for i in indices:
+        if " = phi " in blocks[i]:
+            blocks[i] = _PHI_LABEL.sub(label, blocks[i])

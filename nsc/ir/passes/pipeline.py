@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import typing
 from dataclasses import dataclass
 
@@ -153,7 +154,7 @@ def _instantiate(element: _Element, text: str):
 
 
 def _convert(cls: type, key: str, value: str, text: str, at: int) -> object:
-    kind = typing.get_type_hints(cls).get(key, str)
+    kind = _option_types(cls).get(key, str)
     try:
         if kind is bool:
             if value.lower() not in _TRUE | _FALSE:
@@ -167,6 +168,12 @@ def _convert(cls: type, key: str, value: str, text: str, at: int) -> object:
         raise PipelineError(
             f"option {key!r} takes a {what} value, got {value!r}", text, at + 1
         ) from None
+
+
+@functools.cache
+def _option_types(cls: type) -> dict[str, object]:
+    """A pass's option types (resolving its annotations compiles them: once per class)."""
+    return typing.get_type_hints(cls)
 
 
 def _option_hints(key: str, names: list[str]) -> tuple[str, ...]:
