@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from nsc.data.gen_expr import Expr, var
-from nsc.data.gen_program import Program
+from nsc.data.gen_program import Input, Program
 
 
 def _idx(p: Program) -> str:
@@ -13,60 +15,172 @@ def _idx(p: Program) -> str:
 
 
 def reduction(p: Program) -> list[Expr]:
-    """Dot products, norms, mean/variance, max, softmax-weighted sums, Kahan sums over arrays."""
+    """Reductions over an array: dot products and similarities, moments, extremes and counts,
+    softmax with a temperature, compensated sums, moving averages, integrals and norms."""
     n = p.rng.choice((4, 8, 10, 16, 32, 64))
     lo, hi = p.rng.choice(((-1.0, 1.0), (0.0, 1.0), (-5.0, 5.0), (0.0, 10.0)))
     a = p.array(p.rng.choice(("a", "xs", "vals", "data", "sig")), (n,), (lo, hi))
+    kind = p.rng.choice(_REDUCTIONS)
+    return kind(p, a, n, lo, hi, _idx(p))
+
+
+def _dot(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """A dot product, a cosine similarity or a weighted mean."""
+    f, mag = p.ctype, max(abs(lo), abs(hi))
+    style = p.rng.choice(("dot", "cosine", "weighted"))
+    w = p.array("w", (n,), (0.0, 1.0) if style == "weighted" else (-1.0, 1.0))
+    s, aa, ww = p.fresh("dot"), p.fresh("aa"), p.fresh("ww")
+    p.emit(f"{f} {s} = {p.lit(0.0)};")
+    if style != "dot":
+        p.emit(f"{f} {aa} = {p.lit(0.0)}, {ww} = {p.lit(0.0)};")
+    with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+        p.emit(f"{s} += {w.name}[{i}] * {a.name}[{i}];")
+        if style == "cosine":
+            p.emit(f"{aa} += {a.name}[{i}] * {a.name}[{i}];")
+            p.emit(f"{ww} += {w.name}[{i}] * {w.name}[{i}];")
+        elif style == "weighted":
+            p.emit(f"{ww} += {w.name}[{i}];")
+    if style == "cosine":
+        cos = f"{s} / (sqrt({aa} * {ww}) + {p.lit(1e-6)})"
+        return [var(cos, -1.0, 1.0), var(s, -n * mag, n * mag)]
+    if style == "weighted":
+        return [var(f"{s} / ({ww} + {p.lit(1e-3)})", min(lo, 0.0), hi), var(ww, 0.0, n)]
+    return [var(s, -n * mag, n * mag), var(f"sqrt(fabs({s}))", 0, math.sqrt(n * mag))]
+
+
+def _moments(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """Mean and standard deviation (or mean absolute deviation), or a z-score of an input."""
+    f, mag = p.ctype, max(abs(lo), abs(hi))
+    mean, spread = p.fresh("mean"), p.fresh("var")
+    absolute = p.rng.random() < 0.3
+    p.emit(f"{f} {mean} = {p.lit(0.0)};")
+    with p.block(f"for (int {i} = 0; {i} < {n}; ++{i})"):
+        p.emit(f"{mean} += {a.name}[{i}];")
+    p.emit(f"{mean} /= {p.lit(float(n))};")
+    p.emit(f"{f} {spread} = {p.lit(0.0)};")
+    with p.block(f"for (int {i} = 0; {i} < {n}; ++{i})"):
+        p.emit(f"{f} d = {a.name}[{i}] - {mean};")
+        p.emit(f"{spread} += {'fabs(d)' if absolute else 'd * d'};")
+    sd = f"{spread} / {p.lit(float(n))}" if absolute else f"sqrt({spread} / {p.lit(float(n - 1))})"
+    if p.rng.random() < 0.3:
+        x = p.scalar(rng=(lo, hi))
+        return [var(f"({x.text} - {mean}) / ({sd} + {p.lit(0.1)})", -20 * mag, 20 * mag)]
+    return [var(mean, lo, hi), var(sd, 0, mag * 2)]
+
+
+def _extreme(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """The largest or smallest element (or magnitude) and where it is, or a threshold count."""
     f = p.ctype
-    i = _idx(p)
-    kind = p.rng.randint(0, 4)
-    mag = max(abs(lo), abs(hi))
-    if kind == 0:
-        w = p.array("w", (n,), (-1.0, 1.0))
-        s = p.fresh("dot")
-        p.emit(f"{f} {s} = {p.lit(0.0)};")
+    style = p.rng.choice(("max", "min", "maxabs", "count"))
+    if style == "count":
+        t, count = p.scalar("thresh", (lo, hi)), p.fresh("count")
+        p.emit(f"int {count} = 0;")
         with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
-            p.emit(f"{s} += {w.name}[{i}] * {a.name}[{i}];")
-        return [var(s, -n * mag, n * mag), var(f"sqrt(fabs({s}))", 0, math.sqrt(n * mag))]
-    if kind == 1:
-        mean, var_ = p.fresh("mean"), p.fresh("var")
-        p.emit(f"{f} {mean} = {p.lit(0.0)};")
-        with p.block(f"for (int {i} = 0; {i} < {n}; ++{i})"):
-            p.emit(f"{mean} += {a.name}[{i}];")
-        p.emit(f"{mean} /= {p.lit(float(n))};")
-        p.emit(f"{f} {var_} = {p.lit(0.0)};")
-        with p.block(f"for (int {i} = 0; {i} < {n}; ++{i})"):
-            p.emit(f"{f} d = {a.name}[{i}] - {mean};")
-            p.emit(f"{var_} += d * d;")
-        return [var(mean, lo, hi), var(f"sqrt({var_} / {p.lit(float(n - 1))})", 0, mag * 2)]
-    if kind == 2:
-        mx, arg = p.fresh("best"), p.fresh("arg")
-        p.emit(f"{f} {mx} = {a.name}[0];")
-        p.emit(f"int {arg} = 0;")
-        with p.block(f"for (int {i} = 1; {i} < {n}; {i}++)"):
-            with p.block(f"if ({a.name}[{i}] > {mx})"):
-                p.emit(f"{mx} = {a.name}[{i}];")
-                p.emit(f"{arg} = {i};")
-        return [var(mx, lo, hi), var(f"({f}){arg}", 0, n - 1)]
-    if kind == 3:
-        mx, z, acc = p.fresh("mx"), p.fresh("z"), p.fresh("acc")
-        p.emit(f"{f} {mx} = {a.name}[0];")
-        with p.block(f"for (int {i} = 1; {i} < {n}; {i}++)"):
-            p.emit(f"{mx} = fmax({mx}, {a.name}[{i}]);")
-        p.emit(f"{f} {z} = {p.lit(0.0)}, {acc} = {p.lit(0.0)};")
-        with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
-            p.emit(f"{f} e = exp({a.name}[{i}] - {mx});")
-            p.emit(f"{z} += e;")
-            p.emit(f"{acc} += e * {a.name}[{i}];")
-        return [var(f"{acc} / {z}", lo, hi), var(f"{mx} + log({z})", lo, hi + math.log(n))]
+            with p.block(f"if ({a.name}[{i}] > {t.text})"):
+                p.emit(f"{count}++;")
+        return [var(f"({f}){count}", 0, n), var(f"({f}){count} / {p.lit(float(n))}", 0, 1)]
+    item = f"fabs({a.name}[{{}}])" if style == "maxabs" else f"{a.name}[{{}}]"
+    better = "<" if style == "min" else ">"
+    best, arg = p.fresh("best"), p.fresh("arg")
+    p.emit(f"{f} {best} = {item.format(0)};")
+    p.emit(f"int {arg} = 0;")
+    with p.block(f"for (int {i} = 1; {i} < {n}; {i}++)"):
+        with p.block(f"if ({item.format(i)} {better} {best})"):
+            p.emit(f"{best} = {item.format(i)};")
+            p.emit(f"{arg} = {i};")
+    low = 0.0 if style == "maxabs" else lo
+    return [var(best, low, max(abs(lo), abs(hi))), var(f"({f}){arg}", 0, n - 1)]
+
+
+def _softmax(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """A softmax-weighted mean and the log-sum-exp, at a fixed or an input temperature."""
+    f = p.ctype
+    mx, z, acc = p.fresh("mx"), p.fresh("z"), p.fresh("acc")
+    temp = p.scalar("temp", (0.25, 4.0)) if p.rng.random() < 0.4 else None
+    p.emit(f"{f} {mx} = {a.name}[0];")
+    with p.block(f"for (int {i} = 1; {i} < {n}; {i}++)"):
+        p.emit(f"{mx} = fmax({mx}, {a.name}[{i}]);")
+    p.emit(f"{f} {z} = {p.lit(0.0)}, {acc} = {p.lit(0.0)};")
+    with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+        shifted = f"{a.name}[{i}] - {mx}"
+        p.emit(f"{f} e = exp({f'({shifted}) / {temp.text}' if temp else shifted});")
+        p.emit(f"{z} += e;")
+        p.emit(f"{acc} += e * {a.name}[{i}];")
+    scale = f"{temp.text} * " if temp else ""
+    lse_hi = hi + 4.0 * math.log(n) if temp else hi + math.log(n)
+    return [var(f"{acc} / {z}", lo, hi), var(f"{mx} + {scale}log({z})", lo, lse_hi)]
+
+
+def _kahan(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """A compensated (Kahan) sum of the elements, their magnitudes or their squares."""
+    f, mag = p.ctype, max(abs(lo), abs(hi))
+    term = p.rng.choice(("square", "plain", "abs"))
+    item = {
+        "square": f"{a.name}[{i}] * {a.name}[{i}]",
+        "plain": f"{a.name}[{i}]",
+        "abs": f"fabs({a.name}[{i}])",
+    }[term]
     s, c = p.fresh("sum"), p.fresh("comp")
     p.emit(f"{f} {s} = {p.lit(0.0)}, {c} = {p.lit(0.0)};")
     with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
-        p.emit(f"{f} yk = {a.name}[{i}] * {a.name}[{i}] - {c};")
+        p.emit(f"{f} yk = {item} - {c};")
         p.emit(f"{f} tk = {s} + yk;")
         p.emit(f"{c} = (tk - {s}) - yk;")
         p.emit(f"{s} = tk;")
-    return [var(f"sqrt({s})", 0, math.sqrt(n) * mag)]
+    if term == "square":
+        return [var(f"sqrt({s})", 0, math.sqrt(n) * mag)]
+    return [var(s, 0.0 if term == "abs" else -n * mag, n * mag)]
+
+
+def _moving_average(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """An exponential moving average with an input rate, and the last element's distance to it."""
+    f = p.ctype
+    rate, ema = p.scalar("alpha", (0.05, 0.95)), p.fresh("ema")
+    p.emit(f"{f} {ema} = {a.name}[0];")
+    with p.block(f"for (int {i} = 1; {i} < {n}; {i}++)"):
+        p.emit(f"{ema} += {rate.text} * ({a.name}[{i}] - {ema});")
+    return [var(ema, lo, hi), var(f"{a.name}[{n - 1}] - {ema}", lo - hi, hi - lo)]
+
+
+def _integral(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """The trapezoid rule over samples spaced by an input step."""
+    f = p.ctype
+    dx, s = p.scalar("dx", (0.01, 0.5)), p.fresh("area")
+    p.emit(f"{f} {s} = {p.lit(0.5)} * ({a.name}[0] + {a.name}[{n - 1}]);")
+    with p.block(f"for (int {i} = 1; {i} < {n - 1}; {i}++)"):
+        p.emit(f"{s} += {a.name}[{i}];")
+    mag = max(abs(lo), abs(hi)) * n * 0.5
+    return [var(f"{s} * {dx.text}", -mag, mag)]
+
+
+def _norm(p: Program, a: Input, n: int, lo: float, hi: float, i: str) -> list[Expr]:
+    """A p-norm (p = 1, 3 or 4) or the maximum norm."""
+    f, mag = p.ctype, max(abs(lo), abs(hi))
+    order = p.rng.choice((1, 3, 4, 0))  # 0: the maximum norm
+    s = p.fresh("norm")
+    p.emit(f"{f} {s} = {p.lit(0.0)};")
+    with p.block(f"for (int {i} = 0; {i} < {n}; {i}++)"):
+        if order == 0:
+            p.emit(f"{s} = fmax({s}, fabs({a.name}[{i}]));")
+        elif order == 1:
+            p.emit(f"{s} += fabs({a.name}[{i}]);")
+        else:
+            p.emit(f"{s} += pow(fabs({a.name}[{i}]), {p.lit(float(order))});")
+    if order in (0, 1):
+        return [var(s, 0.0, mag * (n if order else 1))]
+    return [var(f"pow({s}, {p.lit(1.0 / order)})", 0.0, mag * n)]
+
+
+_REDUCTIONS = (
+    _dot,
+    _moments,
+    _extreme,
+    _softmax,
+    _kahan,
+    _moving_average,
+    _integral,
+    _norm,
+)
 
 
 def stencil(p: Program) -> list[Expr]:
@@ -308,50 +422,189 @@ def iterative(p: Program) -> list[Expr]:
 
 
 def series(p: Program) -> list[Expr]:
-    """Truncated series with a convergence test, and three-term recurrences (Chebyshev, Legendre)."""
+    """Truncated series with a convergence test, three-term recurrences (Chebyshev, Legendre,
+    Laguerre), and polynomials with input coefficients (Horner, Clenshaw)."""
+    roll = p.rng.random()
+    if roll < 0.55:
+        return _power_series(p)
+    if roll < 0.8:
+        return _recurrence(p)
+    return _coefficient_series(p)
+
+
+@dataclass(frozen=True)
+class _PowerSeries:
+    """A series summed term by term: term 0 is 1 or x, term k is term k-1 times a factor."""
+
+    left: float  # the input's widest range
+    right: float
+    starts_at_x: bool
+    factor: str  # in C: `{x}` the input, `{k}` the index, `{f}` the float type, `{q}` 0.25
+    step: Callable[[float, int], float]  # the same factor in Python, for the total's bounds
+
+
+_POWER_SERIES = {
+    "exp": _PowerSeries(-2.0, 2.0, False, "{x} / ({f}){k}", lambda x, k: x / k),
+    "sin": _PowerSeries(
+        -3.0,
+        3.0,
+        True,
+        "-{x} * {x} / ({f})((2 * {k}) * (2 * {k} + 1))",
+        lambda x, k: -x * x / ((2 * k) * (2 * k + 1)),
+    ),
+    "cos": _PowerSeries(
+        -3.0,
+        3.0,
+        False,
+        "-{x} * {x} / ({f})((2 * {k} - 1) * (2 * {k}))",
+        lambda x, k: -x * x / ((2 * k - 1) * (2 * k)),
+    ),
+    "sinh": _PowerSeries(
+        -2.0,
+        2.0,
+        True,
+        "{x} * {x} / ({f})((2 * {k}) * (2 * {k} + 1))",
+        lambda x, k: x * x / ((2 * k) * (2 * k + 1)),
+    ),
+    "cosh": _PowerSeries(
+        -2.0,
+        2.0,
+        False,
+        "{x} * {x} / ({f})((2 * {k} - 1) * (2 * {k}))",
+        lambda x, k: x * x / ((2 * k - 1) * (2 * k)),
+    ),
+    "atanh_like": _PowerSeries(
+        -1.0,
+        1.0,
+        True,
+        "{q} * {x} * {x} * ({f})(2 * {k} - 1) / ({f})(2 * {k} + 1)",
+        lambda x, k: 0.25 * x * x * (2 * k - 1) / (2 * k + 1),
+    ),
+    "bessel_j0": _PowerSeries(
+        -4.0,
+        4.0,
+        False,
+        "-{q} * {x} * {x} / ({f})({k} * {k})",
+        lambda x, k: -0.25 * x * x / (k * k),
+    ),
+    "geometric": _PowerSeries(-0.9, 0.9, False, "{x}", lambda x, k: x),
+}
+
+
+def _series_bounds(
+    series: _PowerSeries, lo: float, hi: float, cap: int, tol: float
+) -> tuple[float, float]:
+    """The total's range over inputs in [lo, hi] (the loop run on 65 of them, padded by 5%):
+    tight bounds, so an idiom that clamps around zero does not clamp the whole range away."""
+    totals = []
+    for j in range(65):
+        x = lo + (hi - lo) * j / 64
+        term = x if series.starts_at_x else 1.0
+        total = term
+        for k in range(1, cap):
+            term *= series.step(x, k)
+            total += term
+            if abs(term) < tol * abs(total):
+                break
+        totals.append(total)
+    pad = 0.05 * (max(totals) - min(totals)) + 1e-3
+    return min(totals) - pad, max(totals) + pad
+
+
+def _power_series(p: Program) -> list[Expr]:
+    """A series summed term by term until a term is negligible or the cap is reached."""
     f = p.ctype
     cap = p.rng.choice((10, 20, 30, 60))
-    k = p.fresh("k")
-    if p.rng.random() < 0.6:
-        x = p.scalar(rng=p.rng.choice(((-2.0, 2.0), (-1.0, 1.0), (-3.0, 3.0))))
-        kind = p.rng.choice(("exp", "sin", "cos", "atanh_like"))
-        term, total = p.fresh("term"), p.fresh("total")
-        first = p.lit(1.0) if kind in ("exp", "cos") else x.text
-        p.emit(f"{f} {term} = {first};")
-        p.emit(f"{f} {total} = {term};")
-        with p.block(f"for (int {k} = 1; {k} < {cap}; {k}++)"):
-            if kind == "exp":
-                p.emit(f"{term} *= {x.text} / ({f}){k};")
-            elif kind == "sin":
-                p.emit(
-                    f"{term} *= -{x.wrapped(90)} * {x.wrapped(90)} / ({f})((2 * {k}) * (2 * {k} + 1));"
-                )
-            elif kind == "cos":
-                p.emit(
-                    f"{term} *= -{x.wrapped(90)} * {x.wrapped(90)} / ({f})((2 * {k} - 1) * (2 * {k}));"
-                )
-            else:
-                p.emit(
-                    f"{term} *= {p.lit(0.25)} * {x.wrapped(90)} * {x.wrapped(90)} * ({f})(2 * {k} - 1) / ({f})(2 * {k} + 1);"
-                )
-            p.emit(f"{total} += {term};")
-            p.emit(f"if (fabs({term}) < {p.lit(1e-7)} * fabs({total})) break;")
-        return [var(total, -30.0, 30.0)]
-    x = p.scalar("x", (-1.0, 1.0))
-    n = p.scalar("n", (0.0, 24.0), ctype="int")
-    t0, t1 = p.fresh("p0"), p.fresh("p1")
-    legendre = p.rng.random() < 0.5
-    p.emit(f"{f} {t0} = {p.lit(1.0)}, {t1} = {x.text};")
+    tol = p.rng.choice((1e-5, 1e-7, 1e-9 if f == "double" else 1e-7))
+    series = _POWER_SERIES[p.rng.choice(sorted(_POWER_SERIES))]
+    shrink = p.rng.choice((1.0, 0.5, 0.25))
+    x = p.scalar(rng=(series.left * shrink, series.right * shrink))
+    lo, hi = _series_bounds(series, x.lo, x.hi, cap, tol)
+    k, term, total = p.fresh("k"), p.fresh("term"), p.fresh("total")
+    xt = x.wrapped(90)
+    p.emit(f"{f} {term} = {x.text if series.starts_at_x else p.lit(1.0)};")
+    p.emit(f"{f} {total} = {term};")
+    counted = p.rng.random() < 0.3  # the number of terms summed is an output too
+    if counted:
+        p.emit(f"int {k};")
+    with p.block(f"for ({'' if counted else 'int '}{k} = 1; {k} < {cap}; {k}++)"):
+        p.emit(f"{term} *= {series.factor.format(x=xt, k=k, f=f, q=p.lit(0.25))};")
+        p.emit(f"{total} += {term};")
+        p.emit(f"if (fabs({term}) < {p.lit(tol)} * fabs({total})) break;")
+    if counted:
+        return [var(total, lo, hi), var(f"({f}){k}", 1.0, float(cap))]
+    return [var(total, lo, hi)]
+
+
+def _recurrence(p: Program) -> list[Expr]:
+    """P_n(x) of a three-term recurrence for an input degree n, or its weighted value."""
+    f = p.ctype
+    kind = p.rng.choice(("chebyshev", "chebyshev_u", "legendre", "laguerre"))
+    laguerre = kind == "laguerre"
+    shrink = p.rng.choice((1.0, 0.5))
+    x = p.scalar("x", (0.0, 3.0 * shrink) if laguerre else (-shrink, shrink))
+    n = p.scalar("n", (0.0, p.rng.choice((8.0, 16.0, 24.0))), ctype="int")
+    k, t0, t1 = p.fresh("k"), p.fresh("p0"), p.fresh("p1")
+    first = {
+        "chebyshev": x.text,
+        "chebyshev_u": f"{p.lit(2.0)} * {x.text}",
+        "legendre": x.text,
+        "laguerre": f"{p.lit(1.0)} - {x.text}",
+    }[kind]
+    p.emit(f"{f} {t0} = {p.lit(1.0)}, {t1} = {first};")
     with p.block(f"for (int {k} = 1; {k} < {n.text} && {k} < 24; {k}++)"):
-        if legendre:
+        if kind == "legendre":
             p.emit(
                 f"{f} t2 = (({f})(2 * {k} + 1) * {x.text} * {t1} - ({f}){k} * {t0}) / ({f})({k} + 1);"
+            )
+        elif laguerre:
+            p.emit(
+                f"{f} t2 = ((({f})(2 * {k} + 1) - {x.text}) * {t1} - ({f}){k} * {t0}) / ({f})({k} + 1);"
             )
         else:
             p.emit(f"{f} t2 = {p.lit(2.0)} * {x.text} * {t1} - {t0};")
         p.emit(f"{t0} = {t1};")
         p.emit(f"{t1} = t2;")
-    return [var(f"{n.text} == 0 ? {t0} : {t1}", -1.0, 1.0)]
+    value = f"{n.text} == 0 ? {t0} : {t1}"
+    bound = {"chebyshev": 1.0, "chebyshev_u": 25.0, "legendre": 1.0, "laguerre": 4.5}[kind]
+    if laguerre and p.rng.random() < 0.5:  # the Laguerre function, bounded by 1
+        return [var(f"exp({p.lit(-0.5)} * {x.text}) * ({value})", -1.0, 1.0)]
+    return [var(value, -bound, bound)]
+
+
+def _coefficient_series(p: Program) -> list[Expr]:
+    """A polynomial in x (Horner, optionally with its derivative) or a Chebyshev sum
+    (Clenshaw, optionally with coefficients damped by 1/(k+1)), with input coefficients."""
+    f = p.ctype
+    m = p.rng.choice((4, 6, 8, 12))
+    cmax = p.rng.choice((1.0, 0.5))
+    c = p.array(p.rng.choice(("c", "coef", "w")), (m,), p.rng.choice(((-cmax, cmax), (0.0, cmax))))
+    xmax = p.rng.choice((1.0, 0.5))
+    x = p.scalar("x", p.rng.choice(((-xmax, xmax), (0.0, xmax))))
+    k = p.fresh("k")
+    bound = m * cmax
+    if p.rng.random() < 0.5:
+        r, d = p.fresh("acc"), p.fresh("slope")
+        slope = p.rng.random() < 0.4
+        p.emit(f"{f} {r} = {c.name}[{m - 1}];")
+        if slope:
+            p.emit(f"{f} {d} = {p.lit(0.0)};")
+        with p.block(f"for (int {k} = {m - 2}; {k} >= 0; {k}--)"):
+            if slope:
+                p.emit(f"{d} = {d} * {x.text} + {r};")
+            p.emit(f"{r} = {r} * {x.text} + {c.name}[{k}];")
+        if slope:
+            return [var(r, -bound, bound), var(d, -bound * m, bound * m)]
+        return [var(r, -bound, bound)]
+    b1, b2 = p.fresh("b1"), p.fresh("b2")
+    damped = p.rng.random() < 0.4
+    coef = f"{c.name}[{k}] / ({f})({k} + 1)" if damped else f"{c.name}[{k}]"
+    p.emit(f"{f} {b1} = {p.lit(0.0)}, {b2} = {p.lit(0.0)};")
+    with p.block(f"for (int {k} = {m - 1}; {k} >= 1; {k}--)"):
+        p.emit(f"{f} b0 = {coef} + {p.lit(2.0)} * {x.text} * {b1} - {b2};")
+        p.emit(f"{b2} = {b1};")
+        p.emit(f"{b1} = b0;")
+    return [var(f"{c.name}[0] + {x.text} * {b1} - {b2}", -bound, bound)]
 
 
 def timestep(p: Program) -> list[Expr]:

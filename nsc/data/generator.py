@@ -24,7 +24,8 @@ Family = Callable[[Program], list[Expr]]
 # Raised whenever a change makes some seed generate a different program. A corpus records the
 # version it was generated with, and `nsc datagen` refuses to extend it with another one.
 # 2: more variety in the transform, linalg and stencil families.
-GENERATOR_VERSION = 2
+# 3: more variety in the reduction, series and geometry families.
+GENERATOR_VERSION = 3
 
 FAMILIES: dict[str, Family] = {
     "polynomial": gen_scalar.polynomial,
