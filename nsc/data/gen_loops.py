@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -271,26 +272,7 @@ def linalg(p: Program) -> list[Expr]:
     if roll < 0.35:
         return _matrix_vector(p)
     if roll < 0.65:
-        yaw = p.scalar("yaw", (-3.14159, 3.14159))
-        pitch = p.scalar("pitch", (-1.5, 1.5))
-        pt = p.array("pt", (3,), (-1.0, 1.0))
-        out = p.out_array("rotated", (3,))
-        cy, sy, cp, sp = (p.fresh(n) for n in ("cy", "sy", "cp", "sp"))
-        p.emit(f"{f} {cy} = cos({yaw.text}), {sy} = sin({yaw.text});")
-        p.emit(f"{f} {cp} = cos({pitch.text}), {sp} = sin({pitch.text});")
-        rot = p.fresh("R")
-        p.emit(f"{f} {rot}[3][3] = {{")
-        p.emit(f"    {{{cy} * {cp}, -{sy}, {cy} * {sp}}},")
-        p.emit(f"    {{{sy} * {cp}, {cy}, {sy} * {sp}}},")
-        p.emit(f"    {{-{sp}, {p.lit(0.0)}, {cp}}},")
-        p.emit("};")
-        i = _idx(p)
-        with p.block(f"for (int {i} = 0; {i} < 3; {i}++)"):
-            p.emit(
-                f"{out}[{i}] = {rot}[{i}][0] * {pt.name}[0] + {rot}[{i}][1] * {pt.name}[1]"
-                f" + {rot}[{i}][2] * {pt.name}[2];"
-            )
-        return [var(f"{out}[0] * {out}[0] + {out}[1] * {out}[1]", 0.0, 3.0)]
+        return _rotation(p)
     x = p.scalar("x", (-1.5, 1.5))
     y = p.scalar("y", (-1.5, 1.5))
     l1, l2 = round(p.rng.uniform(0.5, 1.0), 2), round(p.rng.uniform(0.5, 1.0), 2)
@@ -306,6 +288,53 @@ def linalg(p: Program) -> list[Expr]:
         f" {p.lit(l1)} + {p.lit(l2)} * cos({t2}));"
     )
     return [var(t1, -2 * math.pi, 2 * math.pi), var(t2, 0, math.pi)]
+
+
+# Rotation matrices as products of two axis rotations, entry by entry: c0/s0 are the cosine and
+# sine of the first angle (yaw, about z), c1/s1 of the second (pitch about y, or roll about x).
+_ROTATIONS = {
+    "zy": (("c0 * c1", "-s0", "c0 * s1"), ("s0 * c1", "c0", "s0 * s1"), ("-s1", "0", "c1")),
+    "yz": (("c1 * c0", "-c1 * s0", "s1"), ("s0", "c0", "0"), ("-s1 * c0", "s1 * s0", "c1")),
+    "zx": (("c0", "-s0 * c1", "s0 * s1"), ("s0", "c0 * c1", "-c0 * s1"), ("0", "s1", "c1")),
+}
+
+
+def _rotation(p: Program) -> list[Expr]:
+    """A point rotated by two angles (in one of three axis orders), and a measure of it."""
+    f = p.ctype
+    order = p.rng.choice(sorted(_ROTATIONS))
+    yaw = p.scalar("yaw", (-3.14159, 3.14159))
+    second = "pitch" if order != "zx" else "roll"
+    tilt = p.scalar(second, p.rng.choice(((-1.5, 1.5), (-0.5, 0.5), (-3.14159, 3.14159))))
+    size = p.rng.choice((1.0, 2.0, 0.5))
+    pt = p.array("pt", (3,), p.rng.choice(((-size, size), (0.0, size))))
+    out = p.out_array("rotated", (3,))
+    c0, s0, c1, s1 = (p.fresh(n) for n in ("cy", "sy", "cp", "sp"))
+    p.emit(f"{f} {c0} = cos({yaw.text}), {s0} = sin({yaw.text});")
+    p.emit(f"{f} {c1} = cos({tilt.text}), {s1} = sin({tilt.text});")
+    names = {"c0": c0, "s0": s0, "c1": c1, "s1": s1}
+    rot = p.fresh("R")
+    p.emit(f"{f} {rot}[3][3] = {{")
+    for row in _ROTATIONS[order]:
+        cells = [
+            p.lit(0.0) if c == "0" else re.sub(r"[cs][01]", lambda m: names[m[0]], c) for c in row
+        ]
+        p.emit(f"    {{{', '.join(cells)}}},")
+    p.emit("};")
+    i = _idx(p)
+    with p.block(f"for (int {i} = 0; {i} < 3; {i}++)"):
+        p.emit(
+            f"{out}[{i}] = {rot}[{i}][0] * {pt.name}[0] + {rot}[{i}][1] * {pt.name}[1]"
+            f" + {rot}[{i}][2] * {pt.name}[2];"
+        )
+    reach = 3.0 * size * size
+    return p.rng.choice(
+        (
+            [var(f"{out}[0] * {out}[0] + {out}[1] * {out}[1]", 0.0, reach)],
+            [var(f"{out}[2]", -2.0 * size, 2.0 * size)],
+            [var(f"atan2({out}[1], {out}[0] + {p.lit(1e-6)})", -3.1416, 3.1416)],
+        )
+    )
 
 
 def _matrix_vector(p: Program) -> list[Expr]:
@@ -371,33 +400,9 @@ def iterative(p: Program) -> list[Expr]:
     it = p.fresh("it")
     kind = p.rng.randint(0, 3)
     if kind == 0:
-        a = p.scalar(rng=(0.1, 100.0))
-        y, root = p.fresh("y"), p.rng.choice(("sqrt", "cbrt"))
-        p.emit(f"{f} {y} = {a.text} > {p.lit(1.0)} ? {a.text} : {p.lit(1.0)};")
-        with p.block(f"for (int {it} = 0; {it} < {cap}; {it}++)"):
-            if root == "sqrt":
-                p.emit(f"{f} next = {p.lit(0.5)} * ({y} + {a.text} / {y});")
-            else:
-                p.emit(f"{f} next = ({p.lit(2.0)} * {y} + {a.text} / ({y} * {y})) / {p.lit(3.0)};")
-            p.emit(f"if (fabs(next - {y}) < {tol} * {y}) {{ {y} = next; break; }}")
-            p.emit(f"{y} = next;")
-        return [var(y, 0.0, 100.0)]
+        return _newton_root(p, cap, tol, it)
     if kind == 1:
-        mean = p.scalar("mean_anom", (0.0, 6.28318))
-        ecc = p.scalar("ecc", (0.0, 0.9))
-        e = p.fresh("E")
-        p.emit(f"{f} {e} = {mean.text};")
-        p.emit(f"int {it} = 0;")
-        p.emit(f"{f} delta;")
-        with p.block("do"):
-            p.emit(
-                f"delta = ({e} - {ecc.text} * sin({e}) - {mean.text})"
-                f" / ({p.lit(1.0)} - {ecc.text} * cos({e}));"
-            )
-            p.emit(f"{e} -= delta;")
-            p.emit(f"{it}++;")
-        p.body[-1] = p.body[-1] + f" while (fabs(delta) > {tol} && {it} < {cap});"
-        return [var(e, -10.0, 20.0), var(f"cos({e}) - {ecc.text}", -2.0, 1.0)]
+        return _kepler(p, cap, tol, it)
     if kind == 2:
         c = p.scalar("c", (-1.0, 1.0))
         k = round(p.rng.uniform(0.2, 0.8), 3)
@@ -410,15 +415,89 @@ def iterative(p: Program) -> list[Expr]:
             p.emit(f"{x} = next;")
             p.emit(f"{it}++;")
         return [var(x, -2.0, 2.0), var(f"({f}){it}", 0, cap)]
+    return _bisection(p, cap, tol, it)
+
+
+def _newton_root(p: Program, cap: int, tol: str, it: str) -> list[Expr]:
+    """The square, cube or fourth root of an input by Newton's method from max(a, 1)."""
+    f = p.ctype
+    lo, hi = p.rng.choice(((0.1, 100.0), (0.5, 10.0), (1.0, 1000.0), (0.01, 2.0)))
+    a = p.scalar(rng=(lo, hi))
+    y, root = p.fresh("y"), p.rng.choice(("sqrt", "cbrt", "root4"))
+    p.emit(f"{f} {y} = {a.text} > {p.lit(1.0)} ? {a.text} : {p.lit(1.0)};")
+    with p.block(f"for (int {it} = 0; {it} < {cap}; {it}++)"):
+        if root == "sqrt":
+            p.emit(f"{f} next = {p.lit(0.5)} * ({y} + {a.text} / {y});")
+        elif root == "cbrt":
+            p.emit(f"{f} next = ({p.lit(2.0)} * {y} + {a.text} / ({y} * {y})) / {p.lit(3.0)};")
+        else:
+            p.emit(
+                f"{f} next = ({p.lit(3.0)} * {y} + {a.text} / ({y} * {y} * {y})) / {p.lit(4.0)};"
+            )
+        p.emit(f"if (fabs(next - {y}) < {tol} * {y}) {{ {y} = next; break; }}")
+        p.emit(f"{y} = next;")
+    return [var(y, 0.0, max(hi, 1.0))]
+
+
+def _kepler(p: Program, cap: int, tol: str, it: str) -> list[Expr]:
+    """Kepler's equation by Newton's method; the eccentric anomaly or what follows from it."""
+    f = p.ctype
+    mean = p.scalar("mean_anom", (0.0, 6.28318))
+    ecc = p.scalar("ecc", p.rng.choice(((0.0, 0.9), (0.0, 0.5), (0.1, 0.7))))
+    e, delta = p.fresh("E"), p.fresh("delta")
+    p.emit(f"{f} {e} = {mean.text};")
+    p.emit(f"int {it} = 0;")
+    p.emit(f"{f} {delta};")
+    with p.block("do"):
+        p.emit(
+            f"{delta} = ({e} - {ecc.text} * sin({e}) - {mean.text})"
+            f" / ({p.lit(1.0)} - {ecc.text} * cos({e}));"
+        )
+        p.emit(f"{e} -= {delta};")
+        p.emit(f"{it}++;")
+    p.body[-1] = p.body[-1] + f" while (fabs({delta}) > {tol} && {it} < {cap});"
+    one = p.lit(1.0)
+    half = p.lit(0.5)
+    true_anomaly = (
+        f"{p.lit(2.0)} * atan2(sqrt({one} + {ecc.text}) * sin({half} * {e}),"
+        f" sqrt({one} - {ecc.text}) * cos({half} * {e}))"
+    )
+    outputs = p.rng.choice(
+        (
+            [var(e, -10.0, 20.0), var(f"cos({e}) - {ecc.text}", -2.0, 1.0)],
+            [var(true_anomaly, -3.1416, 3.1416)],
+            [var(f"{one} - {ecc.text} * cos({e})", 0.0, 2.0), var(f"({f}){it}", 1.0, cap)],
+            [var(f"sqrt({one} - {ecc.text} * {ecc.text}) * sin({e})", -1.0, 1.0)],
+        )
+    )
+    return outputs
+
+
+# Increasing functions of `mid` whose root bisection finds: the bracket and the C expression.
+_BISECTED = {
+    "cubic": ((-3.0, 3.0), "mid * mid * mid + {a} * mid - {t}"),
+    "atan": ((-8.0, 8.0), "atan(mid) + {a} * mid - {t}"),
+    "exp": ((-6.0, 3.0), "exp(mid) + {a} * mid - {t}"),
+    "sinh": ((-4.0, 4.0), "sinh(mid) + {a} * mid - {t}"),
+}
+
+
+def _bisection(p: Program, cap: int, tol: str, it: str) -> list[Expr]:
+    """The root of an increasing function of x (an input slope plus a shape) by bisection."""
+    f = p.ctype
+    (left, right), shape = _BISECTED[p.rng.choice(sorted(_BISECTED))]
     a = p.scalar("a", (0.1, 3.0))
     target = p.scalar("target", (-5.0, 5.0))
     lo, hi = p.fresh("lo"), p.fresh("hi")
-    p.emit(f"{f} {lo} = {p.lit(-3.0)}, {hi} = {p.lit(3.0)};")
+    p.emit(f"{f} {lo} = {p.lit(left)}, {hi} = {p.lit(right)};")
+    early = p.rng.random() < 0.5  # stop once the residual is below the tolerance
     with p.block(f"for (int {it} = 0; {it} < {cap}; {it}++)"):
         p.emit(f"{f} mid = {p.lit(0.5)} * ({lo} + {hi});")
-        p.emit(f"{f} fm = mid * mid * mid + {a.text} * mid - {target.text};")
+        p.emit(f"{f} fm = {shape.format(a=a.text, t=target.text)};")
+        if early:
+            p.emit(f"if (fabs(fm) < {tol}) break;")
         p.emit(f"if (fm > {p.lit(0.0)}) {hi} = mid; else {lo} = mid;")
-    return [var(f"{p.lit(0.5)} * ({lo} + {hi})", -3.0, 3.0)]
+    return [var(f"{p.lit(0.5)} * ({lo} + {hi})", left, right)]
 
 
 def series(p: Program) -> list[Expr]:
