@@ -295,9 +295,9 @@ def test_the_cache_streams_the_corpus_and_matches_a_list(corpus, tmp_path):
 def test_val_by_family_compares_runs_on_the_programs_both_hold_out(corpus, tmp_path):
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "val_by_family.py"
     train(tiny(corpus, epochs=1), tmp_path / "few", progress=False)
-    train(tiny(corpus, epochs=1, val_percent=60.0), tmp_path / "many", progress=False)
+    train(tiny(corpus, epochs=1, val_percent=50.0), tmp_path / "many", progress=False)
     held = {run: load_cache(tmp_path / run / "cache")[2] for run in ("few", "many")}
-    assert 0 < len(held["few"]) < len(held["many"])  # 20% of the hashes lie inside 60%
+    assert 0 < len(held["few"]) < len(held["many"])  # 20% of the hashes lie inside 50%
 
     def measure(run: str, *extra: str) -> str:
         command = [sys.executable, str(script), "--run", str(tmp_path / run)]
