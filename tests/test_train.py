@@ -18,7 +18,7 @@ from nsc.backend.checkpoint import load_checkpoint
 from nsc.backend.data import CorpusRecords, build_cache, fixed_batch, load_cache
 from nsc.backend.hypernet import Hypernetwork
 from nsc.backend.tensors import RANGE_WIDTH
-from nsc.backend.train import BEST, LAST, Objective, TrainConfig, train
+from nsc.backend.train import BEST, EPOCHS, LAST, Objective, TrainConfig, train
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.data.generator import GeneratorConfig
@@ -223,11 +223,14 @@ def test_cli_train_runs_and_reports_errors(corpus, tmp_path):
         "--hidden",
         "8",
         "--no-ranges",
+        "--keep-epochs",
         "--no-progress",
     ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "epoch 1: val_mse" in result.output and (tmp_path / "run" / LAST).is_file()
+    kept = sorted(p.name for p in (tmp_path / "run" / EPOCHS).iterdir())
+    assert kept == ["epoch-001.safetensors"]  # --stop-after 1
     saved = load_checkpoint(tmp_path / "run" / LAST).meta
     assert saved["progress"]["epoch"] == 1 and saved["config"]["epochs"] == 3
     hyper = saved["hypernet"]
@@ -309,3 +312,33 @@ def test_val_by_family_compares_runs_on_the_programs_both_hold_out(corpus, tmp_p
     assert measure("many").startswith(f"{len(held['many'])} val programs")
     shared = measure("many", "--shared-with", str(tmp_path / "few"))
     assert shared.startswith(f"{len(held['few'])} val programs")
+
+
+def test_select_checkpoint_scores_each_kept_epoch_by_fine_tuning(corpus, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import select_checkpoint
+
+    run = tmp_path / "run"
+    train(tiny(corpus, epochs=2), run, progress=False, keep_epochs=True)
+    kept = [load_checkpoint(run / EPOCHS / f"epoch-00{n}.safetensors") for n in (1, 2)]
+    assert [len(k.meta["progress"]["epochs"]) for k in kept] == [1, 2]
+    assert any(
+        not torch.equal(a, b)
+        for a, b in zip(kept[0].model_state().values(), kept[1].model_state().values(), strict=True)
+    )
+    argv = ["--run", str(run), "--corpus", str(corpus), "--programs", "1", "--seeds", "1"]
+    argv += ["--epochs", "5", "--patience", "5", "--pool", "20", "--workers", "1"]
+    select_checkpoint.main(argv)
+    out = run / "select"
+    saved = json.loads((out / "select.json").read_text())
+    assert [r["checkpoint"] for r in saved["rows"]] == [
+        "epoch-001.safetensors",
+        "epoch-002.safetensors",
+        BEST,
+    ]
+    assert all(r["efficiency"]["overall"] > 0 for r in saved["rows"])
+    assert saved["settings"]["programs"][0].startswith("seed-3000000")
+    table = (out / "select.md").read_text()
+    assert table.count("| epoch-00") == 2 and (out / "select.png").is_file()
+    with pytest.raises(SystemExit, match="no checkpoints"):
+        select_checkpoint.main(["--run", str(tmp_path / "empty")])

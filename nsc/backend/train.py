@@ -9,7 +9,10 @@ Determinism and resuming: every random choice comes from a generator seeded by c
 (`[seed, epoch]` for the program order, `[seed, epoch, step, rank]` for the rows), so a run is a
 pure function of its config. `RUN/last.safetensors` (model, AdamW moments, scheduler, counters,
 torch RNG, logs) is written atomically every `checkpoint_every` steps and at each epoch's end;
-rerunning the same command resumes from it and loses at most the steps since.
+rerunning the same command resumes from it and loses at most the steps since. With
+`keep_epochs`, each epoch's weights are also kept as `RUN/epochs/epoch-NNN.safetensors`, for
+choosing a checkpoint by something other than validation error
+(`benchmarks/select_checkpoint.py` scores them by fine-tuning).
 
 Data-parallel: under `torchrun`, RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT name the process
 group (gloo on CPU, NCCL on CUDA); the model is wrapped in DistributedDataParallel, each rank
@@ -52,6 +55,7 @@ from nsc.ir.observe import FUSION_DIM
 
 LAST = "last.safetensors"
 BEST = "best.safetensors"
+EPOCHS = "epochs"  # RUN/epochs/epoch-NNN.safetensors with `keep_epochs`
 VAL_ROWS = 128
 CACHE_FORMAT = 2  # 2: nodes carry input ranges
 
@@ -262,6 +266,7 @@ def train(
     threads: int | None = None,
     workers: int = 0,
     stop_after: int | None = None,
+    keep_epochs: bool = False,
     on_step: Callable[[int], None] | None = None,
 ) -> Trained:
     """Train (or resume) a run in `out`; returns the final counters, logs and model.
@@ -270,7 +275,8 @@ def train(
     torch's intra-op threads; `workers` processes encode the corpus when the cache is built
     (0: this process); `stop_after` ends the call after that many epochs of the run (the
     schedule still spans `config.epochs`, so calling again resumes it, exactly as after a
-    kill); `on_step(global_step)` runs after each step."""
+    kill); `keep_epochs` keeps every epoch's weights in `RUN/epochs/`; `on_step(global_step)`
+    runs after each step."""
     config.check()
     if threads is not None:
         torch.set_num_threads(threads)
@@ -318,7 +324,7 @@ def train(
             state.epoch, state.step_in_epoch = epoch + 1, 0
             losses = [row[1] for row in state.steps[-per_epoch:]]
             state.epochs.append(run.evaluate(epoch, losses, val_set))
-            run.save(best=_is_best(state.epochs))
+            run.save(best=_is_best(state.epochs), keep=keep_epochs)
     finally:
         if bar is not None:
             bar.close()
@@ -392,9 +398,10 @@ class _Run:
             print(json.dumps(row), flush=True)
         return row
 
-    def save(self, best: bool = False) -> None:
+    def save(self, best: bool = False, keep: bool = False) -> None:
         """Checkpoint and logs (and `best.safetensors`, the weights of the epoch with the lowest
-        validation error so far, when `best`), written by rank 0 only."""
+        validation error so far, when `best`; with `keep`, the weights as `epochs/epoch-NNN`
+        for the epoch just finished), written by rank 0 only."""
         if not self.replica.main:
             return
         meta = {
@@ -410,6 +417,10 @@ class _Run:
         write_logs(self.out, self.state)
         if best:
             ckpt.save_checkpoint(self.out / BEST, self.hypernet.state_dict(), meta)
+        if keep:
+            (self.out / EPOCHS).mkdir(exist_ok=True)
+            name = f"epoch-{self.state.epoch:03d}.safetensors"
+            ckpt.save_checkpoint(self.out / EPOCHS / name, self.hypernet.state_dict(), meta)
 
 
 def _resume(

@@ -211,6 +211,11 @@ def datagen_command(
     type=click.IntRange(min=1),
     help="Stop after this many epochs of the --epochs schedule (a rerun continues it).",
 )
+@click.option(
+    "--keep-epochs",
+    is_flag=True,
+    help="Keep every epoch's weights in OUT/epochs/ (to choose one by fine-tuning later).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_report_errors
 def train_command(
@@ -221,6 +226,7 @@ def train_command(
     threads: int,
     workers: int,
     stop_after: int | None,
+    keep_epochs: bool,
     no_progress: bool,
     **kw,
 ) -> None:
@@ -241,6 +247,7 @@ def train_command(
         threads=threads,
         workers=workers,
         stop_after=stop_after,
+        keep_epochs=keep_epochs,
     ).progress
     if state.epochs and env.get("RANK", "0") == "0":
         last = state.epochs[-1]
