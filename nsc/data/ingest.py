@@ -288,9 +288,9 @@ def _frontend(
     (The parser and the code generator each ask `call_deep` for such a thread; inside one they
     run in place, which saves two thread starts, about 10% of a program's CPU time in datagen.
     The oracle runs on the caller's thread, with the stack `nscc` gives it.) Stripping the
-    checks costs a fifth of lowering again; where it cannot be done, the program is lowered
-    again. The clean module is made even for a program the oracle will drop: under 1% of
-    generated programs.
+    checks costs about a quarter of lowering again (1.4 ms against 5.1); where it cannot be
+    done, the program is lowered again. The clean module is made even for a program the oracle
+    will drop: under 1% of generated programs.
     """
     parsed = _compile(source, options, item)
     if isinstance(parsed, Drop):
