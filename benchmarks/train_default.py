@@ -5,7 +5,8 @@
 
 Stages (each resumes; rerun the same command after a kill):
   datagen   `nsc datagen --count 80000 --samples 256 --seed 0` into W/corpus
-  train     `nsc train --data W/corpus --out W/run --epochs 4 --steps 6` (the hypernetwork)
+  train     `nsc train --data W/corpus --out W/run --epochs 4 --steps 6 --keep-epochs`
+            (the hypernetwork)
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
   fused     `nsc train ... --fusion --steps 4 --epochs 10 --max-programs 24803 --out W/run_fused`
@@ -70,7 +71,14 @@ def stage_datagen(work: Path, args: argparse.Namespace) -> None:
 
 
 def stage_train(work: Path, args: argparse.Namespace) -> None:
-    train(config(work, args), work / "run", threads=args.threads, workers=args.workers)
+    # every epoch's weights stay in W/run/epochs, for benchmarks/select_checkpoint.py
+    train(
+        config(work, args),
+        work / "run",
+        threads=args.threads,
+        workers=args.workers,
+        keep_epochs=True,
+    )
 
 
 def stage_tailored(work: Path, args: argparse.Namespace) -> None:
@@ -187,7 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--stage", choices=STAGES, action="append")
-    parser.add_argument("--count", type=int, default=80000)
+    parser.add_argument("--count", type=int, default=75000)
     parser.add_argument(
         "--workers", type=int, default=2, help="datagen workers, and cache encoders of each run"
     )

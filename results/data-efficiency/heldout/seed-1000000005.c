@@ -10,14 +10,16 @@ struct knobs {
 
 double filter(const double vals[10], struct knobs st, double *res)
 {
-    double best = vals[0];
-    int arg = 0;
-    for (int i = 1; i < 10; i++) {
-        if (vals[i] > best) {
-            best = vals[i];
-            arg = i;
-        }
+    double mx = vals[0];
+    for (int j = 1; j < 10; j++) {
+        mx = fmax(mx, vals[j]);
     }
-    *res = (double)arg;
-    return best * st.alpha + st.alpha;
+    double z = 0.0, acc = 0.0;
+    for (int j = 0; j < 10; j++) {
+        double e = exp(vals[j] - mx);
+        z += e;
+        acc += e * vals[j];
+    }
+    *res = mx + log(z);
+    return acc / z * st.alpha + st.alpha;
 }
