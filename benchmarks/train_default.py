@@ -4,14 +4,15 @@
     python benchmarks/train_default.py --work W --stage train         # one stage
 
 Stages (each resumes; rerun the same command after a kill):
-  datagen   `nsc datagen --count 80000 --samples 256 --seed 0` into W/corpus
+  datagen   `nsc datagen --count 75000 --samples 256 --seed 0` into W/corpus (generator
+            version 3 keeps about 71,300 of them)
   train     `nsc train --data W/corpus --out W/run --epochs 4 --steps 6 --keep-epochs`
             (the hypernetwork)
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
   fused     `nsc train ... --fusion --steps 4 --epochs 10 --max-programs 24803 --out W/run_fused`
-            (nodes also fed observed values; the first 24,803 programs are the 27,000-program
-            corpus the shipped fused model was trained on)
+            (nodes also fed observed values; as many programs as the generator-version-1
+            corpus the shipped fused model was trained on held)
   ship      export W/run (its best-validation epoch) and the baselines into nsc/backend/models/,
             and the validation plot; W/run_fused, when trained, as models/fused.safetensors
             (`nscc --fusion`)
@@ -113,7 +114,8 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
 
 def stage_fused(work: Path, args: argparse.Namespace) -> None:
     # the shipped fused model was trained with 4 steps (6 has not been tried with fusion), on
-    # the corpus of the first 27,000 generated programs: the first 24,803 unique ones here
+    # the 24,803 unique programs of a 27,000-program corpus of generator version 1; this stage
+    # takes as many of today's corpus, so it trains a different model
     fused = replace(
         config(work, args),
         fusion=True,
