@@ -124,12 +124,8 @@ def _triangle(p: Program) -> list[Expr]:
     """Measures of a triangle: area, an angle, the perimeter, a component of the unit normal."""
     f, lit = p.ctype, p.lit
     size = p.rng.choice((0.5, 1.0, 2.0))
-    v0 = _vec_input(p, "p0", (-size, size))
-    v1 = _vec_input(p, "p1", (-size, size))
-    v2 = _vec_input(p, "p2", (-size, size))
-    e1, e2, nrm = p.fresh("e1"), p.fresh("e2"), p.fresh("nrm")
-    p.emit(f"vec3 {e1} = sub3({v1}, {v0});")
-    p.emit(f"vec3 {e2} = sub3({v2}, {v0});")
+    v0, v1, v2, e1, e2 = _triangle_edges(p, size)
+    nrm = p.fresh("nrm")
     p.emit(f"vec3 {nrm} = cross3({e1}, {e2});")
     area, cosang = p.fresh("area"), p.fresh("cosang")
     p.emit(f"{f} {area} = {lit(0.5)} * len3({nrm});")
@@ -143,6 +139,17 @@ def _triangle(p: Program) -> list[Expr]:
         var(f"{nrm}.{p.rng.choice('xyz')} / (len3({nrm}) + {lit(EPS)})", -1.0, 1.0),
     ]
     return p.rng.sample(measures, 2)
+
+
+def _triangle_edges(p: Program, size: float) -> tuple[str, str, str, str, str]:
+    """Three vertex inputs in [-size, size]^3 and the two edges from the first: v0, v1, v2, e1, e2."""
+    v0 = _vec_input(p, "p0", (-size, size))
+    v1 = _vec_input(p, "p1", (-size, size))
+    v2 = _vec_input(p, "p2", (-size, size))
+    e1, e2 = p.fresh("e1"), p.fresh("e2")
+    p.emit(f"vec3 {e1} = sub3({v1}, {v0});")
+    p.emit(f"vec3 {e2} = sub3({v2}, {v0});")
+    return v0, v1, v2, e1, e2
 
 
 def _ray_plane(p: Program) -> list[Expr]:
@@ -165,12 +172,8 @@ def _barycentric(p: Program) -> list[Expr]:
     f, lit = p.ctype, p.lit
     size = p.rng.choice((0.5, 1.0, 2.0))
     point = _vec_input(p, "point", (-size, size))
-    v0 = _vec_input(p, "p0", (-size, size))
-    v1 = _vec_input(p, "p1", (-size, size))
-    v2 = _vec_input(p, "p2", (-size, size))
-    e1, e2, d = p.fresh("e1"), p.fresh("e2"), p.fresh("d")
-    p.emit(f"vec3 {e1} = sub3({v1}, {v0});")
-    p.emit(f"vec3 {e2} = sub3({v2}, {v0});")
+    v0, _, _, e1, e2 = _triangle_edges(p, size)
+    d = p.fresh("d")
     p.emit(f"vec3 {d} = sub3({point}, {v0});")
     d00, d01, d11 = p.fresh("d00"), p.fresh("d01"), p.fresh("d11")
     d20, d21, den = p.fresh("d20"), p.fresh("d21"), p.fresh("den")
