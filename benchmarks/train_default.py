@@ -11,8 +11,8 @@ Stages (each resumes; rerun the same command after a kill):
   tailored  `nsc train ... --bases-only --out W/tailored` (dataset-tailored init)
   meta      Reptile over the bases on the training split of W/run/cache
   fused     `nsc train ... --fusion --steps 4 --epochs 10 --max-programs 24803 --out W/run_fused`
-            (nodes also fed observed values; as many programs as the generator-version-1
-            corpus the shipped fused model was trained on held)
+            (nodes also fed observed values; as many programs as the corpus of the first
+            fused models held)
   ship      export W/run (its best-validation epoch) and the baselines into nsc/backend/models/,
             and the validation plot; W/run_fused, when trained, as models/fused.safetensors
             (`nscc --fusion`)
@@ -113,9 +113,8 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
 
 
 def stage_fused(work: Path, args: argparse.Namespace) -> None:
-    # the shipped fused model was trained with 4 steps (6 has not been tried with fusion), on
-    # the 24,803 unique programs of a 27,000-program corpus of generator version 1; this stage
-    # takes as many of today's corpus, so it trains a different model
+    # 4 steps (6 has not been tried with fusion) and 24,803 programs, as for the first fused
+    # models (a 27,000-program corpus of generator version 1); the shipped one is this stage's
     fused = replace(
         config(work, args),
         fusion=True,
