@@ -261,7 +261,7 @@ def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict]:
 
 
 def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Drop:
-    """Preprocess and parse once; the program is lowered twice, with and without checks.
+    """Preprocess and parse once (`_frontend` lowers the result, with the oracle's checks).
 
     A source that uses cpp only to include nsc's headers and name numeric constants (every
     generated program) is expanded without starting cpp (`nsc.data.fastpp`), to the same text.
