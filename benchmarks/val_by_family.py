@@ -7,7 +7,8 @@ Reads the run's validation split (`W/run/cache`, the programs training never fit
 program's surrogate, and compares its MSE on the first 128 rows with predicting the calibration
 centre (0 in standardized units), the same rows and clipping as the validation loss of
 `nsc train`. Programs are grouped by the generator family recorded in the corpus and by form
-(struct parameter, inout parameter, array inputs, a loop). Per group: the median over programs of
+(struct parameter, inout parameter, array inputs, a loop, and `touched`: some scalar has an
+instruction marked as reading or writing it, see `nsc.ir.graph`). Per group: the median over programs of
 compiled / centre (below 1: the model predicts something), and the mean MSE of each, whose ratio
 is what the validation loss sees.
 
@@ -36,7 +37,7 @@ from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.train import VAL_ROWS
 
-FORMS = ("family", "struct", "inout", "array", "loop")
+FORMS = ("family", "struct", "inout", "array", "loop", "touched")
 
 
 def program_forms(corpus: Path) -> dict[str, dict[str, object]]:
@@ -68,9 +69,9 @@ def errors(
     split: str = "val",
     limit: int | None = None,
     only: set[str] | None = None,
-) -> list[tuple[str, float, float]]:
+) -> tuple[list[tuple[str, float, float]], dict[str, bool]]:
     """(name, compiled MSE, centre MSE) for the run's programs of a split (those whose hash is
-    in `only`, if given; every k-th one, at most `limit`)."""
+    in `only`, if given; every k-th one, at most `limit`), and whether each is `touched`."""
     _, train, val = load_cache(run / "cache")
     programs = val if split == "val" else train
     if only is not None:
@@ -90,7 +91,13 @@ def errors(
         mse = masked_mse(pred, batch.y, emitted.out_mask).tolist()
         centre = masked_mse(torch.zeros_like(batch.y), batch.y, emitted.out_mask).tolist()
         rows += [(e.name, m, c) for e, m, c in zip(chunk, mse, centre, strict=True)]
-    return rows
+    return rows, {e.name: touched(e) for e in programs}
+
+
+def touched(example) -> bool:  # noqa: ANN001
+    """Whether some input or output scalar has an instruction marked as reading or writing it."""
+    slots = (example.tensors.inputs, example.tensors.outputs)
+    return any(s.touch_slot.size for s in slots)
 
 
 def table(rows, forms, key: str) -> list[str]:
@@ -124,10 +131,12 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     only = validation_hashes(args.shared_with) if args.shared_with else None
-    rows = errors(args.run, args.checkpoint, args.split, args.limit, only)
+    rows, touches = errors(args.run, args.checkpoint, args.split, args.limit, only)
     if not rows:
         raise SystemExit("no programs to measure (is --shared-with's run on another corpus?)")
     forms = program_forms(args.corpus)
+    for name, value in touches.items():
+        forms.setdefault(name, {})["touched"] = value
     mse = np.mean([r[1] for r in rows])
     centre = np.mean([r[2] for r in rows])
     ratio = np.median([r[1] / max(r[2], 1e-12) for r in rows])

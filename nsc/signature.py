@@ -167,3 +167,84 @@ def leaf_ports(
 
     walk(name, layout, (), ())
     return ports
+
+
+def element_label(port: str, shape: tuple[int, ...], element: int) -> str:
+    """How the program graph names one scalar of a port: `x` for a scalar, `w[3]` for the
+    fourth of an array's elements (flattened row-major)."""
+    return f"{port}[{element}]" if shape else port
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one scalar of a parameter lives: its graph label, its byte offset in the
+    parameter's memory (x86-64 C layout, as LLVM lays out the frontend's types), its size,
+    and the aggregate indices that reach it in the parameter's LLVM value."""
+
+    label: str
+    offset: int
+    size: int
+    indices: tuple[int, ...]
+
+
+def layout_places(name: str, layout: Layout) -> list[Place]:
+    """Every scalar of a layout in memory order, named as `leaf_ports` names its ports."""
+    places: list[Place] = []
+
+    def walk(
+        label: str,
+        node: Layout,
+        offset: int,
+        shape: tuple[int, ...],
+        index: tuple[int, ...],
+        indices: tuple[int, ...],
+    ) -> None:
+        kind = node["kind"]
+        if kind == "array":
+            size = layout_size(node["of"])
+            for i in range(node["n"]):
+                at = offset + i * size
+                walk(label, node["of"], at, (*shape, node["n"]), (*index, i), (*indices, i))
+        elif kind == "struct":
+            at = 0
+            for f, (fname, fnode) in enumerate(node["fields"]):
+                at = _aligned(at, layout_align(fnode))
+                walk(f"{label}.{fname}", fnode, offset + at, shape, index, (*indices, f))
+                at += layout_size(fnode)
+        else:
+            flat = 0
+            for n, i in zip(shape, index, strict=True):
+                flat = flat * n + i
+            places.append(
+                Place(element_label(label, shape, flat), offset, layout_size(node), indices)
+            )
+
+    walk(name, layout, 0, (), (), ())
+    return places
+
+
+def layout_size(layout: Layout) -> int:
+    """Bytes a layout takes in memory, padding included."""
+    kind = layout["kind"]
+    if kind == "array":
+        return layout["n"] * layout_size(layout["of"])
+    if kind == "struct":
+        at = 0
+        for _, fnode in layout["fields"]:
+            at = _aligned(at, layout_align(fnode)) + layout_size(fnode)
+        return _aligned(at, layout_align(layout))
+    return 1 if kind == "bool" else layout["bits"] // 8
+
+
+def layout_align(layout: Layout) -> int:
+    """A layout's alignment in bytes (natural alignment, as on x86-64)."""
+    kind = layout["kind"]
+    if kind == "array":
+        return layout_align(layout["of"])
+    if kind == "struct":
+        return max((layout_align(f) for _, f in layout["fields"]), default=1)
+    return layout_size(layout)
+
+
+def _aligned(offset: int, align: int) -> int:
+    return -(-offset // align) * align

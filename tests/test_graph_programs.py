@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from nsc.ir.graph import _role, build_graph
 from nsc.ir.irtext import read_module
 from nsc.ir.module import IRModule
 from nsc.ir.passes import run_passes
+from nsc.signature import layout_places
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted((REPO / "examples").glob("*.c")) + sorted((REPO / "tests/programs").glob("*.c"))
@@ -177,6 +179,7 @@ def reference_graph(ir, signature=None) -> nx.MultiDiGraph:
     functions = [f for f in ref.functions if not f.is_declaration]
     declared = {_key(f): f.name for f in ref.functions if f.is_declaration}
     var_of, constants, entry, returns, firsts, rows = {}, {}, {}, {}, {}, []
+    instruction_node = {}
 
     def node(**attrs) -> int:
         graph.add_node(graph.number_of_nodes(), **attrs)
@@ -210,6 +213,7 @@ def reference_graph(ir, signature=None) -> nx.MultiDiGraph:
                 if callee in declared:
                     attrs["callee"] = declared[callee]
                 n = node(**attrs)
+                instruction_node[_key(instr)] = n
                 entry.setdefault(_key(fn), n)
                 firsts.setdefault(_key(block), n)
                 if opcode == "ret":
@@ -257,8 +261,55 @@ def reference_graph(ir, signature=None) -> nx.MultiDiGraph:
             )
             for t in targets:
                 graph.nodes[t].update(ports=names, role=role)
+        _reference_elements(graph, fn, signature, instruction_node)
         graph.graph["entry"] = signature.entry
     return graph
+
+
+_SIZES = {"half": 2, "float": 4, "double": 8, "i8": 1, "i16": 2, "i32": 4, "i64": 8}
+_GEP = re.compile(r"= getelementptr (?:(?:inbounds|nuw|nusw) )*(\w+), ptr %[^,]+, i64 (-?\d+)$")
+_INDICES = re.compile(r"((?:, \d+)+)$")
+
+
+def _reference_elements(graph, fn, signature, instruction_node) -> None:  # noqa: ANN001
+    """The `reads`/`writes` marks, from llvmlite's values and each instruction's own text."""
+    offsets, paths = {}, {}  # value key -> (places by offset, offset) / (places by path, path)
+    for param, arg in zip(signature.params, fn.arguments, strict=False):
+        places = layout_places(param.name, param.layout)
+        if param.passing == "pointer":
+            offsets[_key(arg)] = ({p.offset: p.label for p in places}, 0)
+        elif param.layout["kind"] in ("struct", "array"):
+            paths[_key(arg)] = ({p.indices: p.label for p in places}, ())
+    for block in fn.blocks:
+        for instr in block.instructions:
+            ops, text = list(instr.operands), str(instr).strip()
+            n = instruction_node[_key(instr)]
+            gep = _GEP.search(text)
+            if instr.opcode == "getelementptr" and gep and _key(ops[0]) in offsets:
+                places, at = offsets[_key(ops[0])]
+                offsets[_key(instr)] = (places, at + int(gep[2]) * _SIZES.get(gep[1], 0))
+            elif instr.opcode in ("load", "store"):
+                pointer, value = (ops[0], instr) if instr.opcode == "load" else (ops[1], ops[0])
+                if _key(pointer) in offsets:
+                    places, at = offsets[_key(pointer)]
+                    kind = str(value.type)
+                    lanes, element = 1, kind
+                    if kind.startswith("<"):
+                        lanes, element = int(kind[1:].split(" x ")[0]), kind.split(" x ")[1][:-1]
+                    size = _SIZES.get(element, 0)
+                    labels = [
+                        places[at + k * size] for k in range(lanes) if at + k * size in places
+                    ]
+                    if size and labels:
+                        key = "reads" if instr.opcode == "load" else "writes"
+                        graph.nodes[n].setdefault(key, []).extend(labels)
+            elif instr.opcode == "extractvalue" and _key(ops[0]) in paths:
+                places, prefix = paths[_key(ops[0])]
+                path = prefix + tuple(int(i) for i in _INDICES.search(text)[1][2:].split(", "))
+                if path in places:
+                    graph.nodes[n].setdefault("reads", []).append(places[path])
+                else:
+                    paths[_key(instr)] = (places, path)
 
 
 def _comparable(items: list) -> list:

@@ -28,7 +28,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROGRAMS = ["inversek2j.c", "sobel.c", "kmeans.c", "particle.c", "fft_twiddle.c"]
 
 
-def save_random_model(folder: Path, graphs, seed: int = 0, fusion_dim: int = 0) -> Path:
+def save_random_model(
+    folder: Path, graphs, seed: int = 0, fusion_dim: int = 0, touches: bool = False
+) -> Path:
     """A randomly initialized hypernetwork saved as a model folder (the test fixture format)."""
     import torch
     from safetensors.torch import save_file
@@ -46,6 +48,7 @@ def save_random_model(folder: Path, graphs, seed: int = 0, fusion_dim: int = 0) 
         fusion_dim=fusion_dim,
         surrogate_options={"hidden": [16, 8, 12], "activation": "tanh"},
         delta_gain=1.0,  # large deltas, so a wrong modulation shows
+        touches=touches,
     )
     model = Hypernetwork(config)
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,6 +78,12 @@ def programs():
 def model_dir(tmp_path_factory, programs):
     graphs = [g for g, _ in programs.values()][1:]  # the first program has unseen tokens
     return save_random_model(tmp_path_factory.mktemp("model"), graphs)
+
+
+@pytest.fixture(scope="module")
+def touch_model_dir(tmp_path_factory, programs):
+    graphs = [g for g, _ in programs.values()]
+    return save_random_model(tmp_path_factory.mktemp("touch"), graphs, seed=1, touches=True)
 
 
 def torch_emit(folder: Path, graph, signature, modulate: bool):
@@ -116,6 +125,18 @@ def test_numpy_forward_matches_torch(programs, model_dir, name, modulate):
         nodes, graph_embedding = encode(model, arrays)
         np.testing.assert_allclose(nodes, encoded.nodes.numpy(), rtol=1e-4, atol=1e-5)
         np.testing.assert_allclose(graph_embedding, encoded.graphs.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["sobel.c", "kmeans.c", "particle.c"])
+def test_numpy_forward_matches_torch_with_touches(programs, touch_model_dir, name):
+    graph, signature = programs[name]
+    expected, _, tensors = torch_emit(touch_model_dir, graph, signature, True)
+    assert tensors.inputs.touch_slot.size > 0  # these programs read array or struct elements
+    got = emit(load_hypernet(touch_model_dir), tensors, modulate=True)
+    for mine, theirs in zip(
+        got.weights + got.biases, expected.weights + expected.biases, strict=True
+    ):
+        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_modulation_changes_the_weights(programs, model_dir):

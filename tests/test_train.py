@@ -62,9 +62,12 @@ def fit_error(run, hypernet) -> float:
     return float(mse)
 
 
-@pytest.mark.parametrize("loss, fusion", [("mse", False), ("nmse", False), ("mse", True)])
-def test_training_reduces_the_error(corpus, tmp_path, loss, fusion):
-    config = tiny(corpus, epochs=12, lr=2e-2, loss=loss, fusion=fusion)
+@pytest.mark.parametrize(
+    "loss, fusion, touches",
+    [("mse", False, False), ("nmse", False, False), ("mse", True, False), ("mse", False, True)],
+)
+def test_training_reduces_the_error(corpus, tmp_path, loss, fusion, touches):
+    config = tiny(corpus, epochs=12, lr=2e-2, loss=loss, fusion=fusion, touches=touches)
     before = train(dataclasses.replace(config, epochs=1, lr=1e-9), tmp_path / "a", progress=False)
     after = train(config, tmp_path / "b", progress=False)
     first, last = (
@@ -80,6 +83,8 @@ def test_training_reduces_the_error(corpus, tmp_path, loss, fusion):
     _, examples, _ = load_cache(tmp_path / "b" / "cache")
     widths = {ex.tensors.fusion.shape[1] for ex in examples}
     assert widths == {FUSION_DIM if fusion else 0}
+    saved = load_checkpoint(tmp_path / "b" / BEST).meta["hypernet"]
+    assert saved["touches"] is touches
     if fusion:  # every program ran, so some instruction of each was observed running
         assert all(ex.tensors.fusion_mask.sum() > 0 for ex in examples)
         assert all(ex.tensors.fusion[:, 0].max() > 0 for ex in examples)

@@ -4,7 +4,9 @@
 numpy arrays (so a dataset can store them in npz without torch): a vocabulary index, a signature
 role and a numeric encoding per node, optional fusion features per node, forward edges with a flow
 type and a position, and the surrogate's *slots*: one per flattened scalar of the inputs and of
-the outputs, in signature order, each tied to the graph nodes that carry its port.
+the outputs, in signature order, each tied to the graph nodes that carry its port and to the
+instructions that read (inputs) or write (outputs) exactly its scalar (the graph's `reads` and
+`writes` marks), which a hypernetwork built with `touches` reads too.
 The nodes that carry an input port also get its declared range (`encode_range`): the surrogate
 sees inputs mapped from their ranges to [-1, 1], so the function it must learn depends on them.
 `nsc.backend.tensors.collate` batches them as torch tensors.
@@ -22,7 +24,7 @@ import numpy as np
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
 from nsc.ir.graph import ProgramGraph
-from nsc.signature import DEFAULT_RANGE, Port, Signature
+from nsc.signature import DEFAULT_RANGE, Port, Signature, element_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -91,6 +93,10 @@ class Slots:
     field: np.ndarray  # int64 [S]: 1 + last struct field index, 0 outside structs
     pair_slot: np.ndarray  # int64 [K]: slot of each (slot, node) pair
     pair_node: np.ndarray  # int64 [K]: node of each pair
+    # (slot, node) pairs of the instructions that read (inputs) or write (outputs) exactly
+    # that scalar: the graph's `reads` / `writes` marks; none for most scalar ports
+    touch_slot: np.ndarray  # int64 [T]
+    touch_node: np.ndarray  # int64 [T]
 
     @property
     def width(self) -> int:
@@ -150,6 +156,7 @@ def program_tensors(
     features, mask = _fusion(fusion, local, n, fusion_dim)
     src, dst, flow, pos = _edges(edges, local)
     carriers = _port_carriers(nodes, local)
+    reads, writes = _touches(nodes, local, "reads"), _touches(nodes, local, "writes")
     return ProgramTensors(
         tokens=tokens,
         roles=roles,
@@ -161,8 +168,8 @@ def program_tensors(
         edge_dst=dst,
         edge_flow=flow,
         edge_pos=pos,
-        inputs=_slots(signature.inputs, carriers),
-        outputs=_slots(signature.outputs, carriers),
+        inputs=_slots(signature.inputs, carriers, reads),
+        outputs=_slots(signature.outputs, carriers, writes),
     )
 
 
@@ -214,6 +221,17 @@ def _port_carriers(nodes: list[tuple[int, dict]], local: dict[int, int]) -> dict
     return {name: sorted(found) for name, found in carriers.items()}
 
 
+def _touches(
+    nodes: list[tuple[int, dict]], local: dict[int, int], key: str
+) -> dict[str, list[int]]:
+    """Element label -> the nodes marked as reading (or writing) it."""
+    found: dict[str, list[int]] = {}
+    for node, attrs in nodes:
+        for label in attrs.get(key, ()) or ():
+            found.setdefault(str(label), []).append(local[node])
+    return found
+
+
 def _ranges(inputs: Sequence[Port], carriers: dict[str, list[int]], n: int) -> np.ndarray:
     total = np.zeros((n, RANGE_WIDTH), dtype=np.float32)
     count = np.zeros(n, dtype=np.float32)
@@ -225,8 +243,12 @@ def _ranges(inputs: Sequence[Port], carriers: dict[str, list[int]], n: int) -> n
     return total / np.maximum(count, 1.0)[:, None]
 
 
-def _slots(ports: Sequence[Port], carriers: dict[str, list[int]]) -> Slots:
+def _slots(
+    ports: Sequence[Port], carriers: dict[str, list[int]], touches: dict[str, list[int]]
+) -> Slots:
     port, element, field, pair_slot, pair_node = [], [], [], [], []
+    touch_slot: list[int] = []
+    touch_node: list[int] = []
     for ordinal, p in enumerate(ports):
         nodes = carriers.get(p.name)
         if not nodes:
@@ -241,5 +263,9 @@ def _slots(ports: Sequence[Port], carriers: dict[str, list[int]]) -> Slots:
             field.append(p.path[-1] + 1 if p.path else 0)
             pair_slot += [slot] * len(nodes)
             pair_node += nodes
+            touched = touches.get(element_label(p.name, p.shape, e), [])
+            touch_slot += [slot] * len(touched)
+            touch_node += touched
     as_array = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
-    return Slots(*map(as_array, (port, element, field, pair_slot, pair_node)))
+    columns = (port, element, field, pair_slot, pair_node, touch_slot, touch_node)
+    return Slots(*map(as_array, columns))

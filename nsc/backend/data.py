@@ -36,6 +36,7 @@ from nsc.data.dataset import corpus_shards, pool_context, read_corpus, shard_rec
 from nsc.data.shards import ProgramRecord, to_networkx
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+from nsc.ir.graph import ProgramGraph, program_graph
 from nsc.ir.observe import FUSION_DIM, observe_graph
 
 TARGET_CLIP = 10.0  # standardized targets beyond this are clipped while training
@@ -88,15 +89,19 @@ def to_example(
     record: ProgramRecord,
     vocab: Vocab,
     calibration: int,
-    graph: nx.MultiDiGraph | None = None,
+    graph: ProgramGraph | nx.MultiDiGraph | None = None,
     *,
     fusion: bool = False,
 ) -> Example:
     """Encode one record; its rows after the calibration subset become training rows. With
-    `fusion`, the graph's instructions carry what they computed on the calibration rows."""
+    `fusion`, the graph's instructions carry what they computed on the calibration rows.
+
+    The graph is built again from the record's IR (about 2 ms), not read from its shard: the
+    builder may since have learned to mark more (the `reads` and `writes` of elements), and
+    training must see the graph `nscc` builds today."""
     norm = calibrate(record, calibration)
     x, y = standardize(record, norm, slice(calibration, None))
-    graph = to_networkx(record.graph) if graph is None else graph
+    graph = program_graph(record.ir, record.signature) if graph is None else graph
     observed, width = (
         (observed_features(record, graph, calibration), FUSION_DIM) if fusion else (None, 0)
     )
@@ -105,7 +110,7 @@ def to_example(
 
 
 def observed_features(
-    record: ProgramRecord, graph: nx.MultiDiGraph, calibration: int
+    record: ProgramRecord, graph: ProgramGraph | nx.MultiDiGraph, calibration: int
 ) -> dict[int, np.ndarray]:
     """Fusion features of a record's graph from its first `calibration` rows (all rows in a
     corpus finished normally, so the clean IR may run them)."""
@@ -277,6 +282,9 @@ def _arrays(ex: Example) -> dict[str, np.ndarray]:
 def _example(name: str, digest: str, fields: dict[str, np.ndarray]) -> Example:
     if "ranges" not in fields:  # a cache written before nodes carried ranges: none known
         fields["ranges"] = np.zeros((len(fields["tokens"]), RANGE_WIDTH), dtype=np.float32)
+    for side in ("inputs", "outputs"):  # written before slots carried touches: none known
+        for key in (f"{side}.touch_slot", f"{side}.touch_node"):
+            fields.setdefault(key, np.zeros(0, dtype=np.int64))
     slots = {
         side: Slots(*(fields[f"{side}.{n}"] for n in _SLOT_FIELDS))
         for side in ("inputs", "outputs")

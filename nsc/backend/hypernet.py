@@ -51,6 +51,7 @@ class HypernetConfig:
     head_dim: int = 256
     max_slots: int = 64
     delta_gain: float = 0.3
+    touches: bool = False  # slots also see the instructions that read or write their scalar
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -125,8 +126,9 @@ class Hypernetwork(nn.Module):
         hidden = self.family.hidden
         self.in_identity = SlotIdentity(dim, config.max_slots)
         self.out_identity = SlotIdentity(dim, config.max_slots)
-        self.in_head = _head(3 * dim, head, hidden[0], gain)
-        self.out_head = _head(3 * dim, head, hidden[-1] + 1, gain)
+        parts = 4 if config.touches else 3
+        self.in_head = _head(parts * dim, head, hidden[0], gain)
+        self.out_head = _head(parts * dim, head, hidden[-1] + 1, gain)
         self.code = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, head), nn.SiLU())
         self.first_bias = _last_linear(head, hidden[0], gain)
         self.middle = nn.ModuleList(
@@ -189,8 +191,10 @@ class Hypernetwork(nn.Module):
         encoded = self.encoder(batch) if encoded is None else encoded
         nodes, graphs = encoded.nodes, encoded.graphs
         ins, outs = batch.inputs, batch.outputs
-        in_delta = self.in_head(_slot_features(ins, nodes, graphs, self.in_identity(ins)))
-        out_delta = self.out_head(_slot_features(outs, nodes, graphs, self.out_identity(outs)))
+        touches = self.config.touches
+        in_delta = self.in_head(_slot_features(ins, nodes, graphs, self.in_identity(ins), touches))
+        out_features = _slot_features(outs, nodes, graphs, self.out_identity(outs), touches)
+        out_delta = self.out_head(out_features)
         code = self.code(graphs)
         return [in_delta, out_delta, self.first_bias(code), *[head(code) for head in self.middle]]
 
@@ -223,9 +227,17 @@ def _last_linear(in_dim: int, out_dim: int, gain: float) -> nn.Linear:
 
 
 def _slot_features(
-    slots: SlotBatch, nodes: torch.Tensor, graphs: torch.Tensor, identity: torch.Tensor
+    slots: SlotBatch,
+    nodes: torch.Tensor,
+    graphs: torch.Tensor,
+    identity: torch.Tensor,
+    touches: bool = False,
 ) -> torch.Tensor:
-    """Per slot: mean state of its port's nodes, its program's embedding, its identity."""
+    """Per slot: mean state of its port's nodes, its program's embedding, its identity; with
+    `touches`, also the mean state of the instructions that touch its scalar (0 if none)."""
     count = slots.program.shape[0]
-    node_state = segment_mean(nodes[slots.pair_node], slots.pair_slot, count)
-    return torch.cat([node_state, graphs[slots.program], identity], dim=1)
+    parts = [segment_mean(nodes[slots.pair_node], slots.pair_slot, count)]
+    parts += [graphs[slots.program], identity]
+    if touches:
+        parts.append(segment_mean(nodes[slots.touch_node], slots.touch_slot, count))
+    return torch.cat(parts, dim=1)

@@ -74,6 +74,10 @@ class NumpyHypernet:
         return int(self.config.get("fusion_dim", 0))
 
     @property
+    def touches(self) -> bool:
+        return bool(self.config.get("touches", False))
+
+    @property
     def hidden(self) -> tuple[int, ...]:
         return tuple(int(h) for h in self.config["surrogate_options"].get("hidden", (32, 32)))
 
@@ -198,8 +202,9 @@ def emit(model: NumpyHypernet, program: ProgramTensors, *, modulate: bool = True
 def _deltas(model: NumpyHypernet, program: ProgramTensors) -> list[np.ndarray]:
     nodes, graph = encode(model, program)
     ins, outs = program.inputs, program.outputs
-    in_feat = _slot_features(ins, nodes, graph, _identity(model, "in_identity", ins))
-    out_feat = _slot_features(outs, nodes, graph, _identity(model, "out_identity", outs))
+    touches = model.touches
+    in_feat = _slot_features(ins, nodes, graph, _identity(model, "in_identity", ins), touches)
+    out_feat = _slot_features(outs, nodes, graph, _identity(model, "out_identity", outs), touches)
     in_delta = _head(model, "in_head", in_feat)
     out_delta = _head(model, "out_head", out_feat)
     code = _silu(_linear(model, "code.1", _layer_norm(model, "code.0", graph)))
@@ -303,11 +308,16 @@ def _identity(model: NumpyHypernet, prefix: str, slots: Slots) -> np.ndarray:
 
 
 def _slot_features(
-    slots: Slots, nodes: np.ndarray, graph: np.ndarray, identity: np.ndarray
+    slots: Slots, nodes: np.ndarray, graph: np.ndarray, identity: np.ndarray, touches: bool
 ) -> np.ndarray:
-    """Per slot: mean state of its port's nodes, the program's embedding, its identity."""
+    """Per slot: mean state of its port's nodes, the program's embedding, its identity, and
+    with `touches` the mean state of the instructions that touch its scalar (`_slot_features`
+    of `nsc.backend.hypernet`)."""
     state = SegmentMean(slots.pair_slot, slots.width)(nodes[slots.pair_node])
-    return np.concatenate([state, np.repeat(graph, slots.width, axis=0), identity], axis=1)
+    parts = [state, np.repeat(graph, slots.width, axis=0), identity]
+    if touches:
+        parts.append(SegmentMean(slots.touch_slot, slots.width)(nodes[slots.touch_node]))
+    return np.concatenate(parts, axis=1)
 
 
 def _head(model: NumpyHypernet, prefix: str, x: np.ndarray) -> np.ndarray:

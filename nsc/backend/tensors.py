@@ -49,7 +49,8 @@ __all__ = [
 
 @dataclass
 class SlotBatch:
-    """Slots of many programs: each slot's program and column, and (slot, node) pairs."""
+    """Slots of many programs: each slot's program and column, and (slot, node) pairs: the
+    nodes that carry its port, and the instructions that touch exactly this scalar."""
 
     program: torch.Tensor  # [S]
     column: torch.Tensor  # [S]: index within its program's flattened width
@@ -58,6 +59,8 @@ class SlotBatch:
     field: torch.Tensor
     pair_slot: torch.Tensor  # [K], global slot index
     pair_node: torch.Tensor  # [K], global node index
+    touch_slot: torch.Tensor  # [T], global slot index
+    touch_node: torch.Tensor  # [T], global node index of an instruction reading/writing it
     widths: torch.Tensor  # [P]: each program's true width
 
     @property
@@ -148,5 +151,7 @@ def _collate_slots(slots: Sequence[Slots], node_offsets: np.ndarray) -> SlotBatc
         field=cat([s.field for s in slots]),
         pair_slot=cat([s.pair_slot + o for s, o in zip(slots, slot_offsets, strict=True)]),
         pair_node=cat([s.pair_node + o for s, o in zip(slots, node_offsets, strict=True)]),
+        touch_slot=cat([s.touch_slot + o for s, o in zip(slots, slot_offsets, strict=True)]),
+        touch_node=cat([s.touch_node + o for s, o in zip(slots, node_offsets, strict=True)]),
         widths=torch.tensor([s.width for s in slots], dtype=torch.int64),
     )

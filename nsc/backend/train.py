@@ -57,7 +57,7 @@ LAST = "last.safetensors"
 BEST = "best.safetensors"
 EPOCHS = "epochs"  # RUN/epochs/epoch-NNN.safetensors with `keep_epochs`
 VAL_ROWS = 128
-CACHE_FORMAT = 2  # 2: nodes carry input ranges
+CACHE_FORMAT = 3  # 2: nodes carry input ranges; 3: slots carry the nodes touching them
 
 
 LOSSES = ("mse", "nmse")
@@ -90,6 +90,7 @@ class TrainConfig:
     hidden: tuple[int, ...] = (32, 32)
     fusion: bool = False  # nodes carry what the program computed on the calibration rows
     ranges: bool = True  # input nodes carry their declared ranges
+    touches: bool = False  # slots see the instructions that read or write their scalar
 
     def check(self) -> None:
         positive = ("epochs", "batch_programs", "samples_per_program", "checkpoint_every")
@@ -110,6 +111,7 @@ class TrainConfig:
             surrogate_options={"hidden": list(self.hidden), "activation": "tanh"},
             head_dim=self.head_dim,
             fusion_dim=FUSION_DIM if self.fusion else 0,
+            touches=self.touches,
         )
 
     def resumable_with(self, other: TrainConfig) -> bool:

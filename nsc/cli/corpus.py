@@ -193,6 +193,11 @@ def datagen_command(
     help="Input nodes carry their ports' declared ranges.",
 )
 @click.option(
+    "--touches",
+    is_flag=True,
+    help="Each input or output scalar also sees the instructions that read or write it.",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=1,

@@ -15,6 +15,10 @@ Edges carry `flow` (control, data, call) and an integer `position`:
 - call: call site -> callee's first instruction (0), each callee return -> call site (0).
 With a signature, the entry's argument variables of ports get `ports` (port names) and `role`,
 and the entry's return instructions get the return ports (`['return']` for a scalar return).
+The entry's loads and extractvalues that read one scalar of a parameter at a constant place get
+`reads`, its stores that write one get `writes`: lists of labels such as `w[3]` or `p.g`
+(`nsc.signature.element_label`), so the scalars of an array or struct parameter, which share
+one argument node, can be told apart.
 
 The builder reads LLVM's printing of the module in one pass (`nsc.ir.irtext`) rather than asking
 llvmlite for each value's properties (25-100 us a call). `program_graph` returns the graph as plain
@@ -36,7 +40,7 @@ from typing import TYPE_CHECKING
 from nsc.diagnostics import NscError
 from nsc.ir.irtext import Instruction, IRTextError, Module, Operand, constant_value, read_module
 from nsc.ir.module import IRModule
-from nsc.signature import Signature
+from nsc.signature import Place, Signature, layout_places
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -214,6 +218,7 @@ def program_graph(ir: str | IRModule, signature: Signature | None = None) -> Pro
     graph = ProgramGraph([attrs for _, attrs in builder.nodes], builder.edges)
     if signature is not None:
         _mark_ports(graph, builder, signature)
+        _mark_elements(graph, builder, signature)
         graph.entry = signature.entry
     return graph
 
@@ -269,6 +274,72 @@ def _mark_ports(graph: ProgramGraph, builder: _Builder, signature: Signature) ->
         for node in targets:
             graph.nodes[node]["ports"] = names
             graph.nodes[node]["role"] = role
+
+
+def _mark_elements(graph: ProgramGraph, builder: _Builder, signature: Signature) -> None:
+    """Mark the entry's instructions that read or write one scalar of a parameter: a load or
+    store through the parameter's pointer at a constant offset (directly, or through constant
+    getelementptrs), or an extractvalue of a parameter passed by value. Such a node gets
+    `reads` or `writes`, the labels (`element_label`) of the scalars it touches, so the
+    hypernetwork can tell `w[3]` from `w[4]`, which share one argument node. Accesses at an
+    offset that varies (a loop that was not unrolled) are not marked."""
+    entry = next(f for f in builder.module.functions if f.name == signature.entry)
+    pointers: dict[str, tuple[dict[int, Place], int]] = {}  # SSA name -> (places, offset)
+    aggregates: dict[str, tuple[dict[tuple[int, ...], Place], tuple[int, ...]]] = {}
+    for param, (arg, _) in zip(signature.params, entry.args, strict=False):
+        places = layout_places(param.name, param.layout)
+        if param.passing == "pointer":
+            pointers[arg] = ({p.offset: p for p in places}, 0)
+        elif param.layout["kind"] in ("struct", "array"):
+            aggregates[arg] = ({p.indices: p for p in places}, ())
+    if not pointers and not aggregates:
+        return
+    for node, _, instr, _, fn_name, _, _ in builder.rows:
+        if fn_name != signature.entry:
+            continue
+        ops, opcode = instr.operands, instr.opcode
+        if opcode == "getelementptr" and ops[0].text in pointers:
+            step = _scalar_bytes(instr.source_type or "")
+            index = ops[1].text if len(ops) == 2 and ops[1].kind == "constant" else None
+            if step and index is not None and index.lstrip("-").isdigit():
+                places, offset = pointers[ops[0].text]
+                pointers[instr.result] = (places, offset + int(index) * step)
+        elif opcode == "load" and ops[0].text in pointers:
+            _touch(graph, node, "reads", *pointers[ops[0].text], instr.type)
+        elif opcode == "store" and ops[1].text in pointers:
+            _touch(graph, node, "writes", *pointers[ops[1].text], ops[0].type)
+        elif opcode == "extractvalue" and ops[0].text in aggregates:
+            places, prefix = aggregates[ops[0].text]
+            path = (*prefix, *instr.indices)
+            if path in places:
+                graph.nodes[node].setdefault("reads", []).append(places[path].label)
+            else:
+                aggregates[instr.result] = (places, path)
+
+
+def _touch(
+    graph: ProgramGraph, node: int, key: str, places: dict[int, Place], offset: int, type_: str
+) -> None:
+    """Label `node` with the scalars a scalar or vector access of `type_` at `offset` covers."""
+    lanes, element = 1, type_
+    if type_.startswith("<") and " x " in type_:
+        lanes, element = int(type_[1 : type_.index(" x ")]), type_[type_.index(" x ") + 3 : -1]
+    size = _scalar_bytes(element)
+    labels = [places[offset + k * size].label for k in range(lanes) if offset + k * size in places]
+    if size and labels:
+        graph.nodes[node].setdefault(key, []).extend(labels)
+
+
+def _scalar_bytes(type_: str) -> int:
+    """Bytes of an LLVM scalar type (0 for aggregates and anything unknown)."""
+    if type_ in _FLOAT_BYTES:
+        return _FLOAT_BYTES[type_]
+    if type_[:1] == "i" and type_[1:].isdigit() and int(type_[1:]) % 8 == 0:
+        return int(type_[1:]) // 8
+    return 0
+
+
+_FLOAT_BYTES = {"half": 2, "bfloat": 2, "float": 4, "double": 8, "ptr": 8}
 
 
 def _role(is_input: bool, is_output: bool) -> str:

@@ -52,6 +52,10 @@ class Instruction:
     type: str  # the result's type; "void" when it defines nothing
     result: str | None  # the result's printed name, e.g. %x or %"x.1" or %5
     operands: list[Operand]
+    # what is not an operand: a getelementptr's source element type, an extractvalue's or
+    # insertvalue's field indices (the graph maps memory and fields to signature elements)
+    source_type: str | None = None
+    indices: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -418,18 +422,25 @@ def parse_instruction(line: str, structs: dict[str, str] | None = None) -> Instr
     if opcode in ("tail", "musttail", "notail"):
         opcode, _, rest = rest.partition(" ")
     parts = [p for p in split_top(rest) if p[0] != "!"] or [""]
+    source_type, indices = None, ()
     if opcode == "call":
         type_, ops = _call([_drop_flags(parts[0]), *parts[1:]])
     elif opcode == "extractvalue":
         aggregate = typed(parts[0])
         type_, ops = aggregate.type, [aggregate]
-        for index in parts[1:]:
-            type_ = _member(type_, int(index), structs or {})
+        indices = tuple(int(index) for index in parts[1:])
+        for index in indices:
+            type_ = _member(type_, index, structs or {})
     elif opcode in _HANDLERS:
         type_, ops = _HANDLERS[opcode](parts)
+        if opcode == "getelementptr":
+            source_type = _drop_flags(parts[0])
+        elif opcode == "insertvalue":
+            indices = tuple(int(index) for index in parts[2:])
     else:
         raise IRTextError(f"the graph builder does not read `{opcode}` instructions")
-    return Instruction(opcode, type_, result if type_ != "void" else None, ops)
+    result = result if type_ != "void" else None
+    return Instruction(opcode, type_, result, ops, source_type, indices)
 
 
 def _member(type_: str, index: int, structs: dict[str, str]) -> str:
