@@ -19,7 +19,8 @@ from nsc.data.shards import (
 )
 from nsc.diagnostics import NscError
 from nsc.frontend import c_to_ir
-from nsc.ir.graph import build_graph
+from nsc.ir.graph import build_graph, program_graph
+from nsc.ir.passes import run_passes
 
 SOURCE = """
 #include <math.h>
@@ -69,6 +70,18 @@ def test_graph_arrays_round_trip_to_networkx():
     assert "call" in arrays.texts() and "llvm.sin.f64" in arrays.vocab
     assert {tuple(v) for v in arrays.ports.values()} >= {("xs",), ("n",), ("out",), ("return",)}
     assert _same_graph(to_networkx(arrays), graph)
+
+
+def test_graph_arrays_of_the_lists_match_those_of_networkx():
+    compiled = c_to_ir(SOURCE, filename="g.c")
+    module = run_passes(compiled.ir, "O2,canonicalize{entry=f}").module
+    listed = program_graph(module, compiled.signature)
+    a, b = graph_arrays(listed), graph_arrays(listed.to_networkx())
+    assert (a.vocab, a.functions, a.ports) == (b.vocab, b.functions, b.ports)
+    for part in ("nodes", "edges"):
+        mine, theirs = getattr(a, part), getattr(b, part)
+        assert mine.keys() == theirs.keys()
+        assert all(np.array_equal(mine[k], theirs[k]) for k in mine)
 
 
 def test_shard_reads_back_identical_arrays(tmp_path):

@@ -222,9 +222,9 @@ def build_program(
         return Drop("duplicate", f"the same canonical program as {seen[key]}")
     seen[key] = item.name
     with stage(times, "graph"):
-        from nsc.ir.graph import build_graph
+        from nsc.ir.graph import program_graph
 
-        graph = graph_arrays(build_graph(module, signature))
+        graph = graph_arrays(program_graph(module, signature))
     return ProgramRecord(
         name=item.name,
         source=source,

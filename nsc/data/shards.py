@@ -35,6 +35,7 @@ import numpy as np
 
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+from nsc.ir.graph import ProgramGraph
 from nsc.signature import Signature
 
 FORMAT = "nsc-corpus-shard"
@@ -97,13 +98,15 @@ class Shard:
         return self.header["dropped"]
 
 
-def graph_arrays(graph: nx.MultiDiGraph) -> GraphArrays:
-    """Flatten a `nsc.ir.graph` program graph (node ids 0..n-1 in order) into arrays."""
+def graph_arrays(graph: ProgramGraph | nx.MultiDiGraph) -> GraphArrays:
+    """Flatten a `nsc.ir.graph` program graph (node ids 0..n-1 in order) into arrays; the lists
+    of a `ProgramGraph` give the same arrays as its networkx form, without building it."""
     vocab: dict[str, int] = {}
     functions: dict[str, int] = {}
     ports: dict[int, list[str]] = {}
     columns: dict[str, list] = {name: [] for name in NODE_ARRAYS}
-    for node, attrs in graph.nodes(data=True):
+    listed = isinstance(graph, ProgramGraph)
+    for node, attrs in enumerate(graph.nodes) if listed else graph.nodes(data=True):
         if node != len(columns["kind"]):
             raise NscError("program graph node ids must be 0..n-1 in insertion order")
         columns["kind"].append(KINDS.index(attrs["kind"]))
@@ -118,12 +121,15 @@ def graph_arrays(graph: nx.MultiDiGraph) -> GraphArrays:
         if "ports" in attrs:
             ports[node] = list(attrs["ports"])
     flows = {name: i for i, name in enumerate(FLOWS)}
-    edge_rows = [  # the order of graph.edges(data=True), read straight from the adjacency
-        (u, v, flows[a["flow"]], a["position"])
-        for u, targets in graph.adjacency()
-        for v, parallel in targets.items()
-        for a in parallel.values()
-    ]
+    if listed:
+        edge_rows = [(u, v, flows[a["flow"]], a["position"]) for u, v, a in graph.adjacency_edges()]
+    else:
+        edge_rows = [  # the order of graph.edges(data=True), read straight from the adjacency
+            (u, v, flows[a["flow"]], a["position"])
+            for u, targets in graph.adjacency()
+            for v, parallel in targets.items()
+            for a in parallel.values()
+        ]
     src, dst, flow, position = zip(*edge_rows, strict=True) if edge_rows else ((), (), (), ())
     return GraphArrays(
         nodes=_node_columns(columns),
@@ -145,7 +151,9 @@ def _node_columns(columns: dict[str, list]) -> dict[str, np.ndarray]:
 
 
 def to_networkx(graph: GraphArrays) -> nx.MultiDiGraph:
-    """Rebuild the networkx program graph (attributes as `nsc.ir.graph` sets them)."""
+    """Rebuild the networkx program graph (attributes as `nsc.ir.graph` sets them, but for the
+    element marks `reads` and `writes`, which shards do not keep: training builds its graphs
+    again from the records' IR)."""
     out = nx.MultiDiGraph()
     n = graph.nodes
     for i in range(graph.num_nodes):
