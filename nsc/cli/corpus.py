@@ -193,8 +193,9 @@ def datagen_command(
     help="Input nodes carry their ports' declared ranges.",
 )
 @click.option(
-    "--touches",
-    is_flag=True,
+    "--touches/--no-touches",
+    default=True,
+    show_default=True,
     help="Each input or output scalar also sees the instructions that read or write it.",
 )
 @click.option(
