@@ -106,6 +106,14 @@ def test_struct_by_value_fields_are_marked_through_extractvalue():
     }
 
 
+def test_a_load_wider_than_the_element_is_not_marked():
+    # one 8-byte load at w[0]'s offset reads both floats' bytes as a double (-O2 takes w[1]
+    # out of the same bits): it is not a read of w[0]
+    graph, _ = graph_of("double f(const float w[2]) { return *(const double *)w + w[1]; }")
+    loads = [attrs for attrs in graph.nodes if attrs["text"] == "load"]
+    assert len(loads) == 1 and marks(graph, "reads") == {}
+
+
 def test_varying_offsets_are_not_marked():
     graph, _ = graph_of(
         """

@@ -277,7 +277,7 @@ def _reference_elements(graph, fn, signature, instruction_node) -> None:  # noqa
     for param, arg in zip(signature.params, fn.arguments, strict=False):
         places = layout_places(param.name, param.layout)
         if param.passing == "pointer":
-            offsets[_key(arg)] = ({p.offset: p.label for p in places}, 0)
+            offsets[_key(arg)] = ({p.offset: (p.label, p.size) for p in places}, 0)
         elif param.layout["kind"] in ("struct", "array"):
             paths[_key(arg)] = ({p.indices: p.label for p in places}, ())
     for block in fn.blocks:
@@ -297,9 +297,8 @@ def _reference_elements(graph, fn, signature, instruction_node) -> None:  # noqa
                     if kind.startswith("<"):
                         lanes, element = int(kind[1:].split(" x ")[0]), kind.split(" x ")[1][:-1]
                     size = _SIZES.get(element, 0)
-                    labels = [
-                        places[at + k * size] for k in range(lanes) if at + k * size in places
-                    ]
+                    found = [places.get(at + k * size, ("", 0)) for k in range(lanes)]
+                    labels = [label for label, width in found if width == size]
                     if size and labels:
                         key = "reads" if instr.opcode == "load" else "writes"
                         graph.nodes[n].setdefault(key, []).extend(labels)

@@ -325,21 +325,22 @@ def _touch(
     if type_.startswith("<") and " x " in type_:
         lanes, element = int(type_[1 : type_.index(" x ")]), type_[type_.index(" x ") + 3 : -1]
     size = _scalar_bytes(element)
-    labels = [places[offset + k * size].label for k in range(lanes) if offset + k * size in places]
+    at = [places.get(offset + k * size) for k in range(lanes)]
+    labels = [p.label for p in at if p is not None and p.size == size]  # not a reinterpretation
     if size and labels:
         graph.nodes[node].setdefault(key, []).extend(labels)
 
 
 def _scalar_bytes(type_: str) -> int:
     """Bytes of an LLVM scalar type (0 for aggregates and anything unknown)."""
-    if type_ in _FLOAT_BYTES:
-        return _FLOAT_BYTES[type_]
+    if type_ in _SCALAR_BYTES:
+        return _SCALAR_BYTES[type_]
     if type_[:1] == "i" and type_[1:].isdigit() and int(type_[1:]) % 8 == 0:
         return int(type_[1:]) // 8
     return 0
 
 
-_FLOAT_BYTES = {"half": 2, "bfloat": 2, "float": 4, "double": 8, "ptr": 8}
+_SCALAR_BYTES = {"half": 2, "bfloat": 2, "float": 4, "double": 8, "ptr": 8}
 
 
 def _role(is_input: bool, is_output: bool) -> str:
