@@ -118,7 +118,6 @@ def stage_fused(work: Path, args: argparse.Namespace) -> None:
     fused = replace(
         config(work, args),
         fusion=True,
-        touches=False,  # the shipped fused model was trained before slots saw their touches
         steps=4,
         epochs=args.fused_epochs,
         max_programs=args.fused_programs,

@@ -12,7 +12,7 @@ import pytest
 from nsc.backend.arrays import program_tensors
 from nsc.backend.vocab import Vocab
 from nsc.frontend import FrontendOptions, c_to_ir
-from nsc.ir.graph import program_graph
+from nsc.ir.graph import program_graph, to_dot
 from nsc.ir.passes import run_passes
 from nsc.signature import layout_places, layout_size
 
@@ -90,6 +90,8 @@ def test_array_loads_and_out_pointer_stores_are_marked():
         "out[0]": {"store"},
         "out[1]": {"store"},
     }
+    dot = to_dot(graph.to_networkx())  # `nsc graph --format dot` shows them
+    assert 'label="load <- w[3]"' in dot and 'label="store -> out[1]"' in dot
 
 
 def test_struct_by_value_fields_are_marked_through_extractvalue():

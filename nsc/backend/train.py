@@ -90,7 +90,7 @@ class TrainConfig:
     hidden: tuple[int, ...] = (32, 32)
     fusion: bool = False  # nodes carry what the program computed on the calibration rows
     ranges: bool = True  # input nodes carry their declared ranges
-    touches: bool = True  # slots see the instructions that read or write their scalar
+    touches: bool = False  # slots see the instructions that read or write their scalar
 
     def check(self) -> None:
         positive = ("epochs", "batch_programs", "samples_per_program", "checkpoint_every")
@@ -121,7 +121,7 @@ class TrainConfig:
 
 
 # settings added after runs were saved without them, with the value those runs had
-BEFORE_SETTING = {"ranges": False, "touches": False}
+BEFORE_SETTING = {"ranges": False}
 
 
 def config_from_json(data: Mapping[str, Any]) -> TrainConfig:

@@ -193,10 +193,10 @@ def datagen_command(
     help="Input nodes carry their ports' declared ranges.",
 )
 @click.option(
-    "--touches/--no-touches",
-    default=True,
-    show_default=True,
-    help="Each input or output scalar also sees the instructions that read or write it.",
+    "--touches",
+    is_flag=True,
+    help="Each input or output scalar also sees the instructions that read or write it "
+    "(docs/model.md: not better overall, so off by default).",
 )
 @click.option(
     "--threads",

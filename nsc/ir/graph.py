@@ -380,6 +380,9 @@ def to_dot(graph: nx.MultiDiGraph) -> str:
             label += f" {attrs.get('value', 0.0):g}"
         if "ports" in attrs:
             label += " [" + ", ".join(attrs["ports"]) + "]"
+        for key, arrow in (("reads", "<-"), ("writes", "->")):
+            if attrs.get(key):
+                label += f" {arrow} " + ", ".join(attrs[key])
         shape = shapes.get(attrs.get("kind"), "box")
         lines.append(f"  n{node} [label={_dot_quote(label)}, shape={shape}];")
     for u, v, attrs in graph.edges(data=True):
