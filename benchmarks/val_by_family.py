@@ -8,9 +8,9 @@ program's surrogate, and compares its MSE on the first 128 rows with predicting 
 centre (0 in standardized units), the same rows and clipping as the validation loss of
 `nsc train`. Programs are grouped by the generator family recorded in the corpus and by form
 (struct parameter, inout parameter, array inputs, a loop, and `touched`: some scalar has an
-instruction marked as reading or writing it, see `nsc.ir.graph`). Per group: the median over programs of
-compiled / centre (below 1: the model predicts something), and the mean MSE of each, whose ratio
-is what the validation loss sees.
+instruction marked as reading or writing it, see `nsc.ir.graph`). Per group: the median over
+programs of compiled / centre (below 1: the model predicts something), and the mean MSE of
+each, whose ratio is what the validation loss sees.
 
 `--split train` measures the training programs the same way (every k-th one, `--limit` of them):
 if they come out no better than the validation programs, the model underfits rather than
