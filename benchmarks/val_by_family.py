@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from nsc.backend.checkpoint import load_checkpoint
-from nsc.backend.data import fixed_batch, load_cache
+from nsc.backend.data import Example, fixed_batch, load_cache
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.train import VAL_ROWS
@@ -94,7 +94,7 @@ def errors(
     return rows, {e.name: touched(e) for e in programs}
 
 
-def touched(example) -> bool:  # noqa: ANN001
+def touched(example: Example) -> bool:
     """Whether some input or output scalar has an instruction marked as reading or writing it."""
     slots = (example.tensors.inputs, example.tensors.outputs)
     return any(s.touch_slot.size for s in slots)

@@ -208,7 +208,7 @@ def layout_places(name: str, layout: Layout) -> list[Place]:
         elif kind == "struct":
             at = 0
             for f, (fname, fnode) in enumerate(node["fields"]):
-                at = _aligned(at, layout_align(fnode))
+                at = round_up(at, layout_align(fnode))
                 walk(f"{label}.{fname}", fnode, offset + at, shape, index, (*indices, f))
                 at += layout_size(fnode)
         else:
@@ -231,8 +231,8 @@ def layout_size(layout: Layout) -> int:
     if kind == "struct":
         at = 0
         for _, fnode in layout["fields"]:
-            at = _aligned(at, layout_align(fnode)) + layout_size(fnode)
-        return _aligned(at, layout_align(layout))
+            at = round_up(at, layout_align(fnode)) + layout_size(fnode)
+        return round_up(at, layout_align(layout))
     return 1 if kind == "bool" else layout["bits"] // 8
 
 
@@ -246,5 +246,6 @@ def layout_align(layout: Layout) -> int:
     return layout_size(layout)
 
 
-def _aligned(offset: int, align: int) -> int:
+def round_up(offset: int, align: int) -> int:
+    """`offset` moved up to a multiple of `align` (C's padding rule; the frontend's too)."""
     return -(-offset // align) * align

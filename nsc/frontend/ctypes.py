@@ -11,7 +11,7 @@ from typing import Any
 
 from llvmlite import ir
 
-from nsc.signature import Layout
+from nsc.signature import Layout, round_up
 
 
 @dataclass(frozen=True)
@@ -237,8 +237,8 @@ class StructType(CType):
             raise TypeError(f"incomplete type '{self}' has no size")
         offset = 0
         for _, ftype in self.fields:
-            offset = _round_up(offset, ftype.align) + ftype.size
-        return _round_up(offset, self.align)
+            offset = round_up(offset, ftype.align) + ftype.size
+        return round_up(offset, self.align)
 
     @property
     def align(self) -> int:
@@ -281,10 +281,6 @@ class FunctionType(CType):
 
 def _const(text: str, const: bool) -> str:
     return f"const {text}" if const else text
-
-
-def _round_up(value: int, align: int) -> int:
-    return (value + align - 1) // align * align
 
 
 def array_dims(ctype: CType) -> tuple[list[int | None], CType]:

@@ -52,8 +52,8 @@ class Instruction:
     type: str  # the result's type; "void" when it defines nothing
     result: str | None  # the result's printed name, e.g. %x or %"x.1" or %5
     operands: list[Operand]
-    # what is not an operand: a getelementptr's source element type, an extractvalue's or
-    # insertvalue's field indices (the graph maps memory and fields to signature elements)
+    # what is not an operand: a getelementptr's source element type, an extractvalue's field
+    # indices (the graph maps memory and fields to signature elements)
     source_type: str | None = None
     indices: tuple[int, ...] = ()
 
@@ -435,8 +435,6 @@ def parse_instruction(line: str, structs: dict[str, str] | None = None) -> Instr
         type_, ops = _HANDLERS[opcode](parts)
         if opcode == "getelementptr":
             source_type = _drop_flags(parts[0])
-        elif opcode == "insertvalue":
-            indices = tuple(int(index) for index in parts[2:])
     else:
         raise IRTextError(f"the graph builder does not read `{opcode}` instructions")
     result = result if type_ != "void" else None
