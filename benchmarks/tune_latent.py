@@ -41,7 +41,7 @@ def tune_program(
     from nsc.bench.data_efficiency import (
         ProgramResult,
         _program_arrays,
-        fit_best_lr,
+        fit_best,
         initial_params,
         load_inits,
         prepare,
@@ -61,9 +61,7 @@ def tune_program(
     for size in config.sizes:
         subsets = [order[: config.rows(size)] for order in orders]
         t0 = time.perf_counter()
-        fits = fit_best_lr(
-            model_family(model), [start] * config.seeds, data, subsets, config, False
-        )
+        fits = fit_best(model_family(model), [start] * config.seeds, data, subsets, config, False)
         row = {"compiled": _summary(fits, time.perf_counter() - t0)}
         for lr, patience, cap in settings:
             t0 = time.perf_counter()

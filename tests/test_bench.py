@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from nsc.bench.data_efficiency import (
     Dataset,
     data_efficiency,
     fit,
-    fit_best_lr,
+    fit_best,
     heldout_programs,
 )
 from nsc.bench.report import efficiencies, epoch_ratios, epochs_to_target, geomean, summarize
@@ -121,17 +122,45 @@ def test_each_run_keeps_the_learning_rate_with_the_best_validation_loss():
     starts = [family.init(2, 1) for _ in range(4)]
     subsets = [rng.permutation(40)[:12] for _ in range(4)]
     config = BenchConfig(epochs=40, patience=10, lrs=(0.05, 0.002))
-    chosen = fit_best_lr(family, starts, data, subsets, config, keep_curve=False)
+    chosen = fit_best(family, starts, data, subsets, config, keep_curve=False)
     each = [fit(family, starts, data, subsets, config, False, lr) for lr in config.lrs]
     for i, f in enumerate(chosen):
         best = min((e[i] for e in each), key=lambda e: e.best_val)
         assert (f.lr, f.test_loss, f.best_epoch) == (best.lr, best.test_loss, best.best_epoch)
         assert f.best_val == min(e[i].best_val for e in each)
     assert {f.lr for f in chosen} <= set(config.lrs)
-    zero_shot = fit_best_lr(family, starts, data, [np.arange(0)] * 4, config, keep_curve=False)
+    zero_shot = fit_best(family, starts, data, [np.arange(0)] * 4, config, keep_curve=False)
     assert all(f.lr == 0.0 and f.epochs_run == 0 for f in zero_shot)
     with pytest.raises(NscError, match="--lr"):
         BenchConfig(lrs=(0.01, 0.0)).check()
+
+
+def test_an_anchor_holds_each_run_near_its_own_start():
+    from nsc.backend.surrogate import MLPFamily
+
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
+    y = np.sin(3 * x[:, :1]) * x[:, 1:]
+    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    family = MLPFamily((8,))
+    starts = [family.init(2, 1) for _ in range(3)]
+    subsets = [rng.permutation(40)[:10] for _ in range(3)]
+    config = BenchConfig(epochs=40, patience=40)
+    free = fit(family, starts, data, subsets, config, True, 0.01)
+    assert fit(family, starts, data, subsets, config, True, 0.01, 0.0) == free
+    held = fit(family, starts, data, subsets, config, True, 0.01, 1e6)
+    for f, h in zip(free, held, strict=True):
+        assert h.anchor == 1e6 and f.anchor == 0.0
+        # Adam steps every weight by about lr whatever the gradient's size, so a strong anchor
+        # keeps a run within about lr of its start: its test loss hardly moves
+        assert abs(h.curve[-1] - h.curve[0]) < 0.1 * abs(f.curve[-1] - f.curve[0])
+    chosen = fit_best(
+        family, starts, data, subsets, replace(config, lrs=(0.01,), anchors=(0.0, 1e6)), False
+    )
+    for i, c in enumerate(chosen):
+        assert c.best_val == min(free[i].best_val, held[i].best_val)
+    with pytest.raises(NscError, match="--anchor"):
+        BenchConfig(anchors=(-1.0,)).check()
 
 
 def save_tiny_model(folder: Path) -> Path:

@@ -11,8 +11,10 @@ n rows of a seeded permutation of the pool, n = size% of the pool (0% = zero-sho
 row otherwise), with full-batch Adam at the paper's lr 0.012. Validation loss picks the reported
 epoch; training stops after `patience` epochs without a better one. With several learning rates
 (`--lr 0.012,0.003`), each run is trained at each and keeps the one whose best validation loss is
-lowest, the same rule for every method. Every loss is the MSE in the
-standardized output space. The same seed gives every method the same training rows.
+lowest, the same rule for every method. `--anchor` adds a choice of priors the same way: a
+penalty `anchor / n * sum((w - w0)**2)` on the distance from the run's own start w0 (n rows),
+the MAP estimate under a Gaussian prior centred on the init, fading as rows are added. Every
+loss is the MSE in the standardized output space. The same seed gives every method the same training rows.
 
 The validation set is drawn separately rather than split off the training rows, so a 1-row
 subset still has one, and all sizes and methods are judged on the same rows (see docs/results.md).
@@ -53,6 +55,7 @@ class BenchConfig:
     epochs: int = 1000
     patience: int = 100
     lrs: tuple[float, ...] = (0.012,)  # Adam's learning rates; each run keeps its best
+    anchors: tuple[float, ...] = (0.0,)  # strengths of the pull towards the start; likewise
     model: str = "default"
     fused_model: str = "fused"  # the model of the `fused` method (trained with --fusion)
     pipeline: str = "O2"
@@ -71,6 +74,8 @@ class BenchConfig:
             raise NscError("--sizes must include 100 (the epochs-to-target reference)")
         if not self.lrs or any(not lr > 0 for lr in self.lrs):
             raise NscError(f"--lr takes positive learning rates, not {self.lrs}")
+        if not self.anchors or any(not a >= 0 for a in self.anchors):
+            raise NscError(f"--anchor takes strengths >= 0, not {self.anchors}")
 
     def rows(self, size: float) -> int:
         """Training rows for `size` percent of the pool: 0 for zero-shot, else at least 1."""
@@ -108,6 +113,7 @@ class Run:
     seconds: float
     curve: list[float] = field(default_factory=list)  # test loss per epoch (100% runs only)
     lr: float = 0.0  # the learning rate whose run had the best validation loss
+    anchor: float = 0.0  # the anchor strength kept by the same rule
 
 
 @dataclass
@@ -255,6 +261,7 @@ class Fit:
     curve: list[float]
     best_val: float = float("inf")
     lr: float = 0.0
+    anchor: float = 0.0
 
 
 def fit(
@@ -265,12 +272,15 @@ def fit(
     config: BenchConfig,
     keep_curve: bool,
     lr: float | None = None,
+    anchor: float = 0.0,
 ) -> list[Fit]:
     """Full-batch Adam from each start on its pool rows, all K runs batched in one tensor.
 
     Adam is elementwise and the loss is a sum of per-run means, so each run follows exactly the
     path it would alone. Epoch 0 is the start; a run reports its test loss at its best-validation
-    epoch and stops `patience` epochs after it (the batch ends when every run has stopped)."""
+    epoch and stops `patience` epochs after it (the batch ends when every run has stopped).
+    With `anchor` > 0 each run's loss adds `anchor / n * sum((w - w0)**2)` over its own start's
+    weights and biases w0 (n training rows)."""
     import torch
 
     k = len(starts)
@@ -283,6 +293,7 @@ def fit(
             return torch.mean((family.forward(p, x) - y) ** 2, dim=(-2, -1))
 
     best = params.detached(False)
+    origin = params.detached(False)
     best_val, best_epoch = losses(params, xv, yv), np.zeros(k, dtype=np.int64)
     stopped = np.full(k, -1, dtype=np.int64)
     curves = [losses(params, xe, ye)] if keep_curve else []
@@ -294,7 +305,10 @@ def fit(
         optimizer = torch.optim.Adam(params.tensors(), lr=lr)
         for epoch in range(1, config.epochs + 1):
             optimizer.zero_grad()
-            torch.mean((family.forward(params, xt) - yt) ** 2, dim=(-2, -1)).sum().backward()
+            loss = torch.mean((family.forward(params, xt) - yt) ** 2, dim=(-2, -1)).sum()
+            if anchor > 0:
+                loss = loss + anchor / n * distance(params, origin).sum()
+            loss.backward()
             optimizer.step()
             val = losses(params, xv, yv)
             if keep_curve:
@@ -320,12 +334,21 @@ def fit(
             [float(v) for v in table[: stopped[i] + 1, i]],
             float(best_val[i]),
             lr or 0.0,
+            anchor if n > 0 else 0.0,
         )
         for i in range(k)
     ]
 
 
-def fit_best_lr(
+def distance(params, origin):
+    """Each run's squared distance from its start: sum((w - w0)**2) over every tensor, [K]."""
+    total = 0
+    for p, o in zip(params.tensors(), origin.tensors(), strict=True):
+        total = total + ((p - o) ** 2).flatten(1).sum(1)
+    return total
+
+
+def fit_best(
     family,
     starts: Sequence,
     data: Dataset,
@@ -333,12 +356,16 @@ def fit_best_lr(
     config: BenchConfig,
     keep_curve: bool,
 ) -> list[Fit]:
-    """`fit` at each of `config.lrs`; every run keeps the learning rate with the lowest
-    validation loss (the earlier one on a tie), as it keeps its best epoch. Zero-shot runs
-    (no rows) train at none."""
+    """`fit` at each of `config.lrs` x `config.anchors`; every run keeps the setting with the
+    lowest validation loss (the earlier one on a tie), as it keeps its best epoch. Zero-shot
+    runs (no rows) train at none."""
     if len(subsets[0]) == 0:
         return fit(family, starts, data, subsets, config, keep_curve, 0.0)
-    tried = [fit(family, starts, data, subsets, config, keep_curve, lr) for lr in config.lrs]
+    tried = [
+        fit(family, starts, data, subsets, config, keep_curve, lr, anchor)
+        for lr in config.lrs
+        for anchor in config.anchors
+    ]
     return [min(options, key=lambda f: f.best_val) for options in zip(*tried, strict=True)]
 
 
@@ -394,9 +421,7 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
     for size in config.sizes:
         subsets = [orders[s][: config.rows(size)] for _, s in keys]
         t0 = time.perf_counter()
-        fits = fit_best_lr(
-            family, [starts[key] for key in keys], data, subsets, config, size == 100
-        )
+        fits = fit_best(family, [starts[key] for key in keys], data, subsets, config, size == 100)
         _record(result, keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
         if "latent" in methods:
             from nsc.bench.latent import latent_runs
@@ -427,6 +452,7 @@ def _record(result: ProgramResult, keys, size: float, rows: int, fits, seconds: 
                 each,
                 f.curve,
                 f.lr,
+                f.anchor,
             )
         )
 
@@ -547,15 +573,19 @@ def run_benchmark(
     return [results[i] for i in range(len(programs))], notes
 
 
-def lr_choices(results: Sequence[ProgramResult], lrs: Sequence[float]) -> str:
-    """Which learning rate the trained runs of each method kept, as shares."""
+def setting_choices(results: Sequence[ProgramResult], what: str, values: Sequence[float]) -> str:
+    """Which value of a setting (`lr` or `anchor`) the trained runs of each method kept, as
+    shares."""
     parts = []
     for method in (*METHODS, "latent"):
-        kept = [r.lr for res in results for r in res.runs if r.method == method and r.rows]
+        kept = [
+            getattr(r, what) for res in results for r in res.runs if r.method == method and r.rows
+        ]
         if kept:
-            shares = ", ".join(f"{lr:g} {kept.count(lr) / len(kept):.0%}" for lr in lrs)
+            shares = ", ".join(f"{v:g} {kept.count(v) / len(kept):.0%}" for v in values)
             parts.append(f"{method}: {shares}")
-    return "learning rate kept by the trained runs: " + "; ".join(parts)
+    noun = {"lr": "learning rate", "anchor": "anchor strength"}[what]
+    return f"{noun} kept by the trained runs: " + "; ".join(parts)
 
 
 def _cost(program: Program) -> int:
@@ -628,7 +658,9 @@ def data_efficiency(
             f"(canonical IR hash against {len(known)} corpus programs)"
         )
     if len(config.lrs) > 1:
-        notes.append(lr_choices(results, config.lrs))
+        notes.append(setting_choices(results, "lr", config.lrs))
+    if len(config.anchors) > 1:
+        notes.append(setting_choices(results, "anchor", config.anchors))
     header["seconds"] = f"{time.perf_counter() - start:.0f}"
     header["settings"] = ", ".join(f"{k}={v}" for k, v in asdict(config).items())
     return write_report(

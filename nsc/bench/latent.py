@@ -30,7 +30,7 @@ from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.npforward import NumpyHypernet
 from nsc.backend.surrogate import MLPFamily, SurrogateParams
 from nsc.backend.tensors import Batch, collate
-from nsc.bench.data_efficiency import BenchConfig, Dataset, Fit, copy_where, fit_best_lr
+from nsc.bench.data_efficiency import BenchConfig, Dataset, Fit, copy_where, fit_best
 from nsc.diagnostics import NscError
 
 METHOD = "latent"
@@ -195,12 +195,12 @@ def latent_runs(
     keep_curve: bool,
     settings: LatentSettings | None = None,
 ) -> list[Fit]:
-    """The whole `latent` method for K runs: the latent phase, then `fit_best_lr` from its best
+    """The whole `latent` method for K runs: the latent phase, then `fit_best` from its best
     points; epochs and curves of both phases joined."""
     hypernet = torch_hypernet(model)
     settings = settings or LatentSettings(epochs=min(LATENT_EPOCHS, config.epochs))
     latent = latent_fit(hypernet, program, data, subsets, settings, keep_curve)
-    fits = fit_best_lr(hypernet.family, latent.starts, data, subsets, config, keep_curve)
+    fits = fit_best(hypernet.family, latent.starts, data, subsets, config, keep_curve)
     return [_joined(latent, i, f) for i, f in enumerate(fits)]
 
 

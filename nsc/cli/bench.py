@@ -71,6 +71,14 @@ def bench_group() -> None:
     "keeps the one with the lowest validation loss.",
 )
 @click.option(
+    "--anchor",
+    "anchors",
+    default="0",
+    show_default=True,
+    help="Strength of a pull towards the start (anchor / rows * squared distance), or a "
+    "comma-separated list: every run then keeps the one with the lowest validation loss.",
+)
+@click.option(
     "--latent",
     is_flag=True,
     help="Also run the experimental `latent` method: fine-tune the compiled model's program "
@@ -91,6 +99,7 @@ def bench_data_efficiency_command(
     corpus: Path | None,
     sizes: str,
     lrs: str,
+    anchors: str,
     workers: int,
     quick: bool,
     out: Path,
@@ -100,7 +109,10 @@ def bench_data_efficiency_command(
     from nsc.bench.data_efficiency import BenchConfig, data_efficiency, default_programs, quick_run
 
     config = BenchConfig(
-        sizes=_parse_numbers(sizes, "--sizes"), lrs=_parse_numbers(lrs, "--lr"), **kw
+        sizes=_parse_numbers(sizes, "--sizes"),
+        lrs=_parse_numbers(lrs, "--lr"),
+        anchors=_parse_numbers(anchors, "--anchor"),
+        **kw,
     )
     paths = list(programs) or default_programs()
     if quick:
