@@ -31,7 +31,8 @@ from nsc.backend.data import calibrate, observed_features, standardize
 from nsc.backend.model import CompilerModel, load_model
 from nsc.data import ingest
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
-from nsc.data.shards import ProgramRecord, to_networkx
+from nsc.data.shards import ProgramRecord
+from nsc.ir.graph import program_graph
 from nsc.ir.observe import FUSION_DIM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +85,9 @@ def errors(model: CompilerModel, record: ProgramRecord, seed: int) -> dict[str, 
     _, y_cal = standardize(record, norm, slice(0, CALIBRATION))
     x, y = standardize(record, norm, slice(CALIBRATION, None))
     x_t, y_t = torch.from_numpy(x), torch.from_numpy(y).double()
-    graph = to_networkx(record.graph)
+    # built again from the IR, as training and nscc build it: shards do not keep the element
+    # marks (`reads`, `writes`) that a model trained with --touches reads
+    graph = program_graph(record.ir, record.signature)
     if model.config.fusion_dim:  # what each instruction computed on the calibration rows
         observed = observed_features(record, graph, CALIBRATION)
         tensors = program_tensors(

@@ -23,6 +23,7 @@ from nsc.backend.surrogate import SurrogateParams
 from nsc.backend.tensors import ProgramTensors, collate, program_tensors
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
+from nsc.ir.graph import ProgramGraph
 from nsc.signature import Signature
 
 MODELS = Path(__file__).parent / "models"
@@ -41,7 +42,9 @@ class CompilerModel:
     info: dict[str, Any] = field(default_factory=dict)
     baselines: dict[str, dict[str, torch.Tensor]] = field(default_factory=dict)
 
-    def tensors(self, graph: nx.MultiDiGraph, signature: Signature) -> ProgramTensors:
+    def tensors(
+        self, graph: ProgramGraph | nx.MultiDiGraph, signature: Signature
+    ) -> ProgramTensors:
         """A program graph under this model's vocabulary."""
         return program_tensors(graph, self.vocab, signature, fusion_dim=self.config.fusion_dim)
 

@@ -124,20 +124,19 @@ def latent_fit(
     yt = as_t(np.stack([data.y_pool[r] for r in subsets]))
     optimizer = torch.optim.Adam([emitter.codes.nodes, emitter.codes.graphs], lr=settings.lr)
     track = _Best(k, settings.patience)
-    curves = []
     last = 0 if len(subsets[0]) == 0 else settings.epochs
+    table = np.zeros((last + 1 if keep_curve else 0, k), dtype=np.float32)  # preallocated: see fit
     for epoch in range(last + 1):
         params = emitter()
         track.update(epoch, params, _losses(family, params, xv, yv))
         if keep_curve:
-            curves.append(_losses(family, params, xe, ye))
+            table[epoch] = _losses(family, params, xe, ye).numpy()
         if epoch == last or track.done():
             break
         optimizer.zero_grad()
         torch.mean((family.forward(params, xt) - yt) ** 2, dim=(-2, -1)).sum().backward()
         optimizer.step()
     stopped = track.finish(epoch)
-    table = torch.stack(curves).numpy() if keep_curve else np.zeros((0, k))
     return LatentFit(
         starts=[_run(track.params, i) for i in range(k)],
         start_val=[float(v) for v in track.start_val],
