@@ -6,10 +6,14 @@ import functools
 import io
 import os
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+
+from nsc.diagnostics import NscError
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = True) -> None:
@@ -61,6 +65,54 @@ def atomic_savez(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> N
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Load an .npz written by nsc or a user; object arrays (pickle) are refused."""
-    with np.load(path, allow_pickle=False) as data:
-        return {name: data[name] for name in data.files}
+    """Load an .npz written by nsc or a user; object arrays (pickle) are refused.
+
+    A file that is missing, empty, not a zip, truncated or corrupt raises `NscError` naming it."""
+    _check_zip_magic(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except OSError as err:  # zipfile seeking to an offset that a cut-short file lacks
+        raise NscError(
+            f"{path}: not a readable .npz file (cut short or corrupt: {_reason(err)})"
+        ) from None
+    except _NPZ_ERRORS as err:
+        raise NscError(f"{path}: not a readable .npz file ({_reason(err)})") from None
+    for name, value in arrays.items():
+        if not isinstance(value, np.ndarray):  # numpy hands back other members as raw bytes
+            raise NscError(f"{path}: not a readable .npz file ({name!r} is not a .npy array)")
+    return arrays
+
+
+# What numpy and zipfile raise on a damaged .npz: a bad zip directory, a bad deflate stream or
+# CRC, a bad .npy header, data cut short, a refused object array, an absurd declared size.
+_NPZ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ValueError,
+    EOFError,
+    KeyError,
+    NotImplementedError,  # a compression method zipfile lacks
+    RuntimeError,  # an encrypted member
+    MemoryError,
+)
+
+
+def _check_zip_magic(path: str | os.PathLike) -> None:
+    """Refuse an empty file or one that is no zip before numpy guesses another format."""
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError as err:
+        raise NscError(f"{path}: cannot read ({_reason(err)})") from None
+    if not magic:
+        raise NscError(f"{path}: empty file (expected an .npz of arrays)")
+    if magic not in (b"PK\x03\x04", b"PK\x05\x06"):  # a member, or the end of an empty zip
+        raise NscError(f"{path}: not an .npz file (no zip header)")
+
+
+def _reason(err: BaseException, limit: int = 120) -> str:
+    """The error's message, short enough for one line (a bad header is quoted whole)."""
+    text = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    text = text or type(err).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -16,6 +16,7 @@ or onnx: the hypernetwork runs in numpy (nsc.backend.npforward) on the program g
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -159,10 +160,14 @@ def frontend_stage(source: Path, frontend: FrontendOptions):
     except (OSError, NscError):
         pass  # parse_c reports it
     try:
-        parsed = parse_c(source, replace(frontend, instrument=False))
+        # calibration and the surrogate sample the inputs: an entry without any is an error
+        parsed = parse_c(source, replace(frontend, instrument=False, require_inputs=True))
     finally:
         discard_started()
-    return parsed, lower_parsed(parsed, instrument=False)
+    compiled = lower_parsed(parsed, instrument=False)
+    for warning in compiled.warnings:
+        print(warning.render(), file=sys.stderr)
+    return parsed, compiled
 
 
 def check_compile_options(options: CompileOptions, source: Path, output: Path) -> None:

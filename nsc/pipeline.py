@@ -63,6 +63,8 @@ def lower(source: Path, options: FrontendOptions, passes: PassOptions) -> Compil
     if not source.is_file():
         raise NscError(f"{source}: no such file")
     compiled = c_to_ir(source, options)
+    for warning in compiled.warnings:
+        print(warning.render(), file=sys.stderr)
     if not passes.pipeline:
         return compiled
     from nsc.ir.passes import run_passes

@@ -32,6 +32,12 @@ Role = Literal["input", "output", "inout", "none"]
 Passing = Literal["value", "pointer"]
 
 DEFAULT_RANGE = (-1.0, 1.0)
+# The most scalars one parameter (or the return value) may hold, and all inputs and outputs of a
+# signature together (room for one input and one output of the largest size): a surrogate with
+# 2**20 float inputs already takes a minute and 5 GB to compile, and every stage allocates rows
+# of this width.
+MAX_SCALARS = 2**20
+MAX_SIGNATURE_SCALARS = 2 * MAX_SCALARS
 
 
 def scalar_dtype(layout: Layout) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from nsc.diagnostics import CompileError, NscError
 from nsc.frontend import FrontendOptions, c_to_ir
+from nsc.signature import MAX_SCALARS, MAX_SIGNATURE_SCALARS
 
 BAD = [
     ("int f(int x) {\n  return y + x;\n}", 2, 10, r"use of undeclared identifier 'y'"),
@@ -138,3 +139,180 @@ def test_render_has_caret():
         "   return y;",
         "          ^",
     ]
+
+
+def compile_error(source: str, **options) -> CompileError:
+    with pytest.raises(CompileError) as info:
+        c_to_ir(source, FrontendOptions(**options), filename="bad.c")
+    return info.value
+
+
+def where(err: CompileError) -> tuple[str, int, int]:
+    assert err.location is not None, err.message
+    return (err.location.file, err.location.line, err.location.column)
+
+
+# --- a UTF-8 byte-order mark is dropped, as gcc does -------------------------------------------
+
+BOM_PROGRAM = "void f(const float *x, float *y) { *y = *x + z; }\n"
+
+
+def test_byte_order_mark_in_a_file_keeps_line_and_column(tmp_path):
+    path = tmp_path / "bom.c"
+    path.write_bytes(b"\xef\xbb\xbf" + BOM_PROGRAM.replace(" + z", "").encode())
+    assert [p.name for p in c_to_ir(path).signature.inputs] == ["x"]
+    path.write_bytes(b"\xef\xbb\xbf" + BOM_PROGRAM.encode())
+    with pytest.raises(CompileError) as info:
+        c_to_ir(path)
+    assert where(info.value) == (str(path), 1, 46)
+    assert info.value.message == "use of undeclared identifier 'z'"
+    path.write_bytes(b"\xef\xbb\xbfint f(int x) { return x; } \xff\n")
+    with pytest.raises(CompileError) as info:
+        c_to_ir(path)
+    assert where(info.value) == (str(path), 1, 28)
+    assert info.value.message == "source is not valid UTF-8 (byte 0xff)"
+
+
+def test_byte_order_mark_in_text_and_on_the_command_line(tmp_path):
+    err = compile_error("\ufeff" + BOM_PROGRAM)
+    assert where(err) == ("bad.c", 1, 46) and "'z'" in err.message
+    from click.testing import CliRunner
+
+    from nsc.cli import main
+
+    path = tmp_path / "bom.c"
+    path.write_bytes(b"\xef\xbb\xbf" + BOM_PROGRAM.replace(" + z", "").encode())
+    result = CliRunner().invoke(main, ["ir", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "define void @f(" in result.output
+
+
+# --- an entry without inputs, where the caller needs some (nscc, nsc exec --samples) -----------
+
+
+def test_entry_reading_its_output_suggests_inout():
+    err = compile_error("void f(float *x) { *x = *x * 2; }", require_inputs=True)
+    assert where(err) == ("bad.c", 1, 14)
+    assert (
+        err.message == "entry function 'f' has no inputs, but it reads 'x', which is only an output"
+    )
+    assert err.hints == (
+        "to read 'x' as an input too, mark it '#pragma nsc inout(x)' "
+        "(or pass --input x --output x)",
+    )
+    err = compile_error(
+        "struct S { float a; };\nvoid f(float *y, struct S *s) { y[0] = 1; s->a = 2; s->a += *y; }",
+        require_inputs=True,
+    )
+    assert where(err) == ("bad.c", 2, 14) and "it reads 'y'" in err.message
+    assert "inout(y, s)" in err.hints[0] and "--input y,s --output y,s" in err.hints[0]
+
+
+def test_entry_without_inputs_computes_a_constant():
+    for source, column in [("void f(float *y) { *y = 3; }", 6), ("int f(void) { return 3; }", 5)]:
+        err = compile_error(source, require_inputs=True)
+        assert where(err) == ("bad.c", 1, column)
+        assert err.message == (
+            "entry function 'f' has no inputs, so it computes a constant: "
+            "there is nothing for a surrogate to learn"
+        )
+
+
+def test_entry_without_inputs_is_fine_where_none_are_needed():
+    source = "void f(float *x) { *x = *x * 2; }"
+    assert c_to_ir(source, filename="a.c").signature.inputs == ()  # `nsc ir`, the oracle's API
+    inout = c_to_ir("#pragma nsc inout(x)\n" + source, FrontendOptions(require_inputs=True))
+    assert [p.name for p in inout.signature.inputs] == ["x"]
+
+
+# --- a long flat expression that parses but is too deep to lower ------------------------------
+
+
+def test_flat_expression_too_deep_to_compile_is_located():
+    terms = " + ".join(["*x"] * 20_000)
+    source = f"void f(const float *x, float *y) {{\n  int k = 1;\n  *y = {terms};\n}}\n"
+    err = compile_error(source)
+    assert where(err) == ("bad.c", 3, 4)
+    assert err.message == "expression or statement nested too deeply to compile"
+
+
+# --- arrays too large for a surrogate ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "message"),
+    [
+        (
+            "#pragma nsc shape(p, 100000, 100000)\nvoid f(const float *p, float *y) { *y = p[0]; }",
+            1,
+            9,
+            "parameter 'p' is too large for a surrogate: 10,000,000,000 scalars (at most 1,048,576)",
+        ),
+        (
+            "void f(const float x[4000000000], float *y) { *y = x[0]; }",
+            1,
+            20,
+            "parameter 'x' is too large for a surrogate: 4,000,000,000 scalars (at most 1,048,576)",
+        ),
+        (
+            "struct B { double v[700000]; short w[700000]; };\nvoid f(struct B b, float *y) { }",
+            2,
+            17,
+            "parameter 'b' is too large for a surrogate: 1,400,000 scalars (at most 1,048,576)",
+        ),
+        (
+            "#pragma nsc shape(x, 99999999999)\nvoid f(const float *x, float *y) { *y = x[0]; }",
+            1,
+            9,
+            "shape of 'x': dimension 99,999,999,999 is too large for a surrogate "
+            "(a parameter holds at most 1,048,576 scalars)",
+        ),
+        (
+            "#pragma nsc shape(x, 1024, 1024)\n#pragma nsc shape(y, 1024, 1024)\n"
+            "float f(const float *x, float *y) { return x[0]; }",
+            3,
+            7,
+            "the inputs and outputs of 'f' are too large for a surrogate: 2,097,153 scalars "
+            "together (at most 2,097,152)",
+        ),
+    ],
+    ids=["shape-pragma", "array-type", "struct", "one-dimension", "all-ports"],
+)
+def test_too_large_for_a_surrogate(source, line, column, message):
+    err = compile_error(source)
+    assert where(err) == ("bad.c", line, column)
+    assert err.message == message
+
+
+def test_largest_shapes_compile():
+    assert MAX_SIGNATURE_SCALARS == 2 * MAX_SCALARS == 2**21
+    source = "#pragma nsc shape(x, 1024, 1024)\nvoid f(const float *x, float *y) { *y = x[0]; }"
+    assert c_to_ir(source, filename="a.c").signature.input("x").size == MAX_SCALARS
+
+
+# --- ranges apply to inputs -------------------------------------------------------------------
+
+RANGED_OUTPUT = "#pragma nsc range(y, 0, 1)\nvoid f(const float *x, float *y) { *y = *x; }"
+
+
+def test_range_on_a_marked_output_is_an_error():
+    err = compile_error("#pragma nsc output(y)\n" + RANGED_OUTPUT)
+    assert where(err) == ("bad.c", 2, 9)
+    assert err.message == (
+        "#pragma nsc range names 'y', which is marked an output of 'f': ranges apply to inputs only"
+    )
+    with pytest.raises(NscError) as info:
+        c_to_ir(RANGED_OUTPUT.split("\n")[1], FrontendOptions(ranges={"y": (0, 1)}), filename="a.c")
+    assert info.value.message == "--range names 'y', an output of 'f': ranges apply to inputs only"
+
+
+def test_range_on_a_default_output_warns_and_waits_for_input():
+    compiled = c_to_ir(RANGED_OUTPUT, filename="bad.c")
+    assert [w.render() for w in compiled.warnings] == [
+        "bad.c:1:9: warning: #pragma nsc range names 'y', an output of 'f', so it has no "
+        "effect: ranges apply to inputs\n"
+        "bad.c:1:9: note: if 'y' is read as well, mark it '#pragma nsc inout(y)' "
+        "(or pass --input y --output y)"
+    ]
+    made_input = c_to_ir(RANGED_OUTPUT, FrontendOptions(inputs=("y",), outputs=("y",)))
+    assert made_input.warnings == () and made_input.signature.input("y").range == (0.0, 1.0)

@@ -153,6 +153,40 @@ def test_exponential_macro_expansion_is_bounded_in_time():
     assert "too long" in err.message
 
 
+def test_a_stopped_preprocessor_leaves_no_process_behind():
+    """The cpp driver (what a run started ahead uses) runs cc1 as a child: stopping cpp on its
+    deadline must stop cc1 too."""
+    from nsc.frontend.preprocess import _CppRun, _driver
+
+    # nested calls: cc1 expands for ever before it writes a byte, so no SIGPIPE stops it
+    lines = ["#define A0(x) (x+1)"] + [
+        f"#define A{i}(x) A{i - 1}(A{i - 1}(x))" for i in range(1, 40)
+    ]
+    text = "\n".join(lines) + "\nA39(y)\n"
+    run = _CppRun(text, "p.c", (), (), 0.5, 1 << 30, program=(_driver(),))
+    source = run.proc.args[-1]  # the temporary input.c, on cc1's command line too
+    with pytest.raises(CompileError, match="too long"):
+        run.result()
+    deadline = time.monotonic() + 5
+    while _running_with(source) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running_with(source)
+
+
+def _running_with(argument: str) -> list[int]:
+    """Processes (not zombies) with `argument` on their command line, from /proc."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            state = (folder / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            argv = (folder / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if state != "Z" and argument.encode() in argv:
+            found.append(int(folder.name))
+    return found
+
+
 def test_output_size_is_capped():
     row = " ".join(["x"] * 1000)
     text = f"#define L {row}\n#define M " + " ".join(["L"] * 1000) + "\nM M M\n"

@@ -21,15 +21,21 @@ IQR_TO_STD = 1.349  # the IQR of a unit normal
 
 
 def flatten_ports(ports: Sequence[Port], arrays: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Arrays named after ports (`[rows]` or `[rows, *shape]`) -> `[rows, width]` float64."""
+    """Arrays named after ports (`[rows]` or `[rows, *shape]`) -> `[rows, width]` float64.
+
+    Zero rows are fine (`[0, width]`); ports that disagree on the rows are an error."""
     columns = []
     for port in ports:
         if port.name not in arrays:
             raise NscError(f"no array for port {port.name!r}")
         a = np.asarray(arrays[port.name], dtype=np.float64)
-        if a.shape[1:] != port.shape:
+        if a.ndim == 0 or a.shape[1:] != port.shape:
             raise NscError(f"port {port.name!r} expects shape [rows, *{port.shape}], not {a.shape}")
-        columns.append(a.reshape(a.shape[0], -1))
+        if columns and len(a) != len(columns[0]):
+            raise NscError(
+                f"port {port.name!r} has {len(a)} rows but {ports[0].name!r} has {len(columns[0])}"
+            )
+        columns.append(a.reshape(len(a), port.size))  # not -1: that cannot size zero rows
     return np.concatenate(columns, axis=1)
 
 

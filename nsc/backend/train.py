@@ -49,6 +49,8 @@ from nsc.backend.data import (
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.vocab import Vocab
+from nsc.data.dataset import CONFIG_FILE as CORPUS_CONFIG
+from nsc.data.dataset import read_corpus, read_corpus_config
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
 from nsc.ir.observe import FUSION_DIM
@@ -57,6 +59,7 @@ LAST = "last.safetensors"
 BEST = "best.safetensors"
 EPOCHS = "epochs"  # RUN/epochs/epoch-NNN.safetensors with `keep_epochs`
 VAL_ROWS = 128
+STAMP_FILE = "stamp.json"  # in RUN/cache: the settings the cache was built with
 CACHE_FORMAT = 3  # 2: nodes carry input ranges; 3: slots carry the nodes touching them
 
 
@@ -219,25 +222,11 @@ def prepare_data(
     config: TrainConfig, out: Path, replica: Replica, progress: bool = False, workers: int = 0
 ) -> tuple[Vocab, list[Example], list[Example]]:
     """Encode the corpus once into `out/cache` (rank 0, with `workers` encoder processes),
-    then load it (every rank)."""
+    then load it (every rank). `check_data` has vetted the corpus."""
     cache = out / "cache"
-    stamp = {
-        "data": str(Path(config.data).resolve()),
-        "calibration": config.calibration,
-        "val_percent": config.val_percent,
-        "max_programs": config.max_programs,
-        "fusion": config.fusion,
-        "format": CACHE_FORMAT,
-    }
-    stamp_file = cache / "stamp.json"
-    fresh = stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp
-    if replica.main and not fresh:
+    stamp = _cache_stamp(config)
+    if replica.main and not _cache_is_fresh(cache, stamp):
         records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
-        if next(iter(records), None) is None:
-            raise NscError(
-                f"{config.data}: no program has more than {config.calibration + 1} samples",
-                hints=("lower --calibration, or build the corpus with more --samples",),
-            )
         build_cache(
             records,
             cache,
@@ -247,7 +236,7 @@ def prepare_data(
             progress=progress,
             workers=workers,
         )
-        atomic_write_text(stamp_file, json.dumps(stamp))
+        atomic_write_text(cache / STAMP_FILE, json.dumps(stamp))
     if replica.world > 1:
         dist.barrier()
     vocab, train_set, val_set = load_cache(cache)
@@ -257,6 +246,53 @@ def prepare_data(
             f"--batch-programs {config.batch_programs} needs at least that many"
         )
     return vocab, train_set, val_set
+
+
+def check_data(config: TrainConfig, out: Path) -> None:
+    """Refuse a run that cannot start, before anything is written: an --out that is a file, or
+    (unless a fresh cache holds it already) a corpus that is unreadable, has no program, or
+    no program with more than `calibration + 1` samples."""
+    if out.exists() and not out.is_dir():
+        raise NscError(f"{out}: exists and is not a folder (--out names the run's folder)")
+    if _cache_is_fresh(out / "cache", _cache_stamp(config)):
+        return
+    data = Path(config.data)
+    if (data / CORPUS_CONFIG).exists():
+        read_corpus_config(data)
+    min_rows = config.calibration + 1
+    programs = 0
+    for record in read_corpus(data):
+        if record.rows > min_rows:
+            return
+        programs += 1
+    if programs == 0:
+        raise NscError(
+            f"{data}: the corpus has no programs",
+            hints=("build one with nsc datagen; its datagen.log says why programs were dropped",),
+        )
+    raise NscError(
+        f"{data}: no program has more than {min_rows} samples",
+        hints=("lower --calibration, or build the corpus with more --samples",),
+    )
+
+
+def _cache_stamp(config: TrainConfig) -> dict[str, Any]:
+    """What the cache was built from; a cache with another stamp is rebuilt."""
+    return {
+        "data": str(Path(config.data).resolve()),
+        "calibration": config.calibration,
+        "val_percent": config.val_percent,
+        "max_programs": config.max_programs,
+        "fusion": config.fusion,
+        "format": CACHE_FORMAT,
+    }
+
+
+def _cache_is_fresh(cache: Path, stamp: dict[str, Any]) -> bool:
+    try:
+        return json.loads((cache / STAMP_FILE).read_text()) == stamp
+    except (OSError, ValueError):  # missing, or damaged: rebuild
+        return False
 
 
 def train(
@@ -285,6 +321,7 @@ def train(
     out = Path(out)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     replica = replica_from_env(env or {}, device)
+    check_data(config, out)
     out.mkdir(parents=True, exist_ok=True)
     vocab, train_set, val_set = prepare_data(
         config, out, replica, progress and replica.main, workers

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 import click
 
@@ -31,6 +33,49 @@ def _report_errors(command: Callable) -> Callable:
             sys.exit(130)
 
     return wrapper
+
+
+def check_outputs(inputs: Iterable[Path | None], outputs: Mapping[str, Path | None]) -> None:
+    """Refuse, before any work, an output that would replace an input or another output (like
+    gcc's "input file is the same as output file"), that lies in a missing folder, or that is `-`
+    where the command writes files only (commands that print turn `-` into None first).
+
+    `outputs` maps each option (`-o`, `--outputs`) to its path; None: not given.
+    """
+    given = [path for path in inputs if path is not None]
+    checked: list[tuple[str, Path]] = []
+    for option, output in outputs.items():
+        if output is None:
+            continue
+        if is_stdout(output):
+            raise NscError(f"{option} -: this output is written to a file, not to stdout")
+        if not output.parent.resolve().is_dir():
+            raise NscError(f"{output}: the folder {output.parent} does not exist")
+        for source in given:
+            if _same_file(source, output):
+                raise NscError(
+                    f"input file '{source}' is the same as output file ({option} {output})"
+                )
+        for other_option, other in checked:
+            if _same_file(other, output):
+                raise NscError(
+                    f"{other_option} {other} and {option} {output} are the same file",
+                    hints=("give each output a file of its own",),
+                )
+        checked.append((option, output))
+
+
+def is_stdout(path: Path | None) -> bool:
+    """Whether an output path is `-`, standard output."""
+    return path is not None and str(path) == "-"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file, through symlinks and hard links; paths that do not exist yet by name."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
 
 
 def _split_list(values: tuple[str, ...]) -> tuple[str, ...]:

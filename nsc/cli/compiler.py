@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,11 +12,14 @@ import click
 from nsc.cli.common import (
     _options_from,
     _report_errors,
+    check_outputs,
     frontend_options,
+    is_stdout,
     main,
     optimization_options,
     oracle_options,
 )
+from nsc.diagnostics import NscError
 
 
 @main.command("ir")
@@ -26,13 +30,20 @@ from nsc.cli.common import (
 @click.option("--print-after-all", is_flag=True, help="Print the IR after each pass (stderr).")
 @click.option("--time-passes", is_flag=True, help="Print the time each pass took (stderr).")
 @click.option("--verify-each", is_flag=True, help="Verify the IR after each pass.")
-@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (-: standard output, the default).",
+)
 @_report_errors
 def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: bool, **kw) -> None:
     """Print the LLVM IR of a C program, like `clang -S -emit-llvm`."""
     from nsc import pipeline as pl
 
     output = kw.pop("output")
+    output = None if is_stdout(output) else output
+    check_outputs([source], {"-o": output})
     manager = pl.PassOptions(
         pipeline=pl.pipeline_for(opt_level, pipeline),
         print_after_all=kw.pop("print_after_all"),
@@ -63,7 +74,9 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
 @click.option(
     "--samples", type=click.IntRange(min=1), help="Run on N inputs sampled from the ranges."
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --samples.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed for --samples."
+)
 @oracle_options(timeout=30.0)
 @_report_errors
 def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
@@ -75,13 +88,15 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     from nsc import pipeline as pl
 
     inputs_file, outputs_file = kw.pop("inputs_file"), kw.pop("outputs_file")
+    check_outputs([source, inputs_file], {"--outputs": outputs_file})
     samples, seed, fuel, timeout = (
         kw.pop("samples"),
         kw.pop("seed"),
         kw.pop("fuel"),
         kw.pop("timeout"),
     )
-    options = _options_from(kw, instrument=True)
+    # the batch size comes from the inputs: an entry without any is a located error
+    options = replace(_options_from(kw, instrument=True), require_inputs=True)
     compiled = pl.lower(source, options, pl.PassOptions())
     inputs = pl.gather_inputs(compiled.signature, assignments, inputs_file, samples, seed)
     execution = pl.execute(compiled, inputs, fuel=fuel, timeout=timeout)
@@ -136,7 +151,11 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     help="Start from: compiled (the hypernetwork), random, dataset or meta (baselines).",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed for sampling and --init random."
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed for sampling and --init random.",
 )
 @click.option("--emit-llvm", is_flag=True, help="Write the optimized LLVM IR instead of ONNX.")
 @click.option(
@@ -148,7 +167,8 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     "-o",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (default: the source's stem + .onnx, or .ll, in the current folder).",
+    help="Output file (default: the source's stem + .onnx, or .ll, in the current folder; "
+    "with --emit-llvm, -: standard output).",
 )
 @click.option("-v", "verbose", is_flag=True, help="Print each stage's time (stderr).")
 @_report_errors
@@ -169,6 +189,10 @@ def compile_command(
     import time
 
     start = time.perf_counter()
+    output = output or Path(source.stem + (".ll" if emit_llvm else ".onnx"))
+    _check_output_kind(output, emit_llvm)
+    printed = emit_llvm and is_stdout(output)
+    check_outputs([source], {"-o": None if printed else output, "--emit-graph": emit_graph})
     _one_blas_thread()
     from nsc import nscc  # imports nothing heavy: the stages import what they need
 
@@ -188,9 +212,9 @@ def compile_command(
     )
     try:
         if emit_llvm:
-            _emit_llvm(source, frontend, options, output, times)
+            _emit_llvm(source, frontend, options, None if printed else output, times)
         else:
-            nscc.compile_c(source, output or Path(source.stem + ".onnx"), frontend, options, times)
+            nscc.compile_c(source, output, frontend, options, times)
     finally:
         if verbose:
             click.echo(times.table(), err=True)
@@ -205,8 +229,23 @@ def _one_blas_thread() -> None:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
+def _check_output_kind(output: Path, emit_llvm: bool) -> None:
+    """Refuse an output whose suffix names the other kind of file (IR in .onnx, ONNX in .ll)."""
+    if emit_llvm and output.suffix == ".onnx":
+        raise NscError(
+            f"{output}: --emit-llvm writes LLVM IR, not an ONNX surrogate",
+            hints=("name the output *.ll, or drop --emit-llvm",),
+        )
+    if not emit_llvm and output.suffix == ".ll":
+        raise NscError(
+            f"{output}: nscc writes an ONNX surrogate, not LLVM IR",
+            hints=("add --emit-llvm for the IR, or name the output *.onnx",),
+        )
+
+
 def _emit_llvm(source: Path, frontend, options, output: Path | None, times) -> None:
-    """`--emit-llvm`: the optimized IR (with --emit-graph, also the graph the model would read)."""
+    """`--emit-llvm`: the optimized IR to `output` (None: stdout); with --emit-graph, also the
+    graph the model would read."""
     from nsc import pipeline as pl
 
     compiled = times.run("frontend", pl.lower, source, frontend, pl.PassOptions())
@@ -214,7 +253,7 @@ def _emit_llvm(source: Path, frontend, options, output: Path | None, times) -> N
         ir = times.run("passes", pl.graph_passes, compiled, options.pipeline)
         times.run("graph", pl.program_graph, ir, compiled.signature, options.emit_graph)
     ir = times.run("passes", pl.run_pipeline, compiled.ir, options.pipeline)
-    pl.write_text(output or Path(source.stem + ".ll"), ir)
+    pl.write_text(output, ir)
 
 
 @main.command("passes")
@@ -238,8 +277,7 @@ def passes_command() -> None:
     "--format",
     "fmt",
     type=click.Choice(["dot", "json", "graphml"]),
-    default="dot",
-    show_default=True,
+    help="The file format [default: from the suffix (.dot, .json, .graphml), else dot].",
 )
 @click.option(
     "-o",
@@ -250,12 +288,14 @@ def passes_command() -> None:
 )
 @_report_errors
 def graph_command(
-    source: Path, opt_level: int, pipeline: str | None, fmt: str, output: Path, **kw
+    source: Path, opt_level: int, pipeline: str | None, fmt: str | None, output: Path, **kw
 ) -> None:
     """Write the program graph (ProGraML-style) of a C program's IR."""
     from nsc import pipeline as pl
     from nsc.ir.graph import build_graph, write_graph
 
+    check_outputs([source], {"-o": output})
+    fmt = _graph_format(output, fmt)
     passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
     compiled = pl.lower(source, _options_from(kw), passes)
     graph = build_graph(compiled.ir, compiled.signature)
@@ -263,3 +303,18 @@ def graph_command(
     click.echo(
         f"{output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True
     )
+
+
+def _graph_format(output: Path, fmt: str | None) -> str:
+    """--format, else the suffix's format, else dot; an error where the two disagree."""
+    from nsc.ir.graph import FORMATS
+
+    named = output.suffix.lstrip(".")
+    if named not in FORMATS:
+        return fmt or "dot"
+    if fmt is not None and fmt != named:
+        raise NscError(
+            f"{output}: --format {fmt} does not match the file's suffix (.{named})",
+            hints=(f"name the file *.{fmt}, or drop --format",),
+        )
+    return named

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from nsc.cli.common import _options_from, _report_errors, frontend_options, main, oracle_options
+from nsc.cli.common import (
+    _options_from,
+    _report_errors,
+    check_outputs,
+    frontend_options,
+    main,
+    oracle_options,
+)
 from nsc.diagnostics import NscError
 
 
@@ -28,7 +35,9 @@ from nsc.diagnostics import NscError
 @click.option(
     "--samples", type=click.IntRange(min=1), help="Run on N inputs sampled from the ranges."
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --samples.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed for --samples."
+)
 @_report_errors
 def run_command(
     model: Path,
@@ -47,6 +56,7 @@ def run_command(
     from nsc.runtime.surrogate import Surrogate, format_outputs
     from nsc.runtime.tabular import by_name, read_table, write_table
 
+    check_outputs([model, inputs_file], {"--outputs": outputs_file})
     surrogate = Surrogate(model)
     signature = surrogate.signature
     if inputs_file is not None:
@@ -117,7 +127,7 @@ def _warn_source(surrogate, source: Path) -> None:
     help="Epochs without a better validation loss before stopping.",
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @oracle_options(timeout=60.0)
 @_report_errors
 def finetune_command(
@@ -142,6 +152,8 @@ def finetune_command(
 
     if (source is None) == (data is None) or (source is not None) != (samples is not None):
         raise NscError("give the examples one way: --source PROG.c --samples N, or --data FILE")
+    # -o MODEL fine-tunes in place: the model is read whole before the atomic write
+    check_outputs([source, data], {"-o": output})
     surrogate = Surrogate(model)
     if data is not None:
         inputs, outputs = ft.file_examples(surrogate, data)
@@ -190,7 +202,7 @@ def finetune_command(
     show_default=True,
     help="Fresh inputs drawn from the ranges.",
 )
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -213,6 +225,7 @@ def eval_command(
     from nsc.runtime.evaluate import evaluate
     from nsc.runtime.surrogate import Surrogate
 
+    check_outputs([model, source], {"--plot": plot})
     surrogate = Surrogate(model)
     _warn_source(surrogate, source)
     options = _options_from(kw, instrument=True)
@@ -221,8 +234,32 @@ def eval_command(
     evaluation = evaluate(
         surrogate, compiled, samples, seed, signature=signature, fuel=fuel, timeout=timeout
     )
+    if evaluation.table.excluded == evaluation.table.samples:
+        raise _nothing_evaluated(compiled, signature, samples, seed, fuel, timeout)
     click.echo(evaluation.table.format())
     if plot is not None:
         from nsc.runtime.plots import plot_evaluation
 
         plot_evaluation(evaluation, plot)
+
+
+_PROBED_ROWS = 16  # rows run again to say why the oracle finished none
+
+
+def _nothing_evaluated(compiled, signature, samples: int, seed: int, fuel: int, timeout: float):
+    """The error for an evaluation that kept no row, with the oracle's reason where it gives one:
+    `evaluate` keeps only the mask of good rows, so the first few rows run again (on this path
+    only) for their status."""
+    from nsc import pipeline as pl
+    from nsc.ir.sampling import sample_inputs
+
+    inputs = sample_inputs(signature, samples, seed)  # the rows `evaluate` drew
+    probe = {name: array[:_PROBED_ROWS] for name, array in inputs.items()}
+    status = pl.execute(compiled, probe, fuel=fuel, timeout=timeout).status
+    why = pl.status_summary(status) if status.any() else "its outputs were NaN or infinite"
+    if len(status) < samples:
+        why += f" in the first {len(status)} rows"
+    return NscError(
+        f"none of the {samples} samples could be evaluated: the oracle failed on every one ({why})",
+        hints=("check the input ranges (--range NAME=LO:HI), --fuel and --timeout",),
+    )

@@ -29,6 +29,7 @@ import faulthandler
 import json
 import math
 import multiprocessing
+import signal
 import sys
 import time
 import traceback
@@ -203,8 +204,8 @@ def _plan(
 def _check_settings(out: Path, settings: dict[str, Any]) -> None:
     """Record the settings in a new corpus; refuse to mix settings in an existing one."""
     path = out / CONFIG_FILE
-    if path.is_file():
-        stored = json.loads(path.read_text()).get("settings")
+    if path.exists():  # never overwritten: a damaged one is reported, not replaced
+        stored = read_corpus_config(out)["settings"]
         if stored != settings:
             diff = sorted(k for k in {*stored, *settings} if stored.get(k) != settings.get(k))
             raise NscError(
@@ -214,6 +215,37 @@ def _check_settings(out: Path, settings: dict[str, Any]) -> None:
         return
     document = {"format": "nsc-corpus", "nsc_version": __version__, "settings": settings}
     atomic_write_text(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
+_CONFIG_HINTS = ("nsc datagen writes this file: restore it, or build the corpus in a new folder",)
+_INDEX_HINTS = ("rerun the nsc datagen command that built the corpus: it rewrites the index",)
+
+
+def read_corpus_config(out: str | Path) -> dict[str, Any]:
+    """The `config.json` of a corpus (format and settings); NscError if it is not a valid one."""
+    path = Path(out) / CONFIG_FILE
+    document = _read_json(path, "corpus config", _CONFIG_HINTS)
+    if document.get("format") != "nsc-corpus" or not isinstance(document.get("settings"), dict):
+        raise NscError(
+            f"{path}: not a valid corpus config (no nsc-corpus format and settings)",
+            hints=_CONFIG_HINTS,
+        )
+    return document
+
+
+def _read_json(path: Path, what: str, hints: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON object from `path`, or an NscError naming the file as not a valid `what`."""
+    try:
+        document = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise NscError(f"{path}: no such file; is this an nsc corpus folder?") from None
+    except OSError as err:
+        raise NscError(f"{path}: cannot read ({err.strerror or err})") from None
+    except ValueError as err:  # JSONDecodeError, or bytes that are not UTF-8
+        raise NscError(f"{path}: not a valid {what} ({err})", hints=hints) from None
+    if not isinstance(document, dict):
+        raise NscError(f"{path}: not a valid {what} (not a JSON object)", hints=hints)
+    return document
 
 
 def _finished(plan: Plan, shard: int, settings: dict[str, Any]) -> bool:
@@ -286,13 +318,36 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
                         finish(future.result())
                     except BrokenProcessPool:
                         broken.append(k)
-        finally:  # on an error or Ctrl-C, do not wait for the queued shards
+        except BaseException:  # Ctrl-C or an error: stop the workers, do not wait for them
+            _stop_workers(pool)
+            _remove_partial_writes(plan.out, pending)
+            raise
+        finally:
             pool.shutdown(wait=True, cancel_futures=True)
         noted = [_note_suspect(plan.out, k, suspects[k]) for k in broken]
         fruitless = 0 if any(noted) else fruitless + 1
         if fruitless >= 2:
             raise NscError("datagen worker processes keep dying before they build any program")
         pending = sorted(broken)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued shards and end the workers now: a shard in progress is lost (a rerun
+    builds it again), and the queue cannot hold the pool's shutdown up."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(10)
+
+
+def _remove_partial_writes(out: Path, shards: list[int]) -> None:
+    """Delete the temp files a stopped worker left half-written for these shards (only theirs:
+    other runs may be writing other shards into the same folder)."""
+    for k in shards:
+        for partial in out.glob(f".shard-{k:06d}.*.tmp"):
+            partial.unlink(missing_ok=True)
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -320,6 +375,10 @@ def _inflight(out: Path, shard: int) -> Path:
 
 def _init_pool_worker(counters: Any) -> None:
     faulthandler.disable()  # a program that kills its worker is expected, and handled
+    # Ctrl-C is the main process's to handle: it stops the workers (`_stop_workers`). A worker
+    # that took the KeyboardInterrupt itself would report it as its shard's result and go on
+    # to the next shard, and the pool's shutdown could then wait for ever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init_worker(counters)
 
 
@@ -478,8 +537,16 @@ def corpus_shards(out: str | Path) -> list[tuple[int, frozenset[int]]]:
     path = out / INDEX_FILE
     if not path.is_file():
         raise NscError(f"{out}: no {INDEX_FILE}; is this an nsc corpus folder?")
-    index = json.loads(path.read_text())
-    return [(entry["shard"], frozenset(entry["duplicates"])) for entry in index["shards"]]
+    index = _read_json(path, "corpus index", _INDEX_HINTS)
+    entries = index.get("shards")
+    if index.get("format") != "nsc-corpus-index" or not isinstance(entries, list):
+        raise NscError(f"{path}: not a valid corpus index (no shard list)", hints=_INDEX_HINTS)
+    try:
+        return [(int(entry["shard"]), frozenset(entry["duplicates"])) for entry in entries]
+    except (KeyError, TypeError, ValueError) as err:
+        raise NscError(
+            f"{path}: not a valid corpus index (bad shard entry: {err!r})", hints=_INDEX_HINTS
+        ) from None
 
 
 def shard_records(out: str | Path, shard: int, skip: frozenset[int]) -> list[ProgramRecord]:

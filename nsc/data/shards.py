@@ -273,7 +273,9 @@ def read_header(folder: Path, index: int) -> dict[str, Any] | None:
         header = json.loads(json_path.read_text())
     except (OSError, ValueError):
         return None
-    if header.get("format") != FORMAT or header.get("npz_bytes") != npz_path.stat().st_size:
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return None
+    if header.get("npz_bytes") != npz_path.stat().st_size:
         return None
     return header
 

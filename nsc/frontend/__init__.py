@@ -1,8 +1,8 @@
 """C frontend: preprocess, parse, lower to LLVM IR, and extract the entry's signature."""
 
-from nsc.frontend.options import CompiledC, FrontendOptions
+from nsc.frontend.options import CompiledC, FrontendOptions, FrontendWarning
 
-__all__ = ["CompiledC", "FrontendOptions", "c_to_ir", "parse_c", "lower_parsed"]
+__all__ = ["CompiledC", "FrontendOptions", "FrontendWarning", "c_to_ir", "parse_c", "lower_parsed"]
 
 
 def c_to_ir(source, options: FrontendOptions | None = None, *, filename: str | None = None):

@@ -10,15 +10,22 @@ from pathlib import Path
 import llvmlite.binding as llvm
 from pycparser import c_ast
 
-from nsc.diagnostics import CompileError, NscError
+from nsc.diagnostics import CompileError, NscError, SourceLocation
 from nsc.frontend.codegen import generate
 from nsc.frontend.codegen.instrument import strip_checks
 from nsc.frontend.options import CompiledC, FrontendOptions
-from nsc.frontend.parse import call_deep, parse
+from nsc.frontend.parse import call_deep, location, parse
 from nsc.frontend.pragmas import Pragma, collect_pragmas
 from nsc.frontend.preprocess import decode_source, preprocess
-from nsc.frontend.signature_rules import choose_entry, extract_signature, shape_pragmas
+from nsc.frontend.signature_rules import (
+    choose_entry,
+    extract_signature,
+    range_warnings,
+    shape_pragmas,
+)
 from nsc.signature import Signature
+
+UTF8_BOM = "\ufeff"
 
 _initialized = False
 
@@ -63,7 +70,8 @@ def parse_preprocessed(expanded: str, options: FrontendOptions, filename: str) -
 def lower_parsed(parsed: ParsedC, *, instrument: bool) -> CompiledC:
     """Lower a parsed program to verified IR, with or without the oracle's checks."""
     module, signature = lower_module(parsed, instrument=instrument)
-    return CompiledC(ir=ir_text(module), signature=signature, filename=parsed.filename)
+    warnings = range_warnings(signature, parsed.pragmas)
+    return CompiledC(ir_text(module), signature, parsed.filename, warnings)
 
 
 def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, Signature]:
@@ -85,16 +93,34 @@ def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, 
 
     try:
         lowered = call_deep(lower)
-    except RecursionError:
-        raise CompileError("expression or statement nested too deeply to compile") from None
+    except RecursionError:  # the generator locates its own; this is a last resort
+        raise CompileError(
+            "expression or statement nested too deeply to compile", _entry_location(parsed)
+        ) from None
     info = next(f for f in lowered.functions if f.name == entry)
-    signature = extract_signature(info, parsed.pragmas, parsed.options)
+    definition = _entry_definition(parsed)
+    body = definition.body if definition is not None else None
+    signature = extract_signature(info, parsed.pragmas, parsed.options, body)
     lowered.module.get_global(entry).linkage = ""  # the entry is always external
     lowered.module.triple, lowered.module.data_layout = _host_target()
     # LLVM's own printing of the verified module: unquoted names, like clang -S -emit-llvm
     module = verify_ir(str(lowered.module))
     module.name = filename
     return module, signature
+
+
+def _entry_definition(parsed: ParsedC) -> c_ast.FuncDef | None:
+    for ext in parsed.ast.ext or []:
+        if isinstance(ext, c_ast.FuncDef) and ext.decl.name == parsed.entry:
+            return ext
+    return None
+
+
+def _entry_location(parsed: ParsedC) -> SourceLocation:
+    definition = _entry_definition(parsed)
+    if definition is None:
+        return SourceLocation(parsed.filename, 1)
+    return location(definition.decl, parsed.filename)
 
 
 def strip_lowered(module: llvm.ModuleRef) -> llvm.ModuleRef | None:
@@ -133,14 +159,17 @@ def _host_target() -> tuple[str, str]:
 
 
 def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
+    """The source text and its file name; a leading UTF-8 byte-order mark is dropped, as gcc
+    does (it precedes line 1, so no line or column moves)."""
     if isinstance(source, Path) or (filename is None and _looks_like_path(source)):
         path = Path(source)
         try:
             data = path.read_bytes()
         except OSError as err:
             raise NscError(f"cannot read {path}: {err.strerror or err}") from None
+        data = data.removeprefix(UTF8_BOM.encode())
         return decode_source(data, filename or str(path)), filename or str(path)
-    return source, filename or "<input>"
+    return source.removeprefix(UTF8_BOM), filename or "<input>"
 
 
 def _looks_like_path(source: str) -> bool:

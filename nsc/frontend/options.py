@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nsc.diagnostics import SourceLocation
 from nsc.signature import Signature
 
 
@@ -20,12 +21,32 @@ class FrontendOptions:
     outputs: tuple[str, ...] = ()  # --output c
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # --range x=lo:hi
     instrument: bool = False  # emit fuel, bounds and division checks for the oracle
+    # the caller runs the entry on sampled inputs (nscc, `nsc exec --samples`): an entry without
+    # inputs is then a located error (the oracle alone can run one, given a batch size)
+    require_inputs: bool = False
+
+
+@dataclass(frozen=True)
+class FrontendWarning:
+    """Something in the program that is legal but most likely not what the user meant."""
+
+    message: str
+    location: SourceLocation
+    hints: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        """Like gcc: `file:line:col: warning: message`, then its notes."""
+        lines = [f"{self.location}: warning: {self.message}"]
+        lines += [f"{self.location}: note: {hint}" for hint in self.hints]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
 class CompiledC:
-    """The frontend's result: LLVM IR text (verified) and the entry's signature."""
+    """The frontend's result: LLVM IR text (verified), the entry's signature, and warnings
+    for the caller to print."""
 
     ir: str
     signature: Signature
     filename: str
+    warnings: tuple[FrontendWarning, ...] = ()

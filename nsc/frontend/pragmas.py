@@ -21,10 +21,11 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, SourceLocation
 from nsc.frontend.parse import location
+from nsc.signature import MAX_SCALARS
 
 ROLE_KINDS = ("input", "output", "inout")
 KINDS = ("entry", "range", "shape", *ROLE_KINDS)
-MAX_DIMENSION = 1 << 24
+MAX_DIMENSION = MAX_SCALARS  # a larger dimension alone exceeds what a parameter may hold
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>0[xX][0-9a-fA-F]+[uUlL]*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFlLuU]*)"
@@ -172,9 +173,16 @@ def _check_shape(args: list[list], where: SourceLocation) -> tuple:
     dims = []
     for arg in args[1:]:
         value = _number(arg, "shape", where)
-        if value != int(value) or not 1 <= value <= MAX_DIMENSION:
+        if value != int(value) or value < 1:
             raise CompileError(
                 f"shape of '{name}': dimension {value:g} is not a positive integer", where
+            )
+        if value > MAX_DIMENSION:
+            shown = f"{int(value):,}" if value < 1e15 else f"{value:g}"
+            raise CompileError(
+                f"shape of '{name}': dimension {shown} is too large for a surrogate "
+                f"(a parameter holds at most {MAX_SCALARS:,} scalars)",
+                where,
             )
         dims.append(int(value))
     return (name, *dims)

@@ -20,6 +20,7 @@ import os
 import re
 import selectors
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -241,11 +242,14 @@ class _CppRun:
             path = Path(self._folder.name) / "input.c"
             source = f"#line 1 {_c_string(filename)}\n" + _mark_pragmas(text)
             path.write_text(source, encoding="utf-8")
+            # a session of its own: the driver runs cc1 as a child, and stopping cpp must stop
+            # that child too (`close` kills the whole process group)
             self.proc = subprocess.Popen(
                 [*args, str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                start_new_session=True,
             )
         except OSError as err:
             self._folder.cleanup()
@@ -266,10 +270,14 @@ class _CppRun:
         return _unmark_pragmas(out.decode("utf-8", errors="replace"), self.filename)
 
     def close(self) -> None:
-        """Stop cpp if it still runs; remove its input."""
+        """Stop cpp and every process it started, if any still runs; remove its input.
+
+        The group is killed before the driver is reaped, so its id cannot have been reused."""
         proc = self.proc
-        if proc.poll() is None:
-            proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # every process of the group has exited
         proc.wait()
         proc.stdout.close()  # type: ignore[union-attr]
         proc.stderr.close()  # type: ignore[union-attr]

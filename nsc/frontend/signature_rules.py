@@ -18,9 +18,19 @@ from pycparser import c_ast
 from nsc.diagnostics import CompileError, NscError, SourceLocation
 from nsc.frontend.codegen.context import FunctionInfo, did_you_mean, node_location
 from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, VoidType, array_dims
-from nsc.frontend.options import FrontendOptions
+from nsc.frontend.options import FrontendOptions, FrontendWarning
 from nsc.frontend.pragmas import Pragma
-from nsc.signature import DEFAULT_RANGE, Layout, Param, Port, Role, Signature, leaf_ports
+from nsc.signature import (
+    DEFAULT_RANGE,
+    MAX_SCALARS,
+    MAX_SIGNATURE_SCALARS,
+    Layout,
+    Param,
+    Port,
+    Role,
+    Signature,
+    leaf_ports,
+)
 
 Range = tuple[float, float]
 
@@ -81,9 +91,15 @@ def shape_pragmas(pragmas: Sequence[Pragma]) -> dict[str, tuple[int, ...]]:
 
 
 def extract_signature(
-    info: FunctionInfo, pragmas: Sequence[Pragma], options: FrontendOptions
+    info: FunctionInfo,
+    pragmas: Sequence[Pragma],
+    options: FrontendOptions,
+    body: c_ast.Node | None = None,
 ) -> Signature:
-    """The entry's signature from its C types, the pragmas and the command-line options."""
+    """The entry's signature from its C types, the pragmas and the command-line options.
+
+    `body` (the entry's body) lets the error for an entry without inputs say which output
+    parameters it reads."""
     names = info.param_names
     _check_pragma_names(info, pragmas)
     shapes = shape_pragmas(pragmas)
@@ -91,6 +107,7 @@ def extract_signature(
     params: list[Param] = []
     for i, name in enumerate(names):
         params.append(_param(info, i, shapes.get(name), roles.get(name)))
+        _check_size(params[-1], i, info, pragmas)
     ranges = _ranges(info, params, pragmas, options)
     inputs: list[Port] = []
     outputs: list[Port] = []
@@ -114,7 +131,101 @@ def extract_signature(
             info.location,
             ("return a value, or write results through a non-const pointer parameter",),
         )
+    _check_total_size(info, inputs, outputs)
+    if not inputs and options.require_inputs:
+        raise _no_inputs(info, params, body)
     return Signature(info.name, tuple(params), tuple(inputs), tuple(outputs), returns)
+
+
+def _scalars(ports: Sequence[Port]) -> int:
+    return sum(port.size for port in ports)
+
+
+def _check_size(param: Param, i: int, info: FunctionInfo, pragmas: Sequence[Pragma]) -> None:
+    """A parameter holds at most MAX_SCALARS scalars (located at its shape pragma, if any)."""
+    count = _scalars(leaf_ports(param.name, param.layout, i))
+    if count <= MAX_SCALARS:
+        return
+    shaped = [p for p in pragmas if p.kind == "shape" and p.args[0] == param.name]
+    where = shaped[-1].location if shaped else info.param_locations[i]
+    raise CompileError(
+        f"parameter '{param.name}' is too large for a surrogate: {count:,} scalars "
+        f"(at most {MAX_SCALARS:,})",
+        where,
+    )
+
+
+def _check_total_size(info: FunctionInfo, inputs: Sequence[Port], outputs: Sequence[Port]) -> None:
+    """The return value holds at most MAX_SCALARS scalars, all ports MAX_SIGNATURE_SCALARS."""
+    returned = [port for port in outputs if port.param < 0]
+    if _scalars(returned) > MAX_SCALARS:
+        raise CompileError(
+            f"the return value of '{info.name}' is too large for a surrogate: "
+            f"{_scalars(returned):,} scalars (at most {MAX_SCALARS:,})",
+            info.location,
+        )
+    total = _scalars(inputs) + _scalars(outputs)
+    if total > MAX_SIGNATURE_SCALARS:
+        raise CompileError(
+            f"the inputs and outputs of '{info.name}' are too large for a surrogate: "
+            f"{total:,} scalars together (at most {MAX_SIGNATURE_SCALARS:,})",
+            info.location,
+        )
+
+
+def _no_inputs(
+    info: FunctionInfo, params: Sequence[Param], body: c_ast.Node | None
+) -> CompileError:
+    """The error for an entry without inputs: an output it reads was likely meant as inout."""
+    outputs = [p.name for p in params if p.passing == "pointer" and p.role == "output"]
+    read = [name for name in outputs if name in _names_read(body, set(outputs))]
+    if read:
+        quoted, flags = ", ".join(f"'{n}'" for n in read), ",".join(read)
+        return CompileError(
+            f"entry function '{info.name}' has no inputs, but it reads '{read[0]}', "
+            "which is only an output",
+            info.param_locations[info.param_names.index(read[0])],
+            (
+                f"to read {quoted} as an input too, mark it '#pragma nsc inout({', '.join(read)})' "
+                f"(or pass --input {flags} --output {flags})",
+            ),
+        )
+    return CompileError(
+        f"entry function '{info.name}' has no inputs, so it computes a constant: "
+        "there is nothing for a surrogate to learn",
+        info.location,
+        (
+            "give it a parameter its results depend on: by value, through a const pointer, "
+            "or marked '#pragma nsc input(NAME)'",
+        ),
+    )
+
+
+def _names_read(body: c_ast.Node | None, names: set[str]) -> set[str]:
+    """Which of `names` the body uses other than as the target of a plain `=` (`*y = ...`,
+    `y[i] = ...`, `y->f = ...`). Walked without recursion: bodies may nest deeply."""
+    if body is None:
+        return set()
+    written: set[int] = set()
+    used: list[c_ast.ID] = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, c_ast.Assignment) and node.op == "=":
+            target = node.lvalue
+            while True:
+                if isinstance(target, c_ast.UnaryOp) and target.op == "*":
+                    target = target.expr
+                elif isinstance(target, c_ast.ArrayRef | c_ast.StructRef):
+                    target = target.name
+                else:
+                    break
+            if isinstance(target, c_ast.ID):
+                written.add(id(target))
+        elif isinstance(node, c_ast.ID) and node.name in names:
+            used.append(node)
+        stack.extend(node)  # a node iterates over its children
+    return {node.name for node in used if id(node) not in written}
 
 
 def _param(info: FunctionInfo, i: int, shape: tuple[int, ...] | None, role: Role | None) -> Param:
@@ -218,11 +329,18 @@ def _roles(
 def _ranges(
     info: FunctionInfo, params: list[Param], pragmas: Sequence[Pragma], options: FrontendOptions
 ) -> list[dict[str, Range]]:
-    """Ranges by name, most binding first: CLI over pragmas, a port over its parameter."""
-    ports = {
-        p.name for i, param in enumerate(params) for p in leaf_ports(param.name, param.layout, i)
-    }
-    known = set(info.param_names) | ports
+    """Ranges by name, most binding first: CLI over pragmas, a port over its parameter.
+
+    Ranges say where inputs are sampled, so one on an output is an error where the same
+    source (`#pragma nsc output`) or command line (`--range`) made it one. A range pragma on a
+    pointer that is an output by default (or by `--output`) is kept for a command line that
+    makes it an input, as examples/inversek2j_plain.c expects; `range_warnings` tells when
+    none does."""
+    role_of = {param.name: param.role for param in params}
+    for i, param in enumerate(params):
+        role_of.update({p.name: param.role for p in leaf_ports(param.name, param.layout, i)})
+    known = set(role_of)
+    marked = {name for p in pragmas if p.kind == "output" for name in p.args}
     ranges: dict[str, Range] = {}
     cli: dict[str, Range] = {}
     for pragma in pragmas:
@@ -234,12 +352,26 @@ def _ranges(
                     pragma.location,
                     did_you_mean(name, known),
                 )
+            base = name.split(".")[0]
+            if role_of[name] == "output" and base in marked:
+                raise CompileError(
+                    f"#pragma nsc range names '{name}', which is marked an output of "
+                    f"'{info.name}': ranges apply to inputs only",
+                    pragma.location,
+                    (f"if '{base}' is read as well, mark it 'inout' instead of 'output'",),
+                )
             ranges[name] = (float(pragma.args[1]), float(pragma.args[2]))
     for name, (lo, hi) in options.ranges.items():
         if name not in known:
             raise NscError(
                 f"--range names '{name}', which is not a parameter or port of '{info.name}'",
                 did_you_mean(name, known),
+            )
+        if role_of[name] == "output":
+            base = name.split(".")[0]
+            raise NscError(
+                f"--range names '{name}', an output of '{info.name}': ranges apply to inputs only",
+                (f"if '{base}' is read as well, pass --input {base} --output {base}",),
             )
         if not float(lo) < float(hi):
             raise NscError(f"empty range for '{name}': {lo} >= {hi}")
@@ -253,3 +385,26 @@ def _range_for(port: str, param: str, ranges: list[dict[str, Range]]) -> Range:
             if name in table:
                 return table[name]
     return DEFAULT_RANGE
+
+
+def range_warnings(signature: Signature, pragmas: Sequence[Pragma]) -> tuple[FrontendWarning, ...]:
+    """Range pragmas on parameters that are outputs only: they take effect only when a command
+    line makes the parameter an input (`--input x --output x`), so here they do nothing."""
+    outputs = {param.name for param in signature.params if param.role == "output"}
+    found = []
+    for pragma in pragmas:
+        if pragma.kind != "range" or pragma.args[0].split(".")[0] not in outputs:
+            continue
+        name, base = pragma.args[0], pragma.args[0].split(".")[0]
+        found.append(
+            FrontendWarning(
+                f"#pragma nsc range names '{name}', an output of '{signature.entry}', "
+                "so it has no effect: ranges apply to inputs",
+                pragma.location,
+                (
+                    f"if '{base}' is read as well, mark it '#pragma nsc inout({base})' "
+                    f"(or pass --input {base} --output {base})",
+                ),
+            )
+        )
+    return tuple(found)

@@ -131,6 +131,8 @@ def _finetune(
     y = normalization.outputs(flatten_ports(signature.outputs, train_outputs))
     if len(x) != len(y):
         raise NscError(f"{len(x)} input rows but {len(y)} output rows")
+    if len(x) == 0:
+        raise NscError("no examples to fine-tune on (zero rows)")
     keep = np.isfinite(x).all(axis=1) & np.isfinite(y).all(axis=1)
     x, y = x[keep], y[keep]
     if len(x) == 0:
@@ -277,6 +279,8 @@ def file_examples(
 
     sig = surrogate.signature
     table = read_table(path, example_ports(sig))
+    if not any(len(column) for column in table.values()):
+        raise NscError(f"{path}: no examples (the file has no rows)")
     inputs = {p.name: table[p.name] for p in sig.inputs}
     outputs = {p.name: table[output_name(sig, p)] for p in sig.outputs}
     return inputs, outputs

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def write_table(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     for name, array in arrays.items():
         array = np.asarray(array)
         header += column_names(name, array.shape[1:])
-        columns.append(array.reshape(len(array), -1))
+        columns.append(array.reshape(len(array), math.prod(array.shape[1:])))  # even 0 rows
     rows = np.concatenate(columns, axis=1) if columns else np.zeros((0, 0))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -120,6 +121,9 @@ def _check_names(path: Path, arrays: Mapping[str, np.ndarray], ports: Mapping[st
         raise NscError(f"{path}: unknown array(s) {', '.join(extra)}", _known_hint(ports))
     for name, port in ports.items():
         shape = np.shape(arrays[name])
+        if not shape:
+            want = "[" + ", ".join(["rows", *map(str, port.shape)]) + "]"
+            raise NscError(f"{path}: {name!r} is a single value, expected an array {want}")
         if shape[1:] != port.shape:
             want = "[" + ", ".join(["rows", *map(str, port.shape)]) + "]"
             raise NscError(f"{path}: {name!r} has shape {list(shape)}, expected {want}")

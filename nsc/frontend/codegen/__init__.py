@@ -73,6 +73,7 @@ class CodeGenerator(
         self.fn: FunctionState | None = None
         self.builder: ir.IRBuilder | None = None
         self.switches: list[SwitchState] = []
+        self.statement: c_ast.Node | None = None  # the innermost statement being lowered
 
     def error(self, message: str, node: c_ast.Node | None, hints=()) -> CompileError:
         return error(message, node, self.filename, hints)
@@ -88,8 +89,16 @@ class CodeGenerator(
         }
         ext = ast.ext or []
         start = declare_prelude(ext, self.filename, self.scope, self.external)
-        for node in ext[start:]:
-            self.external(node)
+        try:
+            for node in ext[start:]:
+                self.statement = node
+                self.external(node)
+        except RecursionError:
+            # deep nesting that parsed (a long flat `a + b + ...` is a left-deep tree): blame
+            # the statement (or top-level declaration) that was being lowered
+            raise self.error(
+                "expression or statement nested too deeply to compile", self.statement
+            ) from None
         self._check_externs()
         return LoweredModule(self.module, self.functions)
 

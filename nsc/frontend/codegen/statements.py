@@ -37,6 +37,7 @@ class StatementLowering:
             self.scope = self.scope.parent
 
     def stmt(self, node: c_ast.Node) -> None:
+        self.statement = node
         if self.builder.block.is_terminated:
             self.builder.position_at_end(self.new_block("dead"))
         method = getattr(self, f"stmt_{type(node).__name__}", None)
