@@ -8,6 +8,7 @@ import os
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -71,6 +72,9 @@ def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
     _check_zip_magic(path)
     try:
         with np.load(path, allow_pickle=False) as data:
+            twice = sorted(name for name, n in Counter(data.files).items() if n > 1)
+            if twice:
+                raise NscError(f"{path}: duplicate array name(s): {', '.join(twice[:5])}")
             arrays = {name: data[name] for name in data.files}
     except OSError as err:  # zipfile seeking to an offset that a cut-short file lacks
         raise NscError(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -122,6 +123,7 @@ def gather_inputs(
 
 def _parse_assignments(signature: Signature, assignments: tuple[str, ...]) -> dict[str, np.ndarray]:
     values: dict[str, np.ndarray] = {}
+    given: dict[str, str] = {}
     for item in assignments:
         name, sep, text = item.partition("=")
         if not sep:
@@ -130,6 +132,9 @@ def _parse_assignments(signature: Signature, assignments: tuple[str, ...]) -> di
             port = signature.input(name)
         except KeyError as err:
             raise NscError(str(err.args[0])) from None
+        if name in given:
+            raise NscError(f"input {name} is given twice ({given[name]} and {item})")
+        given[name] = item
         values[name] = _parse_value(port, text)
     missing = [p.name for p in signature.inputs if p.name not in values]
     if missing:
@@ -138,14 +143,41 @@ def _parse_assignments(signature: Signature, assignments: tuple[str, ...]) -> di
 
 
 def _parse_value(port: Port, text: str) -> np.ndarray:
+    """One row of `port` from comma-separated numbers, each of which must fit the port's type."""
     try:
-        flat = np.array([float(v) for v in text.split(",")], dtype=np.float64)
+        flat = [_parse_number(port, v) for v in text.split(",")]
     except ValueError:
         raise NscError(f"input {port.name}: {text!r} is not a number or list of numbers") from None
-    if flat.size != port.size:
+    if len(flat) != port.size:
         shape = "x".join(map(str, port.shape)) or "scalar"
-        raise NscError(f"input {port.name} takes {port.size} value(s) ({shape}), got {flat.size}")
-    return flat.reshape((1, *port.shape)).astype(port.dtype)
+        raise NscError(f"input {port.name} takes {port.size} value(s) ({shape}), got {len(flat)}")
+    return np.array(flat, dtype=port.dtype).reshape((1, *port.shape))
+
+
+def _parse_number(port: Port, text: str) -> int | float:
+    """A number of the port's type: an integer type takes integers within its range (integers
+    written as floats too, `1e3`), a float type finite values within its range, inf or nan."""
+    dtype = np.dtype(port.dtype)
+    if dtype.kind == "f":
+        value, largest = float(text), float(np.finfo(dtype).max)
+        if math.isfinite(value) and abs(value) > largest:
+            raise _does_not_fit(port, text, f"outside its range, about ±{largest:.6g}")
+        return value
+    try:
+        value = int(text)
+    except ValueError:
+        number = float(text)
+        if not number.is_integer():  # also nan and inf
+            raise _does_not_fit(port, text, "not an integer") from None
+        value = int(number)
+    lo, hi = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    if not lo <= value <= hi:
+        raise _does_not_fit(port, text, f"outside its range [{lo}, {hi}]")
+    return value
+
+
+def _does_not_fit(port: Port, text: str, why: str) -> NscError:
+    return NscError(f"input {port.name} is {port.dtype}: {text.strip()!r} is {why}")
 
 
 def execute(compiled: CompiledC, inputs: dict[str, np.ndarray], *, fuel: int, timeout: float):

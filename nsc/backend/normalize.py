@@ -66,6 +66,7 @@ class Normalization:
         """Input ranges from the signature; output centre/scale from calibration outputs."""
         low, high = input_ranges(signature)
         flat = flatten_ports(signature.outputs, outputs)
+        check_finite_outputs(signature.outputs, flat)
         center, scale = output_statistics(flat, robust)
         return cls(low, high, center, scale)
 
@@ -97,6 +98,31 @@ def input_ranges(signature: Signature) -> tuple[np.ndarray, np.ndarray]:
         low += [lo] * port.size
         high += [hi] * port.size
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+
+
+def check_finite_outputs(ports: Sequence[Port], flat: np.ndarray) -> None:
+    """An error naming the first output scalar (`return`, `p`, `w[1][2]`) that is NaN or infinite
+    on every calibration row of `flat` (`[rows, width]`, as `flatten_ports` gives)."""
+    finite = np.isfinite(flat)
+    never = np.flatnonzero(~finite.any(axis=0))
+    if not never.size:
+        return
+    column, rows = int(never[0]), len(flat)
+    starts = np.cumsum([0] + [port.size for port in ports])
+    index = int(np.searchsorted(starts, column, side="right")) - 1
+    port, element = ports[index], column - int(starts[index])
+    label = port.name + "".join(f"[{i}]" for i in np.unravel_index(element, port.shape))
+    if rows == 0:
+        raise NscError(f"output {label!r} has no finite calibration value: no calibration rows")
+    nan = int(np.isnan(flat[:, column]).sum())
+    if nan in (0, rows):
+        how = f"{'NaN' if nan else 'infinite'} on all {rows}"
+    else:
+        how = f"NaN on {nan} and infinite on {rows - nan} of the {rows}"
+    raise NscError(
+        f"output {label!r} has no finite calibration value: it is {how} calibration rows",
+        hints=("check what the program computes on the input ranges (--range NAME=LO:HI)",),
+    )
 
 
 def output_statistics(flat: np.ndarray, robust: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -122,7 +122,8 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 @optimization_options(default=2, help="Optimization preset (the model was trained on -O2 graphs).")
 @click.option(
     "--model",
-    help="The hypernetwork: a name under nsc/backend/models, a folder or a checkpoint "
+    help="The hypernetwork: a name under nsc/backend/models, a model folder, a checkpoint, or "
+    "an `nsc train` run folder (its best checkpoint, else its last) "
     "[default: default, or fused with --fusion].",
 )
 @click.option(
@@ -202,7 +203,7 @@ def compile_command(
     passes = nscc.pipeline_for(opt_level, pipeline)
     options = nscc.CompileOptions(
         pipeline=passes,
-        model=kw.pop("model") or (nscc.FUSED_MODEL if kw["fusion"] else nscc.DEFAULT_MODEL),
+        model=_model_name(kw.pop("model"), kw["fusion"]),
         fusion=kw.pop("fusion"),
         calibrate=kw.pop("calibrate"),
         finetune=kw.pop("finetune"),
@@ -215,9 +216,21 @@ def compile_command(
             _emit_llvm(source, frontend, options, None if printed else output, times)
         else:
             nscc.compile_c(source, output, frontend, options, times)
+            if verbose:
+                model = nscc.find_model(options.model, options.init)[0]
+                click.echo(f"nscc: using the model {model}", err=True)
     finally:
         if verbose:
             click.echo(times.table(), err=True)
+
+
+def _model_name(given: str | None, fusion: bool) -> str:
+    """--model as given (even empty: `find_model` refuses it), else the shipped default."""
+    from nsc import nscc
+
+    if given is not None:
+        return given
+    return nscc.FUSED_MODEL if fusion else nscc.DEFAULT_MODEL
 
 
 def _one_blas_thread() -> None:

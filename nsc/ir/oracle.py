@@ -207,7 +207,14 @@ def _convert(port: Port, value) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise NscError(f"input {port.name!r} has dtype {array.dtype}, expected {dtype}")
     if dtype.kind == "f":
-        return np.ascontiguousarray(array, dtype=dtype)
+        try:
+            with np.errstate(over="raise"):
+                return np.ascontiguousarray(array, dtype=dtype)
+        except FloatingPointError:
+            largest = float(np.finfo(dtype).max)
+            raise NscError(
+                f"input {port.name!r} has values outside the range of {dtype} (about ±{largest:.6g})"
+            ) from None
     if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
         raise NscError(f"input {port.name!r} holds non-integer values, expected {dtype}")
     lo, hi = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)

@@ -156,9 +156,16 @@ def batch_inputs(
 
 def _as_float32(port: Port, value: Any) -> np.ndarray:
     try:
-        array = np.asarray(value, dtype=np.float32)
+        with np.errstate(over="raise"):
+            array = np.asarray(value, dtype=np.float32)
     except (TypeError, ValueError):
         raise NscError(f"input {port.name!r} is not numeric") from None
+    except FloatingPointError:  # finite values beyond float32, which the surrogate computes in
+        largest = float(np.finfo(np.float32).max)
+        raise NscError(
+            f"input {port.name!r} has values outside the surrogate's float32 range "
+            f"(about ±{largest:.6g})"
+        ) from None
     if array.shape != port.shape and array.shape[1:] != port.shape:
         expect = f"{list(port.shape)} for one row or [rows, {', '.join(map(str, port.shape))}]"
         if not port.shape:

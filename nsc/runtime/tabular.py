@@ -14,6 +14,7 @@ import csv
 import io
 import itertools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -87,6 +88,9 @@ def _read_csv(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
     if not rows:
         raise NscError(f"{path}: empty file (expected a header row of column names)")
     header = [h.strip() for h in rows[0]]
+    twice = sorted(name for name, n in Counter(header).items() if n > 1)
+    if twice:
+        raise NscError(f"{path}: duplicate column(s) in the header: {', '.join(twice[:5])}")
     body = [row for row in rows[1:] if row]
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
