@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from process_checks import running_with
 
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
@@ -237,20 +238,6 @@ def test_ctrl_c_stops_every_worker_at_once_and_a_rerun_resumes(tmp_path):
     built = len(list(out.glob("shard-*.json")))
     assert 0 < built < 40
     time.sleep(0.5)
-    assert not _running_with(str(out)), "a worker outlived the interrupted run"
+    assert not running_with(str(out)), "a worker outlived the interrupted run"
     rerun = subprocess.run([*command[:5], "40", *command[6:], "--no-progress"], timeout=120)
     assert rerun.returncode == 0
-
-
-def _running_with(argument: str) -> list[int]:
-    """Processes (not zombies) with `argument` on their command line, from /proc."""
-    found = []
-    for folder in Path("/proc").glob("[0-9]*"):
-        try:
-            state = (folder / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            argv = (folder / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if state != "Z" and argument.encode() in argv:
-            found.append(int(folder.name))
-    return found

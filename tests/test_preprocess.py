@@ -12,6 +12,7 @@ from pathlib import Path
 
 import llvmlite.binding as llvm
 import pytest
+from process_checks import running_with
 from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError
@@ -168,23 +169,9 @@ def test_a_stopped_preprocessor_leaves_no_process_behind():
     with pytest.raises(CompileError, match="too long"):
         run.result()
     deadline = time.monotonic() + 5
-    while _running_with(source) and time.monotonic() < deadline:
+    while running_with(source) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running_with(source)
-
-
-def _running_with(argument: str) -> list[int]:
-    """Processes (not zombies) with `argument` on their command line, from /proc."""
-    found = []
-    for folder in Path("/proc").glob("[0-9]*"):
-        try:
-            state = (folder / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            argv = (folder / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if state != "Z" and argument.encode() in argv:
-            found.append(int(folder.name))
-    return found
+    assert not running_with(source)
 
 
 def test_output_size_is_capped():
