@@ -59,11 +59,16 @@ LAST = "last.safetensors"
 BEST = "best.safetensors"
 EPOCHS = "epochs"  # RUN/epochs/epoch-NNN.safetensors with `keep_epochs`
 VAL_ROWS = 128
+EPOCH_COLUMNS = (  # of epochs.csv: the keys of `_Run.evaluate`'s rows
+    "epoch", "global_step", "train_mse", "val_mse", "val_mse_bases", "val_mse_centre", "lr",
+    "train_seconds", "programs_per_second",
+)  # fmt: skip
 STAMP_FILE = "stamp.json"  # in RUN/cache: the settings the cache was built with
 CACHE_FORMAT = 3  # 2: nodes carry input ranges; 3: slots carry the nodes touching them
 
 
 LOSSES = ("mse", "nmse")
+MAX_PARAMETERS = 100_000_000  # ~300 times the default model; AdamW holds 4 floats per parameter
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,8 @@ class TrainConfig:
         for name in positive:
             if getattr(self, name) < 1:
                 raise NscError(f"--{name.replace('_', '-')} must be positive")
-        if not self.lr > 0 or self.clip <= 0 or self.penalty < 0:
-            raise NscError("--lr and --clip must be positive and the penalty non-negative")
+        if not 0 < self.lr < math.inf or self.clip <= 0 or self.penalty < 0:
+            raise NscError("--lr and --clip must be positive and finite, the penalty non-negative")
         if self.loss not in LOSSES:
             raise NscError(f"--loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
         if not 0 <= self.val_percent < 100:
@@ -276,6 +281,24 @@ def check_data(config: TrainConfig, out: Path) -> None:
     )
 
 
+def check_model_size(config: TrainConfig) -> None:
+    """Refuse widths whose model would not fit in memory, before allocating it (the count is
+    taken on the meta device; the vocabulary adds only `dim` parameters a token)."""
+    try:
+        with torch.device("meta"):
+            count = Hypernetwork(config.hypernet(vocab_size=1)).parameter_counts()["total"]
+    except RuntimeError:  # a tensor size past what torch can count at all
+        count = math.inf
+    if count > MAX_PARAMETERS:
+        shown = f"{count:,}" if count < math.inf else "too many"
+        raise NscError(
+            f"--dim {config.dim}, --head-dim {config.head_dim} and --hidden "
+            f"{','.join(map(str, config.hidden))} make a model of {shown} parameters "
+            f"(at most {MAX_PARAMETERS:,})",
+            hints=("use smaller widths",),
+        )
+
+
 def _cache_stamp(config: TrainConfig) -> dict[str, Any]:
     """What the cache was built from; a cache with another stamp is rebuilt."""
     return {
@@ -316,9 +339,17 @@ def train(
     kill); `keep_epochs` keeps every epoch's weights in `RUN/epochs/`; `on_step(global_step)`
     runs after each step."""
     config.check()
+    check_model_size(config)
     if threads is not None:
         torch.set_num_threads(threads)
     out = Path(out)
+    world = int((env or {}).get("WORLD_SIZE", 1))
+    if config.batch_programs < world:  # every rank says so, before any joins the group
+        raise NscError(
+            f"--batch-programs {config.batch_programs} gives some of the {world} "
+            "processes no program to train on",
+            hints=(f"use --batch-programs {world} or more, or fewer processes",),
+        )
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     replica = replica_from_env(env or {}, device)
     check_data(config, out)
@@ -335,7 +366,7 @@ def train(
     per_epoch = len(train_set) // config.batch_programs
     factor = schedule(config, per_epoch * config.epochs)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-    state = _resume(out / LAST, config, hypernet, optimizer, scheduler)
+    state = _resume(out / LAST, config, vocab, hypernet, optimizer, scheduler)
     model: nn.Module = objective
     if replica.world > 1:
         model = nn.parallel.DistributedDataParallel(objective, find_unused_parameters=True)
@@ -465,6 +496,7 @@ class _Run:
 def _resume(
     path: Path,
     config: TrainConfig,
+    vocab: Vocab,
     hypernet: Hypernetwork,
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LambdaLR,
@@ -477,6 +509,11 @@ def _resume(
         raise NscError(
             f"{path} was written by a run with other settings",
             hints=("use a new --out folder, or rerun with the original settings",),
+        )
+    if saved.meta.get("vocab") != list(vocab.tokens):
+        raise NscError(
+            f"{path} was trained on another vocabulary: the corpus changed since the run began",
+            hints=("use a new --out folder, or restore the corpus the run was started on",),
         )
     hypernet.load_state_dict(saved.model_state())
     ckpt.restore_optimizer(optimizer, saved)
@@ -495,7 +532,10 @@ def write_logs(out: Path, state: Progress) -> None:
     """`log.json` (everything), `epochs.csv` and `steps.csv`, rewritten from the counters."""
     atomic_write_text(out / "log.json", json.dumps(asdict(state), indent=1) + "\n")
     if state.epochs:
-        atomic_write_text(out / "epochs.csv", _csv(list(state.epochs[0]), state.epochs))
+        # in `evaluate`'s order, also after a resume (a checkpoint's JSON has its keys sorted)
+        rank = {name: i for i, name in enumerate(EPOCH_COLUMNS)}
+        columns = sorted(state.epochs[0], key=lambda name: rank.get(name, len(rank)))
+        atomic_write_text(out / "epochs.csv", _csv(columns, state.epochs))
     steps = [dict(zip(("step", "train_mse", "lr"), row, strict=True)) for row in state.steps]
     atomic_write_text(out / "steps.csv", _csv(["step", "train_mse", "lr"], steps))
 

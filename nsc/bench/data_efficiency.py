@@ -673,6 +673,10 @@ def data_efficiency(
         notes.append(setting_choices(results, "anchor", config.anchors))
     header["seconds"] = f"{time.perf_counter() - start:.0f}"
     header["settings"] = ", ".join(f"{k}={v}" for k, v in asdict(config).items())
-    return write_report(
+    summary = write_report(
         out, [r.to_json() for r in results], notes, header, asdict(config), config.epochs
     )
+    if not any(r.runs for r in results):
+        skipped = "; ".join(f"{r.program.name}: {r.error}" for r in results)
+        raise NscError(f"every program was skipped, nothing was measured ({skipped})")
+    return summary

@@ -114,6 +114,7 @@ def bench_data_efficiency_command(
         anchors=_parse_numbers(anchors, "--anchor"),
         **kw,
     )
+    config.check()  # the settings given, before --quick replaces some of them
     paths = list(programs) or default_programs()
     if quick:
         config, paths, heldout = quick_run(config, paths, heldout)

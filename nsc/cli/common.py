@@ -28,6 +28,10 @@ def _report_errors(command: Callable) -> Callable:
         except NscError as err:
             click.echo(err.render(), err=True)
             sys.exit(1)
+        except MemoryError as err:  # e.g. numpy refusing --samples 10**11 rows
+            hint = "ask for less: fewer samples or rows, or smaller widths"
+            click.echo(NscError(f"out of memory ({err})", hints=(hint,)).render(), err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("nsc: interrupted", err=True)
             sys.exit(130)

@@ -197,8 +197,8 @@ def _check_settings(
 ) -> None:
     if epochs < 0:
         raise NscError(f"epochs must be non-negative, not {epochs}")
-    if not lr > 0:
-        raise NscError(f"the learning rate must be positive, not {lr}")
+    if not 0 < lr < float("inf"):
+        raise NscError(f"the learning rate must be positive and finite, not {lr}")
     if not 0 <= val_fraction < 1:
         raise NscError(f"the validation fraction must be in [0, 1), not {val_fraction}")
     if patience < 1 or batch_size < 1:

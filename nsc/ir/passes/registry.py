@@ -116,7 +116,11 @@ def list_passes() -> list[PassInfo]:
     infos = [PassInfo(name, describe(load_pass(name)), BUILTIN) for name in BUILTINS]
     for name, entry in sorted(_plugins().items()):
         origin = entry.dist.name if entry.dist is not None else "plugin"
-        infos.append(PassInfo(name, describe(_load_plugin(name, entry)), origin))
+        try:
+            description = describe(_load_plugin(name, entry))
+        except NscError as err:  # one broken plugin must not hide every other pass
+            description = f"(unusable) {err.message}"
+        infos.append(PassInfo(name, description, origin))
     return infos
 
 

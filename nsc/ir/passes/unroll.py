@@ -31,6 +31,8 @@ class LoopUnroll(Pass):
     def __post_init__(self) -> None:
         if self.count < 0:
             raise ValueError(f"count must be >= 0, got {self.count}")
+        if self.count >= 2**31:  # LLVM reads the count as a 32-bit integer (2**32 aborts it)
+            raise ValueError(f"count must be < 2**31, got {self.count}")
 
     def run(self, module: IRModule) -> IRModule:
         if self.count > 0:
