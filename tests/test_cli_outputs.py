@@ -95,6 +95,19 @@ def test_finetune_may_replace_its_own_model(work):
     assert (work / "model.onnx").read_bytes() != before
 
 
+def test_finetune_says_how_many_examples_it_left_out(work):
+    (work / "pairs.csv").write_text("x,return\n0.5,1.0\n1.5,nan\n1.0,0.5\ninf,1.0\n")
+    result = run("finetune", "model.onnx", "--data", "pairs.csv", "-o", "t.onnx", "--epochs", "2")
+    assert result.exit_code == 0, result.output
+    assert "2 example(s) with a NaN or infinite value were left out" in result.output
+
+
+def test_bench_perf_checks_the_model_before_creating_its_folder(tmp_path):
+    result = run("bench", "perf", "--model", str(tmp_path / "none"), "--out", str(tmp_path / "p"))
+    assert result.exit_code == 1 and "no hypernetwork model" in result.output
+    assert not (tmp_path / "p").exists()
+
+
 def test_run_refuses_to_write_its_outputs_over_its_inputs(work):
     before = listing(work)
     refused(run("run", "model.onnx", "--inputs", "in.csv", "--outputs", "in.csv"), "is the same")

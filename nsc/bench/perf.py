@@ -360,7 +360,9 @@ def perf(
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise NscError(f"no such program file: {', '.join(missing)}")
-    out.mkdir(parents=True, exist_ok=True)
+    from nsc.nscc import find_model
+
+    find_model(config.model, "compiled")  # before minutes of work, and before `out` exists
     header = provenance(argv)
     results: dict = {
         "header": header,
@@ -384,6 +386,7 @@ def perf(
         log("training")
         results["train"] = train_rate(work / "corpus", work / "run", config.train_steps)
     results["peak_memory_mib"] = peak_memory_mib()
+    out.mkdir(parents=True, exist_ok=True)
     write_json(out / "perf.json", results)
     text = perf_markdown(results)
     atomic_write_text(out / "report.md", text)

@@ -189,6 +189,11 @@ def finetune_command(
         f"{result.best_epoch} of {result.history[-1].epoch})",
         err=True,
     )
+    if result.dropped_rows:
+        click.echo(
+            f"nsc: note: {result.dropped_rows} example(s) with a NaN or infinite value were left out",
+            err=True,
+        )
 
 
 @main.command("eval")
