@@ -13,10 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_checks import refused, run
 
 from nsc.backend.normalize import check_finite_outputs
-from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset
 from nsc.diagnostics import NscError
 from nsc.fileio import load_npz
@@ -33,20 +32,6 @@ SHIPPED = ROOT / "nsc" / "backend" / "models" / "default.safetensors"
 SCALED = "double f(double x, int n)\n{\n    return x * n;\n}\n"
 HALVED = "float f(float x)\n{\n    return x / 2.0f;\n}\n"
 NEVER_FINITE = "float f(float x)\n{\n    return 1.0f / (x - x);\n}\n"
-
-
-def run(*args) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.output
-
-
-def refused(code: int, output: str, *needles: str) -> None:
-    """Exit 1 with `nsc: error:` and each needle; no traceback, no numpy warning."""
-    assert code == 1, output
-    assert "nsc: error:" in output, output
-    assert "Traceback" not in output and "RuntimeWarning" not in output, output
-    for needle in needles:
-        assert needle in output, output
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 import numpy as np
 import pytest
+from cli_checks import refused, run
 from click.testing import CliRunner
 
 from nsc.backend.train import EPOCH_COLUMNS, TrainConfig, train
-from nsc.cli import main
 from nsc.cli.common import _report_errors
 from nsc.data.dataset import DatasetConfig, build_dataset
 from nsc.diagnostics import NscError
@@ -31,19 +31,6 @@ TINY = [
 ]  # fmt: skip
 BROKEN = "double f(double x) { return x +; }\n"
 NO_INPUT = "double f(void) { return 1.0; }\n"
-
-
-def run(*args) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.output
-
-
-def refused(code: int, output: str, *needles: str) -> None:
-    """Exit 1 with `nsc: error:` and each needle; no traceback."""
-    assert code == 1, output
-    assert "nsc: error:" in output and "Traceback" not in output, output
-    for needle in needles:
-        assert needle in output, output
 
 
 @pytest.fixture(scope="module")

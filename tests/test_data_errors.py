@@ -9,12 +9,11 @@ import zipfile
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_checks import refused, run
 from runtime_fixtures import EXAMPLES, build
 
 from nsc.backend.normalize import flatten_ports
 from nsc.backend.train import TrainConfig, train
-from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.diagnostics import NscError
 from nsc.fileio import load_npz
@@ -24,19 +23,6 @@ from nsc.signature import Port
 
 IK = EXAMPLES / "inversek2j.c"  # inputs x, y in [0.1, 0.7]; outputs theta1, theta2
 SMALL = DatasetConfig(samples=32, shard_size=2)
-
-
-def run(*args) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.output
-
-
-def assert_user_error(code: int, output: str, *needles: str) -> None:
-    """Exit 1 with `nsc: error:` and each needle; never a traceback or click's `Aborted!`."""
-    assert code == 1, output
-    assert "nsc: error:" in output and "Traceback" not in output and "Aborted" not in output
-    for needle in needles:
-        assert needle in output, output
 
 
 def npz_bytes(**arrays: np.ndarray) -> bytes:
@@ -93,8 +79,8 @@ def test_run_and_exec_report_a_damaged_inputs_file(ik_model, tmp_path, kind):
     data, message = DAMAGED[kind]
     inputs = tmp_path / "in.npz"
     inputs.write_bytes(data)
-    assert_user_error(*run("run", ik_model, "--inputs", inputs), "in.npz", message)
-    assert_user_error(*run("exec", IK, "--inputs", inputs), "in.npz", message)
+    refused(*run("run", ik_model, "--inputs", inputs), "in.npz", message)
+    refused(*run("exec", IK, "--inputs", inputs), "in.npz", message)
     assert inputs.read_bytes() == data
 
 
@@ -122,7 +108,7 @@ def test_single_values_are_not_rows(ik_model, tmp_path):
     inputs = tmp_path / "in.npz"
     inputs.write_bytes(npz_bytes(x=np.float64(0.3), y=np.float64(0.4)))
     code, output = run("run", ik_model, "--inputs", inputs, "--outputs", tmp_path / "o.npz")
-    assert_user_error(code, output, "in.npz: 'x' is a single value, expected an array [rows]")
+    refused(code, output, "in.npz: 'x' is a single value, expected an array [rows]")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".npz"])
@@ -136,7 +122,7 @@ def test_finetune_refuses_a_file_without_examples(ik_model, tmp_path, suffix):
         )
     out = tmp_path / "tuned.onnx"
     code, output = run("finetune", ik_model, "--data", data, "-o", out)
-    assert_user_error(code, output, f"examples{suffix}: no examples")
+    refused(code, output, f"examples{suffix}: no examples")
     assert not out.exists()
 
 
@@ -169,7 +155,7 @@ def test_datagen_refuses_a_damaged_config_and_keeps_it(corpus, tmp_path, text):
         "datagen", "--count", 5, "--out", folder, "--samples", 32, "--shard-size", 2,
         "--workers", 0, "--no-progress",
     )  # fmt: skip
-    assert_user_error(code, output, "config.json: not a valid corpus config")
+    refused(code, output, "config.json: not a valid corpus config")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
@@ -214,7 +200,7 @@ def test_train_refuses_a_damaged_corpus_and_creates_no_run(corpus, tmp_path, dam
     folder = copy_corpus(corpus, tmp_path / "c")
     (folder / damage).write_text("{")
     code, output = run(*train_args(folder, tmp_path / "run"), "--calibration", 8)
-    assert_user_error(code, output, message)
+    refused(code, output, message)
     assert not (tmp_path / "run").exists()
     assert (folder / damage).read_text() == "{"
 
@@ -223,13 +209,13 @@ def test_train_says_an_empty_corpus_has_no_programs(tmp_path):
     empty = tmp_path / "empty"
     build_dataset(empty, count=0, seed=0, workers=0, config=SMALL, progress=False)
     code, output = run(*train_args(empty, tmp_path / "run"))
-    assert_user_error(code, output, "the corpus has no programs")
+    refused(code, output, "the corpus has no programs")
     assert "samples" not in output and not (tmp_path / "run").exists()
 
 
 def test_train_refusals_create_no_run_folder(corpus, tmp_path):
     code, output = run(*train_args(tmp_path / "nope", tmp_path / "run"))
-    assert_user_error(code, output, "no index.json")
+    refused(code, output, "no index.json")
     few = TrainConfig(data=str(corpus), calibration=64)  # the corpus has 32 samples a program
     with pytest.raises(NscError, match="no program has more than 65 samples"):
         train(few, tmp_path / "run2", progress=False)
