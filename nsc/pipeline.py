@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from nsc.diagnostics import NscError
-from nsc.fileio import atomic_savez, atomic_write_text, load_npz
+from nsc.fileio import atomic_savez, atomic_write_text
 from nsc.frontend import CompiledC, FrontendOptions, c_to_ir
 from nsc.nscc import (  # noqa: F401  (nscc's driver, where callers import it from)
     BASELINE_SETS,
@@ -103,7 +103,7 @@ def gather_inputs(
     samples: int | None,
     seed: int,
 ) -> dict[str, np.ndarray]:
-    """Inputs from exactly one source: NAME=VALUE pairs, an .npz file, or sampling."""
+    """Inputs from exactly one source: NAME=VALUE pairs, an .npz or .csv file, or sampling."""
     given = [bool(assignments), inputs_file is not None, samples is not None]
     if sum(given) != 1:
         raise NscError("give the inputs one way: NAME=VALUE pairs, --inputs FILE, or --samples N")
@@ -112,12 +112,9 @@ def gather_inputs(
 
         return sample_inputs(signature, samples, seed)
     if inputs_file is not None:
-        if not inputs_file.is_file():
-            raise NscError(f"{inputs_file}: no such file")
-        try:
-            return load_npz(inputs_file)
-        except ValueError as err:
-            raise NscError(f"{inputs_file}: not a readable .npz file ({err})") from None
+        from nsc.runtime.tabular import by_name, read_table
+
+        return read_table(inputs_file, by_name(signature.inputs))
     return _parse_assignments(signature, assignments)
 
 

@@ -63,7 +63,7 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
     "--inputs",
     "inputs_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="An .npz of input arrays named after the signature.",
+    help="An .npz or .csv of inputs named after the signature.",
 )
 @click.option(
     "--outputs",
@@ -82,8 +82,8 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
 def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     """Run a C program's entry function on inputs with the JIT oracle.
 
-    Give inputs as NAME=VALUE (arrays as comma-separated values), as an .npz with --inputs,
-    or sample them with --samples N.
+    Give inputs as NAME=VALUE (arrays as comma-separated values), as an .npz or .csv with
+    --inputs (CSV columns: `x`, and `w[0][1]` for array elements), or sample them with --samples N.
     """
     from nsc import pipeline as pl
 

@@ -54,19 +54,12 @@ def run_command(
     """
     from nsc import pipeline as pl
     from nsc.runtime.surrogate import Surrogate, format_outputs
-    from nsc.runtime.tabular import by_name, read_table, write_table
+    from nsc.runtime.tabular import write_table
 
     check_outputs([model, inputs_file], {"--outputs": outputs_file})
     surrogate = Surrogate(model)
     signature = surrogate.signature
-    if inputs_file is not None:
-        if assignments or samples is not None:
-            raise NscError(
-                "give the inputs one way: NAME=VALUE pairs, --inputs FILE, or --samples N"
-            )
-        inputs = read_table(inputs_file, by_name(signature.inputs))
-    else:
-        inputs = pl.gather_inputs(signature, assignments, None, samples, seed)
+    inputs = pl.gather_inputs(signature, assignments, inputs_file, samples, seed)
     outputs = surrogate.run(inputs)
     if outputs_file is not None:
         write_table(outputs_file, outputs)
@@ -202,10 +195,10 @@ def finetune_command(
 @frontend_options
 @click.option(
     "--samples",
-    type=click.IntRange(min=1),
+    type=int,
     default=1000,
     show_default=True,
-    help="Fresh inputs drawn from the ranges.",
+    help="Fresh inputs drawn from the ranges (at least 2).",
 )
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option(
@@ -227,9 +220,10 @@ def eval_command(
 ) -> None:
     """Compare a surrogate with its C program's oracle: MSE, MAE, nMSE, relative and max error."""
     from nsc import pipeline as pl
-    from nsc.runtime.evaluate import evaluate
+    from nsc.runtime.evaluate import check_sample_count, evaluate
     from nsc.runtime.surrogate import Surrogate
 
+    check_sample_count(samples)
     check_outputs([model, source], {"--plot": plot})
     surrogate = Surrogate(model)
     _warn_source(surrogate, source)

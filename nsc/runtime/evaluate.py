@@ -4,8 +4,11 @@ Per output port, over every scalar element of the port in every kept row:
 
     err   = surrogate - truth
     MSE   = mean(err^2)             MAE = mean(|err|)            max = max(|err|)
-    nMSE  = MSE / var(truth)        (1.0 is as good as predicting the mean; inf if truth is constant)
-    rel   = mean(|err|) / mean(|truth|)   (inf if truth is all zero)
+    nMSE  = MSE / var(truth)        (1.0 is as good as predicting the mean)
+    rel   = mean(|err|) / mean(|truth|)
+
+nMSE is undefined (None, shown as `n/a`) where the truth is constant, as it is over one row; rel
+where the truth is all zero. An evaluation therefore draws at least 2 samples.
 
 Rows where the oracle did not finish (status != OK) or gave a non-finite output are excluded from
 every port's metrics and counted in `excluded`.
@@ -30,8 +33,8 @@ class PortMetrics:
     port: str
     mse: float
     mae: float
-    nmse: float
-    relative: float
+    nmse: float | None  # None: undefined, the truth is constant
+    relative: float | None  # None: undefined, the truth is all zero
     max_error: float
 
 
@@ -46,7 +49,7 @@ class EvalTable:
     def format(self) -> str:
         """A fixed-width text table, one row per output port."""
         head = ("port", "MSE", "MAE", "nMSE", "rel", "max err")
-        rows = [(m.port, *(f"{v:.4g}" for v in _values(m))) for m in self.ports]
+        rows = [(m.port, *map(_cell, _values(m))) for m in self.ports]
         widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
         lines = [
             "  ".join(
@@ -55,6 +58,10 @@ class EvalTable:
             )
             for row in [head, *rows]
         ]
+        if any(m.nmse is None or m.relative is None for m in self.ports):
+            lines.append(
+                "n/a: undefined where the oracle's output is constant (nMSE) or zero (rel)"
+            )
         kept = self.samples - self.excluded
         lines.append(
             f"{kept} of {self.samples} samples evaluated"
@@ -63,8 +70,12 @@ class EvalTable:
         return "\n".join(lines)
 
 
-def _values(m: PortMetrics) -> tuple[float, ...]:
+def _values(m: PortMetrics) -> tuple[float | None, ...]:
     return (m.mse, m.mae, m.nmse, m.relative, m.max_error)
+
+
+def _cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,17 @@ class Evaluation:
     inputs: dict[str, np.ndarray]
     truth: dict[str, np.ndarray]
     predicted: dict[str, np.ndarray]
+
+
+MIN_SAMPLES = 2  # nMSE divides by the truth's variance, which one sample lacks
+
+
+def check_sample_count(samples: int) -> None:
+    if samples < MIN_SAMPLES:
+        raise NscError(
+            f"evaluation needs at least {MIN_SAMPLES} samples, not {samples} (nMSE divides by "
+            "the variance of the oracle's outputs, which one sample does not have)"
+        )
 
 
 def evaluate(
@@ -95,8 +117,7 @@ def evaluate(
     """
     from nsc.ir.oracle import sample_inputs
 
-    if samples < 1:
-        raise NscError(f"evaluation needs at least one sample, not {samples}")
+    check_sample_count(samples)
     compiled = compile_source(source)
     check_compatible(surrogate.signature, compiled.signature)
     inputs = sample_inputs(signature or surrogate.signature, samples, seed)
@@ -122,8 +143,9 @@ def port_metrics(name: str, truth: np.ndarray, predicted: np.ndarray | None) -> 
     mae = float(np.mean(np.abs(err)))
     var = float(np.var(t))
     scale = float(np.mean(np.abs(t)))
-    nmse = mse / var if var > 0 else float("inf")
-    relative = mae / scale if scale > 0 else float("inf")
+    constant = t.min() == t.max()  # np.var of equal values can be a rounding error, not 0
+    nmse = None if constant or var == 0 else mse / var
+    relative = mae / scale if scale > 0 else None
     return PortMetrics(name, mse, mae, nmse, relative, float(np.max(np.abs(err))))
 
 

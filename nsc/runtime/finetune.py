@@ -278,7 +278,7 @@ def file_examples(
     from nsc.runtime.tabular import example_ports, read_table
 
     sig = surrogate.signature
-    table = read_table(path, example_ports(sig))
+    table = read_table(path, example_ports(sig), inputs=[p.name for p in sig.inputs])
     if not any(len(column) for column in table.values()):
         raise NscError(f"{path}: no examples (the file has no rows)")
     inputs = {p.name: table[p.name] for p in sig.inputs}

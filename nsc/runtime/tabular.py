@@ -6,6 +6,9 @@ named after it, an array port one column per element, named with C-style indices
 order (`w[0][0]`, `w[0][1]`, ..., `w[2][2]`). Columns may come in any order; extra ones are an
 error. In a file holding inputs *and* outputs (fine-tuning examples), the output of an inout port
 `p` is named `p:out`, as in the ONNX file.
+
+Values must be numbers; those of an integer input must be integers its C type holds, as for
+NAME=VALUE on the command line: 2.5, NaN or 1e30 for an `int n` is an error naming the value.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import io
 import itertools
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +40,14 @@ def column_names(name: str, shape: tuple[int, ...]) -> list[str]:
     ]
 
 
-def read_table(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
-    """Arrays for the keys of `ports` (file names -> ports giving shapes) from an .npz or .csv."""
+def read_table(
+    path: Path, ports: Mapping[str, Port], *, inputs: Collection[str] | None = None
+) -> dict[str, np.ndarray]:
+    """Arrays for the keys of `ports` (file names -> ports giving shapes) from an .npz or .csv.
+
+    `inputs` names the C inputs among `ports` (default: all of them), whose values must fit
+    their type: the one place that checks what `nsc run`, `exec` and `finetune` read from files.
+    """
     _check_suffix(path)
     if not path.is_file():
         raise NscError(f"{path}: no such file")
@@ -50,6 +59,8 @@ def read_table(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
     else:
         arrays = _read_csv(path, ports)
     _check_names(path, arrays, ports)
+    for name in ports if inputs is None else inputs:
+        _check_input_values(path, ports[name], name, arrays[name])
     return {name: arrays[name] for name in ports}
 
 
@@ -134,6 +145,40 @@ def _check_names(path: Path, arrays: Mapping[str, np.ndarray], ports: Mapping[st
     rows = {len(arrays[name]) for name in ports}
     if len(rows) > 1:
         raise NscError(f"{path}: the arrays disagree on the number of rows ({sorted(rows)})")
+
+
+def _check_input_values(path: Path, port: Port, name: str, values: np.ndarray) -> None:
+    """Numbers only; for an integer input, finite integers within its type's range."""
+    if values.dtype.kind not in "biuf":
+        raise NscError(f"{path}: input {name} holds {values.dtype} values, not real numbers")
+    if not port.is_integer or values.dtype.kind == "b":
+        return
+    dtype = np.dtype(port.dtype)
+    lo, hi = (0, 1) if dtype.kind == "b" else (int(np.iinfo(dtype).min), int(np.iinfo(dtype).max))
+    if values.dtype.kind == "f":
+        wide = values.astype(np.float64).reshape(-1)  # holds lo and hi + 1 (a power of 2) exactly
+        integral = np.isfinite(wide) & (wide == np.floor(wide))
+        bad = ~integral | (wide < lo) | (wide >= float(hi + 1))
+    else:
+        wide = values.reshape(-1)
+        integral = np.ones(wide.shape, dtype=bool)
+        bad = (wide < lo) | (wide > hi)
+    if not bad.any():
+        return
+    first = int(np.argmax(bad))
+    row, *index = np.unravel_index(first, values.shape)
+    value = wide[first]
+    text = repr(float(value)) if values.dtype.kind == "f" else str(int(value))
+    if index:
+        text += f" in {name}" + "".join(f"[{i}]" for i in index)
+    why = "not an integer" if not integral[first] else f"outside its range [{lo}, {hi}]"
+    count = int(bad.sum())
+    hints = (
+        (f"{count} values of {name} do not fit {dtype}; this is the first",) if count > 1 else ()
+    )
+    raise NscError(
+        f"{path}: input {name} is {dtype}: row {row} holds {text}, which is {why}", hints
+    )
 
 
 def _known_hint(ports: Mapping[str, Port]) -> tuple[str, ...]:
