@@ -232,6 +232,22 @@ def test_tiny_end_to_end_run_writes_the_report(tmp_path: Path):
     assert (out / "loss_vs_size.png").stat().st_size > 0 and (out / "curves.png").is_file()
 
 
+def test_methods_chooses_the_inits_and_random_is_always_among_them(tmp_path: Path):
+    model = save_tiny_model(tmp_path / "model")
+    config = BenchConfig(
+        pool=20, test=20, validation=10, calibration=16, sizes=(0.0, 100.0), seeds=1, epochs=3,
+        patience=3, model=str(model), methods=("random", "compiled"),
+    )  # fmt: skip
+    summary = data_efficiency(
+        [EXAMPLES / "newton_sqrt.c"], 0, config, tmp_path / "out", workers=1, log=lambda _: None
+    )
+    assert list(summary["groups"]["all"]) == ["random", "compiled"]
+    assert "dataset, meta, fused: not run (--methods)" in (tmp_path / "out/report.md").read_text()
+    for methods in (("compiled",), ("random", "tailored")):
+        with pytest.raises(NscError, match="--methods takes some of"):
+            replace(config, methods=methods).check()
+
+
 def test_heldout_programs_skip_corpus_hashes(tmp_path: Path):
     first = heldout_programs(1, tmp_path / "a", known=set())[0]
     assert first.group == "heldout" and Path(first.path).is_file()

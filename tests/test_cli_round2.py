@@ -7,6 +7,7 @@ an `nsc: error:` naming the problem, with no traceback."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -71,7 +72,26 @@ def test_resume_on_a_changed_corpus_is_refused(corpora, tmp_path):
     shutil.copytree(corpora[1], data)
     shutil.rmtree(out / "cache")
     code, output = run("train", "--data", data, "--out", out, "--epochs", "2", *TINY)
-    refused(code, output, "another vocabulary", "the corpus changed")
+    refused(code, output, "another corpus", "changed since the run began")
+
+
+def test_resume_on_a_corpus_extended_in_place_is_refused(tmp_path):
+    """The same folder grown by a second datagen: the run used to carry on over the stale
+    cache (or, with another vocabulary, fail late)."""
+    data, out = tmp_path / "corpus", tmp_path / "run"
+    config = DatasetConfig(samples=32, shard_size=2)
+    build_dataset(data, count=4, seed=0, workers=0, config=config, progress=False)
+    code, output = run("train", "--data", data, "--out", out, "--epochs", "1", *TINY)
+    assert code == 0, output
+    build_dataset(data, count=6, seed=0, workers=0, config=config, progress=False)
+    code, output = run("train", "--data", data, "--out", out, "--epochs", "2", *TINY)
+    refused(code, output, "another corpus", "changed since the run began")
+    fresh = tmp_path / "fresh"  # a new run on it rebuilds a copied cache rather than use it
+    shutil.copytree(out / "cache", fresh / "cache")
+    code, output = run("train", "--data", data, "--out", fresh, "--epochs", "1", *TINY)
+    assert code == 0, output
+    stamp = json.loads((fresh / "cache" / "stamp.json").read_text())
+    assert stamp["corpus"] != json.loads((out / "cache" / "stamp.json").read_text())["corpus"]
 
 
 def test_epochs_csv_keeps_its_columns_after_a_resume(corpora, tmp_path):
@@ -81,7 +101,7 @@ def test_epochs_csv_keeps_its_columns_after_a_resume(corpora, tmp_path):
         assert code == 0, output
     with open(out / "epochs.csv") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == list(EPOCH_COLUMNS)
+    assert rows[0] == [c for c in EPOCH_COLUMNS if c != "val_mse_adapted"]  # no --adapt-steps
     assert len(rows) == 3
 
 

@@ -22,6 +22,7 @@ takes its share of every batch's programs, and only rank 0 writes files.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -46,10 +47,11 @@ from nsc.backend.data import (
     load_cache,
     sample_batch,
 )
-from nsc.backend.hypernet import HypernetConfig, Hypernetwork
-from nsc.backend.surrogate import masked_mse
+from nsc.backend.hypernet import EmittedWeights, HypernetConfig, Hypernetwork
+from nsc.backend.surrogate import MLPFamily, SurrogateParams, masked_mse
 from nsc.backend.vocab import Vocab
 from nsc.data.dataset import CONFIG_FILE as CORPUS_CONFIG
+from nsc.data.dataset import INDEX_FILE as CORPUS_INDEX
 from nsc.data.dataset import read_corpus, read_corpus_config
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
@@ -61,7 +63,7 @@ EPOCHS = "epochs"  # RUN/epochs/epoch-NNN.safetensors with `keep_epochs`
 VAL_ROWS = 128
 EPOCH_COLUMNS = (  # of epochs.csv: the keys of `_Run.evaluate`'s rows
     "epoch", "global_step", "train_mse", "val_mse", "val_mse_bases", "val_mse_centre", "lr",
-    "train_seconds", "programs_per_second",
+    "train_seconds", "programs_per_second", "val_mse_adapted",
 )  # fmt: skip
 STAMP_FILE = "stamp.json"  # in RUN/cache: the settings the cache was built with
 CACHE_FORMAT = 3  # 2: nodes carry input ranges; 3: slots carry the nodes touching them
@@ -99,6 +101,11 @@ class TrainConfig:
     fusion: bool = False  # nodes carry what the program computed on the calibration rows
     ranges: bool = True  # input nodes carry their declared ranges
     touches: bool = False  # slots see the instructions that read or write their scalar
+    # > 0: the loss also scores each surrogate after that many Adam steps on its first
+    # `adapt_rows` rows (first order), measured on the other rows: weights that fine-tune well
+    adapt_steps: int = 0
+    adapt_rows: int = 16
+    adapt_lr: float = 0.012
 
     def check(self) -> None:
         positive = ("epochs", "batch_programs", "samples_per_program", "checkpoint_every")
@@ -111,6 +118,14 @@ class TrainConfig:
             raise NscError(f"--loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
         if not 0 <= self.val_percent < 100:
             raise NscError(f"--val-percent must be in [0, 100), not {self.val_percent}")
+        if self.adapt_steps < 0 or not 0 < self.adapt_lr < math.inf:
+            raise NscError("--adapt-steps must be non-negative, --adapt-lr positive and finite")
+        if self.adapt_steps and not 1 <= self.adapt_rows < self.samples_per_program:
+            raise NscError(
+                f"--adapt-rows must be in [1, {self.samples_per_program}) (the rest of each "
+                f"program's --samples-per-program rows score the adapted surrogate), "
+                f"not {self.adapt_rows}"
+            )
 
     def hypernet(self, vocab_size: int) -> HypernetConfig:
         return HypernetConfig(
@@ -121,6 +136,11 @@ class TrainConfig:
             fusion_dim=FUSION_DIM if self.fusion else 0,
             touches=self.touches,
         )
+
+    def adaptation(self) -> Adaptation | None:
+        if not self.adapt_steps:
+            return None
+        return Adaptation(self.adapt_steps, self.adapt_rows, self.adapt_lr)
 
     def resumable_with(self, other: TrainConfig) -> bool:
         mine, theirs = asdict(self), asdict(other)
@@ -190,11 +210,25 @@ class Objective(nn.Module):
     With `loss="nmse"` each program's MSE is divided by its targets' variance in the batch
     (floored at 0.01), so every program weighs the same and a few heavy-tailed programs do not
     carry the loss; the reported `mse` stays the plain one.
+
+    With `adapt_steps` K > 0 the loss adds the error after fine-tuning: each surrogate takes K
+    Adam steps (`adapt_lr`, as `nsc finetune` would) on its program's first `adapt_rows` rows
+    and is scored on the other rows. The gradient is first order (the steps are a constant
+    offset of the emitted weights, as in first-order MAML), so it costs K small forward and
+    backward passes of the surrogates, not of the encoder.
     """
 
-    def __init__(self, hypernet: Hypernetwork, penalty: float, modulate: bool, loss: str = "mse"):
+    def __init__(
+        self,
+        hypernet: Hypernetwork,
+        penalty: float,
+        modulate: bool,
+        loss: str = "mse",
+        adapt: Adaptation | None = None,
+    ):
         super().__init__()
         self.hypernet, self.penalty, self.modulate, self.loss = hypernet, penalty, modulate, loss
+        self.adapt = adapt
 
     def forward(self, batch: SampleBatch) -> tuple[torch.Tensor, torch.Tensor]:
         emitted = self.hypernet(batch.programs, modulate=self.modulate)
@@ -206,7 +240,57 @@ class Objective(nn.Module):
             centred = batch.y - batch.y.mean(dim=1, keepdim=True)
             variance = masked_mse(torch.zeros_like(centred), centred, emitted.out_mask)
             fit = (per_program / variance.clamp(min=0.01)).mean()
+        if self.adapt is not None:
+            fit = fit + self.adapt.query_mse(self.hypernet.family, emitted, batch.x, batch.y).mean()
         return fit + self.penalty * emitted.penalty, mse
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """A few Adam steps of every surrogate in a batch on its first `rows` rows (per program:
+    Adam is elementwise and the loss a sum of per-program means, so each surrogate moves as it
+    would alone), then its error on the remaining rows."""
+
+    steps: int
+    rows: int
+    lr: float
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+
+    def offsets(
+        self, family: MLPFamily, params: SurrogateParams, x: torch.Tensor, y: torch.Tensor,
+        mask: torch.Tensor,
+    ) -> list[torch.Tensor]:  # fmt: skip
+        """How far `steps` Adam steps on (x, y) move each tensor of `params` (no graph)."""
+        start = params.detached()
+        current = start.detached()
+        tensors = current.tensors()
+        first = [torch.zeros_like(t) for t in tensors]
+        second = [torch.zeros_like(t) for t in tensors]
+        b1, b2 = self.betas
+        with torch.enable_grad():
+            for t in range(1, self.steps + 1):
+                loss = masked_mse(family.forward(current, x), y, mask).sum()
+                grads = torch.autograd.grad(loss, tensors)
+                with torch.no_grad():
+                    for p, g, m, v in zip(tensors, grads, first, second, strict=True):
+                        m.mul_(b1).add_(g, alpha=1 - b1)
+                        v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                        step = (m / (1 - b1**t)) / ((v / (1 - b2**t)).sqrt() + self.eps)
+                        p.sub_(self.lr * step)
+        return [(p - s).detach() for p, s in zip(tensors, start.tensors(), strict=True)]
+
+    def query_mse(
+        self, family: MLPFamily, emitted: EmittedWeights, x: torch.Tensor, y: torch.Tensor
+    ) -> torch.Tensor:
+        """Per-program MSE on rows `rows:` of the surrogates adapted on rows `:rows`."""
+        support_x, support_y = x[:, : self.rows], y[:, : self.rows]
+        moved = self.offsets(family, emitted.params, support_x, support_y, emitted.out_mask)
+        tensors = [t + d for t, d in zip(emitted.params.tensors(), moved, strict=True)]
+        layers = len(emitted.params.weights)
+        adapted = SurrogateParams(tensors[:layers], tensors[layers:])
+        pred = family.forward(adapted, x[:, self.rows :])
+        return masked_mse(pred, y[:, self.rows :], emitted.out_mask)
 
 
 def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
@@ -303,12 +387,27 @@ def _cache_stamp(config: TrainConfig) -> dict[str, Any]:
     """What the cache was built from; a cache with another stamp is rebuilt."""
     return {
         "data": str(Path(config.data).resolve()),
+        "corpus": corpus_fingerprint(Path(config.data)),
         "calibration": config.calibration,
         "val_percent": config.val_percent,
         "max_programs": config.max_programs,
         "fusion": config.fusion,
         "format": CACHE_FORMAT,
     }
+
+
+def corpus_fingerprint(data: Path) -> str:
+    """A digest of a corpus folder's index, settings and shard names and sizes: it changes when
+    the corpus is extended or rebuilt in place (not when it is copied elsewhere)."""
+    digest = hashlib.sha256()
+    for name in (CORPUS_INDEX, CORPUS_CONFIG):
+        try:
+            digest.update((data / name).read_bytes())
+        except OSError:
+            digest.update(b"-")
+    for path in sorted(data.glob("shard-*")):
+        digest.update(f"{path.name}:{path.stat().st_size};".encode())
+    return digest.hexdigest()[:16]
 
 
 def _cache_is_fresh(cache: Path, stamp: dict[str, Any]) -> bool:
@@ -353,13 +452,17 @@ def train(
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     replica = replica_from_env(env or {}, device)
     check_data(config, out)
+    corpus = corpus_fingerprint(Path(config.data))
+    _check_same_corpus(out / LAST, config, corpus)
     out.mkdir(parents=True, exist_ok=True)
     vocab, train_set, val_set = prepare_data(
         config, out, replica, progress and replica.main, workers
     )
     torch.manual_seed(config.seed)
     hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
-    objective = Objective(hypernet, config.penalty, config.modulate, config.loss)
+    objective = Objective(
+        hypernet, config.penalty, config.modulate, config.loss, config.adaptation()
+    )
     optimizer = torch.optim.AdamW(
         hypernet.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
@@ -370,7 +473,7 @@ def train(
     model: nn.Module = objective
     if replica.world > 1:
         model = nn.parallel.DistributedDataParallel(objective, find_unused_parameters=True)
-    run = _Run(config, out, vocab, hypernet, optimizer, scheduler, state, replica, device)
+    run = _Run(config, out, vocab, hypernet, optimizer, scheduler, state, replica, device, corpus)
     bar = _bar(progress and replica.main, per_epoch * config.epochs, state.global_step)
     try:
         for epoch in range(state.epoch, min(config.epochs, stop_after or config.epochs)):
@@ -414,6 +517,7 @@ class _Run:
     state: Progress
     replica: Replica
     device: torch.device
+    corpus: str  # `corpus_fingerprint` of the training data
 
     def step(self, model: nn.Module, batch: SampleBatch) -> float:
         batch = SampleBatch(
@@ -447,6 +551,20 @@ class _Run:
             errors.append(masked_mse(pred, y, emitted.out_mask).cpu())
         return float(torch.cat(errors).mean()) if errors else float("nan")
 
+    @torch.no_grad()
+    def validate_adapted(self, examples: Sequence[Example], adapt: Adaptation) -> float:
+        """Mean normalized MSE on held-out programs' fixed rows after `adapt`'s steps on the
+        first of them, scored on the others."""
+        self.hypernet.eval()
+        errors = []
+        for i in range(0, len(examples), self.config.batch_programs):
+            chunk = examples[i : i + self.config.batch_programs]
+            batch = fixed_batch(chunk, min(VAL_ROWS, min(e.rows for e in chunk)))
+            emitted = self.hypernet(batch.programs.to(self.device), modulate=self.config.modulate)
+            x, y = batch.x.to(self.device), batch.y.to(self.device)
+            errors.append(adapt.query_mse(self.hypernet.family, emitted, x, y).cpu())
+        return float(torch.cat(errors).mean()) if errors else float("nan")
+
     def evaluate(
         self, epoch: int, losses: list[float], val_set: Sequence[Example]
     ) -> dict[str, float]:
@@ -464,6 +582,9 @@ class _Run:
                 2,
             ),
         }
+        adapt = self.config.adaptation()
+        if adapt is not None:
+            row["val_mse_adapted"] = self.validate_adapted(val_set, adapt)
         if self.replica.main:
             print(json.dumps(row), flush=True)
         return row
@@ -478,6 +599,7 @@ class _Run:
             "config": asdict(self.config),
             "hypernet": json.loads(self.hypernet.config.to_json()),
             "vocab": list(self.vocab.tokens),
+            "corpus": self.corpus,
             "progress": asdict(self.state),
             "scheduler": self.scheduler.state_dict(),
         }
@@ -511,15 +633,26 @@ def _resume(
             hints=("use a new --out folder, or rerun with the original settings",),
         )
     if saved.meta.get("vocab") != list(vocab.tokens):
-        raise NscError(
-            f"{path} was trained on another vocabulary: the corpus changed since the run began",
-            hints=("use a new --out folder, or restore the corpus the run was started on",),
-        )
+        raise _changed_corpus(path, config)
     hypernet.load_state_dict(saved.model_state())
     ckpt.restore_optimizer(optimizer, saved)
     scheduler.load_state_dict(saved.meta["scheduler"])
     ckpt.restore_rng(saved)
     return Progress(**saved.meta["progress"])
+
+
+def _check_same_corpus(path: Path, config: TrainConfig, corpus: str) -> None:
+    """Refuse to resume a run whose corpus was extended or rebuilt in place since it began
+    (before the cache is rebuilt from the new one)."""
+    if path.is_file() and ckpt.load_checkpoint(path).meta.get("corpus", corpus) != corpus:
+        raise _changed_corpus(path, config)
+
+
+def _changed_corpus(path: Path, config: TrainConfig) -> NscError:
+    return NscError(
+        f"{path} was trained on another corpus: {config.data} changed since the run began",
+        hints=("use a new --out folder, or restore the corpus the run was started on",),
+    )
 
 
 def _is_best(epochs: list[dict[str, float]]) -> bool:

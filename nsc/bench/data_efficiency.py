@@ -63,6 +63,7 @@ class BenchConfig:
     fuel: int = 1_000_000
     timeout: float = 60.0
     latent: bool = False  # also the experimental `latent` method (nsc.bench.latent)
+    methods: tuple[str, ...] = METHODS  # which to run (random always: the ratios' reference)
 
     def check(self) -> None:
         if min(self.pool, self.test, self.validation, self.calibration) < 2:
@@ -77,6 +78,12 @@ class BenchConfig:
             raise NscError(f"--lr takes positive learning rates, not {self.lrs}")
         if not self.anchors or any(not a >= 0 for a in self.anchors):
             raise NscError(f"--anchor takes strengths >= 0, not {self.anchors}")
+        unknown = [m for m in self.methods if m not in METHODS]
+        if unknown or "random" not in self.methods:
+            raise NscError(
+                f"--methods takes some of {', '.join(METHODS)}, random among them (every "
+                f"ratio is over random init), not {','.join(self.methods)}"
+            )
 
     def rows(self, size: float) -> int:
         """Training rows for `size` percent of the pool: 0 for zero-shot, else at least 1."""
@@ -548,7 +555,10 @@ def run_benchmark(
     """Bench every program (in a process pool when `workers` > 1); results in program order."""
     config.check()
     inits, notes = load_inits(config.model, config.fused_model)
-    methods = [m for m in METHODS if m == "random" or m in inits]
+    methods = [m for m in METHODS if (m == "random" or m in inits) and m in config.methods]
+    left_out = [m for m in METHODS if m not in config.methods]
+    if left_out:
+        notes.append(f"{', '.join(left_out)}: not run (--methods)")
     if config.latent:
         from nsc.bench.latent import note
 

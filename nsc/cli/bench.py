@@ -79,6 +79,12 @@ def bench_group() -> None:
     "comma-separated list: every run then keeps the one with the lowest validation loss.",
 )
 @click.option(
+    "--methods",
+    default="random,dataset,meta,compiled,fused",  # nsc.bench.data_efficiency.METHODS
+    show_default=True,
+    help="The initializations to compare, comma-separated (random among them).",
+)
+@click.option(
     "--latent",
     is_flag=True,
     help="Also run the experimental `latent` method: fine-tune the compiled model's program "
@@ -100,6 +106,7 @@ def bench_data_efficiency_command(
     sizes: str,
     lrs: str,
     anchors: str,
+    methods: str,
     workers: int,
     quick: bool,
     out: Path,
@@ -112,6 +119,7 @@ def bench_data_efficiency_command(
         sizes=_parse_numbers(sizes, "--sizes"),
         lrs=_parse_numbers(lrs, "--lr"),
         anchors=_parse_numbers(anchors, "--anchor"),
+        methods=tuple(m.strip() for m in methods.split(",") if m.strip()),
         **kw,
     )
     config.check()  # the settings given, before --quick replaces some of them

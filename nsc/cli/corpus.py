@@ -199,6 +199,28 @@ def datagen_command(
     "(docs/model.md: not better overall, so off by default).",
 )
 @click.option(
+    "--adapt-steps",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also train for the error after this many Adam steps of fine-tuning on a few rows "
+    "of each program (first order; docs/model.md: experimental).",
+)
+@click.option(
+    "--adapt-rows",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Rows of each program the --adapt-steps fine-tune on (the others score it).",
+)
+@click.option(
+    "--adapt-lr",
+    type=click.FloatRange(min=0, min_open=True),
+    default=0.012,
+    show_default=True,
+    help="Adam's learning rate in the --adapt-steps.",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=1,
