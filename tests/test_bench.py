@@ -242,7 +242,9 @@ def test_methods_chooses_the_inits_and_random_is_always_among_them(tmp_path: Pat
         [EXAMPLES / "newton_sqrt.c"], 0, config, tmp_path / "out", workers=1, log=lambda _: None
     )
     assert list(summary["groups"]["all"]) == ["random", "compiled"]
-    assert "dataset, meta, fused: not run (--methods)" in (tmp_path / "out/report.md").read_text()
+    report = (tmp_path / "out/report.md").read_text()
+    assert "dataset, meta, fused: not run (--methods)" in report
+    assert "fused model:" not in report and "fused: omitted" not in report  # not even loaded
     for methods in (("compiled",), ("random", "tailored")):
         with pytest.raises(NscError, match="--methods takes some of"):
             replace(config, methods=methods).check()

@@ -156,18 +156,18 @@ class Dataset:
 
 
 def load_inits(model: str, fused_model: str = "fused") -> tuple[dict[str, object], list[str]]:
-    """The numpy hypernetworks behind each model-based method (as `nscc --init` loads them),
-    and notes on the methods left out."""
+    """The numpy hypernetworks behind each model-based method (as `nscc --init` loads them;
+    `fused_model` "" loads none for `fused`), and notes on the methods left out."""
     from nsc.pipeline import find_model, load_model
 
     notes: list[str] = []
     inits: dict[str, object] = {}
     try:
-        fused = load_model(find_model(fused_model, "compiled"), "compiled")
-        if fused.fusion_dim:
+        fused = load_model(find_model(fused_model, "compiled"), "compiled") if fused_model else None
+        if fused is not None and fused.fusion_dim:
             inits["fused"] = fused
             notes.append(f"fused model: {fused.model_id}")
-        else:
+        elif fused is not None:
             notes.append(f"fused: omitted ({fused_model} was trained without fusion features)")
     except NscError as err:
         notes.append(f"fused: omitted ({err.message})")
@@ -554,7 +554,7 @@ def run_benchmark(
 ) -> tuple[list[ProgramResult], list[str]]:
     """Bench every program (in a process pool when `workers` > 1); results in program order."""
     config.check()
-    inits, notes = load_inits(config.model, config.fused_model)
+    inits, notes = load_inits(config.model, config.fused_model if "fused" in config.methods else "")
     methods = [m for m in METHODS if (m == "random" or m in inits) and m in config.methods]
     left_out = [m for m in METHODS if m not in config.methods]
     if left_out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+from fractions import Fraction
 
 from pycparser import c_ast
 
@@ -21,6 +22,7 @@ from nsc.frontend.ctypes import (
     ULLONG,
     ULONG,
     ArrayType,
+    BoolType,
     CType,
     FloatType,
     IntType,
@@ -40,6 +42,31 @@ def round_float(value: float) -> float:
         return struct.unpack("f", struct.pack("f", value))[0]
     except OverflowError:
         return math.copysign(math.inf, value)
+
+
+def round_exact_float(value: Fraction) -> float:
+    """Round an exact number to the nearest float32, ties to even, in one step.
+
+    Rounding to a double first and then to float32 can round twice and miss by one ulp
+    (2**60 + 2**36 + 1 becomes 2**60, where C's one rounding gives 2**60 + 2**37).
+    """
+    if value == 0:
+        return 0.0
+    exponent = value.numerator.bit_length() - value.denominator.bit_length()
+    if abs(value) < Fraction(2) ** exponent:
+        exponent -= 1
+    if exponent > 127:
+        return math.copysign(math.inf, value)
+    step = Fraction(2) ** (max(exponent, -126) - 23)  # the ulp; fixed below the normal range
+    return round_float(float(round(value / step) * step))  # round() of a Fraction ties to even
+
+
+def _hex_fraction(body: str) -> Fraction:
+    """The exact value of a hexadecimal floating constant's digits (`0x1.8p-3`)."""
+    digits, _, exponent = body[2:].lower().partition("p")
+    whole, _, fraction = digits.partition(".")
+    mantissa = Fraction(int(whole + fraction or "0", 16), 16 ** len(fraction))
+    return mantissa * Fraction(2) ** int(exponent or "0")
 
 
 def int_literal(text: str) -> tuple[CType, int]:
@@ -75,10 +102,16 @@ def float_literal(text: str) -> tuple[CType, float]:
     body = text[:-1] if suffix in "fl" else text
     if suffix == "l":
         raise ValueError("long double is not supported")
-    value = float.fromhex(body) if body[:2].lower() == "0x" else float(body)
-    if suffix == "f":
-        return FLOAT, round_float(value)
-    return DOUBLE, value
+    hexadecimal = body[:2].lower() == "0x"
+    try:
+        value = float.fromhex(body) if hexadecimal else float(body)
+    except OverflowError:  # a hexadecimal constant past the double range: gcc warns, gives inf
+        value = math.inf
+    if suffix != "f":
+        return DOUBLE, value
+    if value == 0 or math.isinf(value):  # far outside float32's range: nothing to round twice
+        return FLOAT, value
+    return FLOAT, round_exact_float(_hex_fraction(body) if hexadecimal else Fraction(body))
 
 
 def char_literal(text: str) -> int:
@@ -217,7 +250,11 @@ class ConstantEvaluation:
 
 def convert_constant(value: Number, to: CType) -> Number:
     """Convert a folded constant to an arithmetic type, rounding floats to float32 when needed."""
+    if isinstance(to, BoolType):
+        return scalar_value(to, value)  # nonzero (NaN and infinities too) converts to 1
     if isinstance(to, FloatType):
+        if to.bits == 32 and isinstance(value, int):
+            return round_exact_float(Fraction(value))
         value = float(value)
         return round_float(value) if to.bits == 32 else value
     if isinstance(value, float):

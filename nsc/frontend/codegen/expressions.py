@@ -182,7 +182,11 @@ class ExpressionLowering:
             self.builder.position_at_end(saved_block)
 
     def _address_of(self, node: c_ast.UnaryOp) -> RValue:
-        target = self.lvalue(node.expr, "'&'")
+        if isinstance(node.expr, c_ast.ArrayRef):
+            # `&a[n]` is `a + n`: one past the end is a valid address as long as nothing reads it
+            target = self.expr_ArrayRef(node.expr, one_past=True)
+        else:
+            target = self.lvalue(node.expr, "'&'")
         return RValue(PointerType(target.ctype), target.address)
 
     def dereference(self, pointer: RValue, node: c_ast.Node) -> LValue:
@@ -283,7 +287,8 @@ class ExpressionLowering:
 
     # --- indexing and members -------------------------------------------------------------
 
-    def expr_ArrayRef(self, node: c_ast.ArrayRef) -> LValue:
+    def expr_ArrayRef(self, node: c_ast.ArrayRef, one_past: bool = False) -> LValue:
+        """`a[i]`; with `one_past`, only its address is wanted and `i` may be one past the end."""
         base = self.expr(node.name)
         index = self.rvalue(node.subscript)
         if not index.ctype.is_integer and base.ctype.is_integer:
@@ -294,7 +299,7 @@ class ExpressionLowering:
         if isinstance(base, LValue) and isinstance(base.ctype, ArrayType):
             array = base.ctype
             if array.n is not None:
-                self.check_bounds(offset, array.n)
+                self.check_bounds(offset, array.n + one_past)
             zero = ir.Constant(ir.IntType(64), 0)
             address = opaque(
                 self.builder.gep(base.address, [zero, offset], source_etype=array.llvm)
@@ -306,7 +311,7 @@ class ExpressionLowering:
                 f"subscripted value is not an array or pointer ('{pointer.ctype}')", node
             )
         if isinstance(base, LValue) and base.bound is not None:
-            self.check_bounds(offset, base.bound)
+            self.check_bounds(offset, base.bound + one_past)
         if isinstance(pointer.ctype.pointee, VoidType):
             raise self.error("subscript of a 'void *' pointer", node)
         return LValue(pointer.ctype.pointee, self.element_address(pointer, offset, node))
