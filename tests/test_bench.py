@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +21,14 @@ from nsc.bench.data_efficiency import (
     fit_best,
     heldout_programs,
 )
-from nsc.bench.report import efficiencies, epoch_ratios, epochs_to_target, geomean, summarize
+from nsc.bench.report import (
+    bootstrap_interval,
+    efficiencies,
+    epoch_ratios,
+    epochs_to_target,
+    geomean,
+    summarize,
+)
 from nsc.cli import main
 from nsc.diagnostics import NscError
 from nsc.fileio import load_npz
@@ -88,6 +97,18 @@ def test_summary_rows_and_columns():
     assert table["compiled"]["overall"] == pytest.approx(4.0)
     assert table["random"]["overall"] == pytest.approx(1.0)
     assert table["compiled"]["epochs"] == pytest.approx(1.0)  # both start at the target: 1 epoch
+    # one program: resampling it changes nothing
+    assert table["compiled"]["overall_interval"] == pytest.approx((4.0, 4.0))
+
+
+def test_bootstrap_interval_resamples_programs_not_values():
+    spread = {"a": [1.0, 1.0], "b": [4.0, 4.0], "c": [2.0]}
+    low, high = bootstrap_interval(spread)
+    assert 1.0 <= low < geomean([1, 1, 4, 4, 2]) < high <= 4.0
+    assert bootstrap_interval(spread) == (low, high)  # a fixed seed
+    wide = bootstrap_interval({"a": [1.0], "b": [16.0]})
+    assert wide[0] == pytest.approx(1.0) and wide[1] == pytest.approx(16.0)
+    assert all(math.isnan(v) for v in bootstrap_interval({"a": [0.0, math.inf]}))
 
 
 def test_batched_fit_equals_separate_runs():
@@ -221,6 +242,7 @@ def test_tiny_end_to_end_run_writes_the_report(tmp_path: Path):
     report = (out / "report.md").read_text()
     assert "| method | 0% | 100% | overall | fewer epochs |" in report
     assert "| newton_sqrt | compiled |" in report
+    assert "95% intervals over programs (bootstrap): dataset " in report
     assert "fused: omitted" in report
     results = json.loads((out / "results.json").read_text())["results"][0]
     assert results["error"] == ""
@@ -230,6 +252,18 @@ def test_tiny_end_to_end_run_writes_the_report(tmp_path: Path):
     assert all(len(curves[f"newton_sqrt/{r['method']}/0"]) == r["epochs_run"] + 1 for r in full)
     assert all("curve" not in r for r in results["runs"])
     assert (out / "loss_vs_size.png").stat().st_size > 0 and (out / "curves.png").is_file()
+    # a report from before the intervals gains them, and nothing else changes
+    old = json.loads((out / "summary.json").read_text())
+    for row in old["groups"]["all"].values():
+        del row["overall_interval"], row["epochs_interval"]
+    (out / "summary.json").write_text(json.dumps(old))
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "rereport.py"
+    subprocess.run([sys.executable, str(script), str(out)], check=True, capture_output=True)
+    again = (out / "report.md").read_text()
+    assert "- report rendered: " in again
+    assert [line for line in again.splitlines() if "report rendered" not in line] == [
+        line for line in report.splitlines()
+    ]
 
 
 def test_methods_chooses_the_inits_and_random_is_always_among_them(tmp_path: Path):

@@ -6,7 +6,10 @@
 - epochs to target: the target of a program is the mean final test loss of its random-init runs on
   the full pool; a run's epochs are the first epoch whose test loss is at or below the target (at
   least 1; a run that never reaches it counts as the most epochs allowed); the ratio is random's
-  mean epochs / the method's mean epochs.
+  mean epochs / the method's mean epochs;
+- intervals: how much a summary depends on which programs were chosen. The programs are drawn
+  with replacement (`BOOTSTRAP_DRAWS` times, a fixed seed) and the geometric mean taken again;
+  the 2.5th and 97.5th percentiles bound the 95% interval. Seeds' spread is not in it.
 """
 
 from __future__ import annotations
@@ -28,12 +31,31 @@ import numpy as np
 from nsc.fileio import atomic_savez, atomic_write_text
 
 BASELINE = "random"
+BOOTSTRAP_DRAWS = 2000
 
 
 def geomean(values: Iterable[float]) -> float:
     """The geometric mean of the positive finite values (NaN if there are none)."""
     logs = [math.log(v) for v in values if v > 0 and math.isfinite(v)]
     return math.exp(sum(logs) / len(logs)) if logs else float("nan")
+
+
+def bootstrap_interval(
+    per_program: Mapping[str, Sequence[float]], draws: int = BOOTSTRAP_DRAWS, seed: int = 0
+) -> tuple[float, float]:
+    """The 95% percentile interval of the geometric mean of all values when the programs (the
+    keys) are resampled with replacement; (NaN, NaN) without values."""
+    logs = [[math.log(v) for v in values if v > 0 and math.isfinite(v)] for values in
+            per_program.values()]  # fmt: skip
+    logs = [values for values in logs if values]
+    if not logs:
+        return float("nan"), float("nan")
+    sums = np.array([sum(values) for values in logs])
+    counts = np.array([len(values) for values in logs])
+    picks = np.random.default_rng(seed).integers(0, len(logs), size=(draws, len(logs)))
+    means = np.exp(sums[picks].sum(axis=1) / counts[picks].sum(axis=1))
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def mean_losses(runs: Iterable[Mapping]) -> dict[tuple[str, str, float], float]:
@@ -115,7 +137,23 @@ def summarize(results: Sequence[Mapping], max_epochs: int) -> dict:
         [p, m, e["target"], e["epochs"], e["ratio"]] for (p, m), e in sorted(epochs.items())
     ]
     summary["losses"] = [[p, m, s, v] for (p, m, s), v in sorted(mean_losses(runs).items())]
+    add_intervals(summary, group_of)
     return summary
+
+
+def add_intervals(summary: dict, group_of: Mapping[str, str]) -> None:
+    """Bootstrap intervals (over programs) of each row's overall and epochs figures, from the
+    summary's per-program lists; `group_of` maps a program to its group."""
+    for group, table in summary["groups"].items():
+        inside = lambda p, g=group: g == "all" or group_of.get(p) == g  # noqa: E731
+        for method, row in table.items():
+            overall: dict[str, list[float]] = defaultdict(list)
+            for p, m, _, v in summary["efficiency"]:
+                if m == method and inside(p):
+                    overall[p].append(v)
+            epochs = {p: [r] for p, m, _, _, r in summary["epochs"] if m == method and inside(p)}
+            row["overall_interval"] = bootstrap_interval(overall)
+            row["epochs_interval"] = bootstrap_interval(epochs)
 
 
 def _method_order(method: str) -> tuple[int, str]:
@@ -125,6 +163,12 @@ def _method_order(method: str) -> tuple[int, str]:
 
 def _fmt(value: float) -> str:
     return "-" if not math.isfinite(value) else f"{value:.2f}x"
+
+
+def _interval(bounds: Sequence[float] | None) -> str:
+    if not bounds or not all(math.isfinite(b) for b in bounds):
+        return "-"
+    return f"{bounds[0]:.2f}x-{bounds[1]:.2f}x"
 
 
 def markdown(
@@ -145,6 +189,14 @@ def markdown(
         for method, row in table.items():
             cells = " | ".join(_fmt(row[str(s)]) for s in sizes)
             lines.append(f"| {method} | {cells} | {_fmt(row['overall'])} | {_fmt(row['epochs'])} |")
+        intervals = [
+            f"{method} {_interval(row.get('overall_interval'))} overall, "
+            f"{_interval(row.get('epochs_interval'))} in epochs"
+            for method, row in table.items()
+            if method != BASELINE
+        ]
+        if intervals:
+            lines += ["", "95% intervals over programs (bootstrap): " + "; ".join(intervals)]
     lines += [
         "",
         "## Mean test loss per program (standardized MSE; mean over seeds)",

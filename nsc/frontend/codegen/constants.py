@@ -185,7 +185,7 @@ class ConstantEvaluation:
 
     def _const_UnaryOp(self, node: c_ast.UnaryOp) -> tuple[CType, Number]:
         if node.op == "sizeof":
-            return SIZE_T, self._sizeof_operand(node.expr).size
+            return SIZE_T, self.sizeof_operand(node.expr).size
         ctype, value = self.const_eval(node.expr)
         if node.op == "!":
             return INT, int(not value)
@@ -197,15 +197,6 @@ class ConstantEvaluation:
         if node.op == "~" and isinstance(ptype, IntType):
             return ptype, ptype.wrap(~value)
         raise self.error(f"operator '{node.op}' is not allowed in a constant expression", node)
-
-    def _sizeof_operand(self, node: c_ast.Node) -> CType:
-        if isinstance(node, c_ast.Typename):
-            ctype = self.resolve_typename(node)
-        else:
-            ctype = self.static_type(node)
-        if not ctype.is_complete or ctype.llvm is None:
-            raise self.error(f"invalid application of 'sizeof' to incomplete type '{ctype}'", node)
-        return ctype
 
     def static_type(self, node: c_ast.Node) -> CType:
         """The type of a simple expression without lowering it (for sizeof in constants)."""
@@ -226,6 +217,10 @@ class ConstantEvaluation:
         if op in ("&&", "||"):
             return INT, int(bool(lhs) and bool(rhs)) if op == "&&" else int(bool(lhs) or bool(rhs))
         if op in ("<<", ">>"):
+            if not (ltype.is_integer and rtype.is_integer):
+                raise self.error(
+                    f"invalid operands to binary {op} (have '{ltype}' and '{rtype}')", node
+                )
             ptype = promote(ltype)
             shift = rhs & (ptype.bits - 1)
             return ptype, ptype.wrap(lhs << shift if op == "<<" else lhs >> shift)

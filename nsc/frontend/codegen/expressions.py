@@ -162,8 +162,10 @@ class ExpressionLowering:
             ctype = self.static_type(node)
         else:
             ctype = self._type_without_code(node)
-        if isinstance(ctype, FunctionType | VoidType) or not ctype.is_complete:
-            raise self.error(f"invalid application of 'sizeof' to type '{ctype}'", node)
+        if isinstance(ctype, FunctionType):
+            raise self.error(f"invalid application of 'sizeof' to function type '{ctype}'", node)
+        if not ctype.is_complete:
+            raise self.error(f"invalid application of 'sizeof' to incomplete type '{ctype}'", node)
         return ctype
 
     def _type_without_code(self, node: c_ast.Node) -> CType:

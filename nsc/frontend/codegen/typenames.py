@@ -193,6 +193,11 @@ class TypeResolution:
         for item in node.values.enumerators:
             if item.value is not None:
                 value = self.const_int(item.value, "enumerator value")
+            if not INT.min <= value <= INT.max:  # gcc would give the enum a wider type
+                raise self.error(
+                    f"enumerator value {value} of '{item.name}' is outside the range of 'int'",
+                    item,
+                )
             if item.name in self.scope.names:
                 raise self.error(f"redefinition of '{item.name}'", item)
             self.scope.names[item.name] = EnumConstant(item.name, value)
