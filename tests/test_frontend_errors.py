@@ -98,6 +98,33 @@ BAD = [
     ("int f(float **p) { return 0; }", 1, 14, r"pointer to a pointer"),
     ("void f(const float *a) { }", 1, 6, r"entry function 'f' has no outputs"),
     ("struct S { float *p; };\nint f(struct S s) { return 0; }", 2, 16, r"holds pointers"),
+    (
+        "static int g = 1.0 << 2;\nint f(int x) { return x + g; }",
+        1,
+        16,
+        r"invalid operands to binary << \(have 'double' and 'int'\)",
+    ),
+    (
+        "static int g = sizeof(int(void));\nint f(int x) { return x + g; }",
+        1,
+        26,
+        r"invalid application of 'sizeof' to function type",
+    ),
+    (
+        "enum E { A = 3000000000 };\nint f(int x) { return x + A; }",
+        1,
+        10,
+        r"enumerator value 3000000000 of 'A' is outside the range of 'int'",
+    ),
+    (
+        'int f(int x) {\n  _Static_assert(sizeof(int) == 8, "LP64 int");\n  return x;\n}',
+        2,
+        3,
+        r'static assertion failed: "LP64 int"',
+    ),
+    ("int f(int x) { return x + 'é'; }", 1, 27, r"multi-character constant 'é' is not supported"),
+    ("int f(int x) { return x + '\\xfff'; }", 1, 27, r"escape sequence out of range"),
+    ("int f(int x) { return x + '\\18'; }", 1, 27, r"multi-character constant"),
 ]
 
 

@@ -6,7 +6,9 @@ exists with exactly libm's semantics for every input, the LLVM intrinsic's base 
 type suffix (`llvm.sin` -> `llvm.sin.f64` / `llvm.sin.f32`). Functions without an intrinsic are
 called by their libm symbol, which the JIT resolves from the running process (libm loaded).
 
-`llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do.
+`llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do; the
+one difference: for -0.0 and +0.0 they may return either zero, where glibc returns the second
+argument (C leaves the sign unspecified; tests/programs/fmin_signed_zero.c is a known bug).
 The integer functions abs, labs and llabs come from libc (header 'stdlib.h'); they have no
 intrinsic here, and the code generator may lower them inline (compare and select).
 """

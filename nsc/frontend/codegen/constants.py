@@ -118,21 +118,27 @@ def char_literal(text: str) -> int:
     if not (text.startswith("'") and text.endswith("'")) or len(text) < 3:
         raise ValueError(f"unsupported character constant {text}")
     body = text[1:-1]
+    multi = ValueError(f"multi-character constant {text} is not supported")
     if body.startswith("\\"):
         rest = body[1:]
-        if rest[:1] == "x":
+        octal = re.match(r"[0-7]{1,3}", rest)
+        if rest[:1] == "x" and re.fullmatch(r"x[0-9a-fA-F]+", rest):
             value = int(rest[1:], 16)
-        elif rest[:1].isdigit():
+        elif octal:
+            if octal.end() < len(rest):  # an octal escape has at most three digits: '\18'
+                raise multi
             value = int(rest, 8)
         elif rest in _ESCAPES:
             value = _ESCAPES[rest]
         else:
             raise ValueError(f"unknown escape sequence in {text}")
-    elif len(body) == 1:
+        if value > 255:
+            raise ValueError(f"escape sequence out of range in {text}")
+    elif len(body.encode()) == 1:
         value = ord(body)
-    else:
-        raise ValueError(f"multi-character constant {text} is not supported")
-    return (value + 128) % 256 - 128 if value < 256 else value
+    else:  # several characters, or one that takes several bytes in UTF-8 ('é')
+        raise multi
+    return (value + 128) % 256 - 128
 
 
 def literal(node: c_ast.Constant) -> tuple[CType, Number]:
@@ -211,11 +217,13 @@ class ConstantEvaluation:
         return self.const_eval(node)[0]
 
     def _const_BinaryOp(self, node: c_ast.BinaryOp) -> tuple[CType, Number]:
-        ltype, lhs = self.const_eval(node.left)
-        rtype, rhs = self.const_eval(node.right)
         op = node.op
+        ltype, lhs = self.const_eval(node.left)
         if op in ("&&", "||"):
-            return INT, int(bool(lhs) and bool(rhs)) if op == "&&" else int(bool(lhs) or bool(rhs))
+            if bool(lhs) == (op == "||"):  # decided: the right one is not evaluated (`0 && 1/0`)
+                return INT, int(bool(lhs))
+            return INT, int(bool(self.const_eval(node.right)[1]))
+        rtype, rhs = self.const_eval(node.right)
         if op in ("<<", ">>"):
             if not (ltype.is_integer and rtype.is_integer):
                 raise self.error(
@@ -279,13 +287,11 @@ def _arith(op: str, a: Number, b: Number, is_float: bool) -> Number | None:
         return a * b
     if op == "/":
         if is_float:
-            return (
-                a / b
-                if b
-                else math.copysign(math.inf, a) * math.copysign(1.0, b)
-                if a
-                else math.nan
-            )
+            if b:
+                return a / b
+            if a == 0 or math.isnan(a):  # 0/0 and NaN/0 are NaN, not infinities
+                return math.nan
+            return math.copysign(math.inf, a) * math.copysign(1.0, b)
         quotient = abs(a) // abs(b)
         return quotient if (a < 0) == (b < 0) else -quotient
     if is_float:

@@ -37,10 +37,17 @@ class DeclarationLowering:
             self.global_decl(node)
         elif isinstance(node, c_ast.Typedef):
             self.declare_typedef(node)
-        elif isinstance(node, c_ast.Pragma | c_ast.StaticAssert):
+        elif isinstance(node, c_ast.StaticAssert):
+            self.static_assert(node)
+        elif isinstance(node, c_ast.Pragma):
             return
         else:
             raise self.error(f"unsupported declaration ({type(node).__name__})", node)
+
+    def static_assert(self, node: c_ast.StaticAssert) -> None:
+        if not self.const_int(node.cond, "a static assertion's condition"):
+            message = f": {node.message.value}" if node.message is not None else ""
+            raise self.error(f"static assertion failed{message}", node)
 
     def declare_typedef(self, node: c_ast.Typedef) -> None:
         ctype = self.resolve_type(node.type)
@@ -191,10 +198,14 @@ class DeclarationLowering:
             self.scope.names[name] = Variable(name, ctype, slot, bound)
 
     def _parameter_bound(self, function: str, name: str, declared: CType) -> int | None:
-        """The element count a pointer parameter is known to reach (array type or shape pragma)."""
+        """The element count a pointer parameter of the entry is known to reach (array type or
+        shape pragma): the oracle passes exactly that many. Elsewhere `int v[2]` is a pointer
+        that may reach further (C99 6.7.5.3p7), so it gets no bound."""
+        if function != self.entry:
+            return None
         if isinstance(declared, ArrayType) and declared.n is not None:
             return declared.n
-        if isinstance(declared, ArrayType | PointerType) and function == self.entry:
+        if isinstance(declared, ArrayType | PointerType):
             shape = self.entry_shapes.get(name)
             if shape:
                 count = 1

@@ -70,6 +70,9 @@ class StatementLowering:
     def stmt_Pragma(self, node: c_ast.Pragma) -> None:
         return None
 
+    def stmt_StaticAssert(self, node: c_ast.StaticAssert) -> None:
+        self.static_assert(node)
+
     def stmt_Goto(self, node: c_ast.Goto) -> None:
         raise self.error("goto is not supported", node)
 
