@@ -130,11 +130,14 @@ def output_statistics(flat: np.ndarray, robust: bool = True) -> tuple[np.ndarray
     flat = np.where(np.isfinite(flat), flat, np.nan)
     if np.isnan(flat).all(axis=0).any():
         raise NscError("an output has no finite calibration value")
-    if robust:
-        q1, center, q3 = np.nanpercentile(flat, [25, 50, 75], axis=0)
-        scale = (q3 - q1) / IQR_TO_STD
-        fallback = np.nanstd(flat, axis=0)  # IQR is 0 for mostly-constant outputs
-        scale = np.where(scale > MIN_SCALE, scale, fallback)
-    else:
-        center, scale = np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
+    # beyond about 1e154 the std's squares overflow: an infinite scale, which the ONNX writer
+    # reports (as beyond float32) without numpy's warning before it
+    with np.errstate(over="ignore", invalid="ignore"):
+        if robust:
+            q1, center, q3 = np.nanpercentile(flat, [25, 50, 75], axis=0)
+            scale = (q3 - q1) / IQR_TO_STD
+            fallback = np.nanstd(flat, axis=0)  # IQR is 0 for mostly-constant outputs
+            scale = np.where(scale > MIN_SCALE, scale, fallback)
+        else:
+            center, scale = np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
     return center, np.maximum(scale, MIN_SCALE)

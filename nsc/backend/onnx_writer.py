@@ -13,7 +13,9 @@ Conventions, all float32 and with a dynamic first dimension named "batch":
 - outputs are named after the C output ports (`return`, `out`, `p.r`), with one exception: ONNX
   forbids an output named like an input, so the output of an *inout* port `p` is named `p:out`
   (`:` cannot occur in a C name, so this never collides with another port);
-- integer and bool C outputs come out as float32 regressed values, not rounded.
+- integer and bool C outputs come out as float32 regressed values, not rounded;
+- an input range or calibrated output scale that float32 cannot hold (beyond about ±3.4e38, or
+  a range too narrow to normalize) is an error naming the port, not inf or NaN in the graph.
 
 `metadata_props` hold every `nsc.*` key of `MODEL_KEYS`; JSON values where a key holds a structure.
 Every internal tensor name holds a `/`, which no C name can, so none collides with a port.
@@ -50,6 +52,7 @@ OPSET = 17  # ONNX Runtime 1.32 runs opsets up to 23; 17 keeps older runtimes wo
 IR_VERSION = 8  # the IR version that goes with opset 17
 INOUT_SUFFIX = ":out"
 BATCH = "batch"
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 ACTIVATIONS = ("tanh", "silu")
 MODEL_KEYS = (
     "nsc.version",
@@ -160,11 +163,9 @@ def surrogate_model(
     weights, biases = _check_params(signature, params, family)
     builder = _GraphBuilder()
     x = builder.gather_inputs(signature.inputs)
-    x = builder.affine(
-        x, *_input_affine(normalization, weights[0].shape[1]), "nsc/normalized_inputs"
-    )
+    x = builder.affine(x, *_input_affine(normalization, signature.inputs), "nsc/normalized_inputs")
     x = builder.mlp(x, weights, biases, family.activation)
-    x = builder.affine(x, *_output_affine(normalization, weights[-1].shape[0]), "nsc/raw_outputs")
+    x = builder.affine(x, *_output_affine(normalization, signature.outputs), "nsc/raw_outputs")
     builder.scatter_outputs(x, signature)
     return Model(
         graph_name=signature.entry,
@@ -262,20 +263,57 @@ def _check_params(
     return weights, biases
 
 
-def _input_affine(norm: NormalizationLike, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """`2 (x - lo) / (hi - lo) - 1` as `x * a + b`."""
+def _input_affine(norm: NormalizationLike, ports: Sequence[Port]) -> tuple[np.ndarray, np.ndarray]:
+    """`2 (x - lo) / (hi - lo) - 1` as `x * a + b`; an error for a range float32 cannot hold."""
     low, high = to_numpy(norm.in_low), to_numpy(norm.in_high)
+    width = sum(p.size for p in ports)
     if low.shape != (width,) or high.shape != (width,):
         raise NscError(f"the input normalization has {low.size} columns, the inputs {width}")
-    a = 2.0 / (high - low)
+    with np.errstate(divide="ignore", over="ignore"):
+        a = 2.0 / (high - low)
+    column = _first_beyond_float32(low, high, a)
+    if column is not None:
+        port = _port_at(ports, column)
+        raise NscError(
+            f"input {port.name!r} has the range [{low[column]:g}, {high[column]:g}], beyond what "
+            f"the surrogate's float32 inputs hold (values up to about ±{FLOAT32_MAX:.3g}, "
+            f"ranges wider than about {2 / FLOAT32_MAX:.2g})",
+            hints=(f"give it a range float32 holds (--range {port.name}=LO:HI)",),
+        )
     return a, -low * a - 1.0
 
 
-def _output_affine(norm: NormalizationLike, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _output_affine(norm: NormalizationLike, ports: Sequence[Port]) -> tuple[np.ndarray, np.ndarray]:
+    """`y * scale + center`; an error for a calibrated scale float32 cannot hold."""
     center, scale = to_numpy(norm.out_center), to_numpy(norm.out_scale)
+    width = sum(p.size for p in ports)
     if center.shape != (width,) or scale.shape != (width,):
         raise NscError(f"the output normalization has {center.size} columns, the outputs {width}")
+    column = _first_beyond_float32(center, scale)
+    if column is not None:
+        port = _port_at(ports, column)
+        raise NscError(
+            f"output {port.name!r} has values of about {center[column]:.3g} (scale "
+            f"{scale[column]:.3g}) on the calibration inputs, beyond the surrogate's float32 "
+            f"outputs (about ±{FLOAT32_MAX:.3g})",
+            hints=(
+                "scale the result in the C code, or narrow the input ranges (--range NAME=LO:HI)",
+            ),
+        )
     return scale, center
+
+
+def _first_beyond_float32(*columns: np.ndarray) -> int | None:
+    """The first column where a value is NaN or beyond float32, which the graph computes in."""
+    fits = np.all([np.abs(c) <= FLOAT32_MAX for c in columns], axis=0)
+    bad = np.flatnonzero(~fits)
+    return int(bad[0]) if bad.size else None
+
+
+def _port_at(ports: Sequence[Port], column: int) -> Port:
+    """The port that holds flattened column `column` of the ports' concatenated scalars."""
+    ends = np.cumsum([p.size for p in ports])
+    return ports[int(np.searchsorted(ends, column, side="right"))]
 
 
 class _GraphBuilder:
