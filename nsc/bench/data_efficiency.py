@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sys
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -664,12 +665,24 @@ def data_efficiency(
     if known is None and heldout:
         notes.append("held-out programs not checked against a corpus (no --corpus)")
     start = time.perf_counter()
+    from tqdm import tqdm
+
+    # on stderr, and only on a terminal (disable=None): logs and tests see the lines alone
+    bar = tqdm(total=len(programs), unit="program", desc="fine-tuning", disable=None)
 
     def done(result: ProgramResult) -> None:
         status = f"skipped: {result.error}" if result.error else f"{len(result.runs)} runs"
-        log(f"{result.program.name}: {status} ({result.seconds:.1f} s)")
+        message = f"{result.program.name}: {status} ({result.seconds:.1f} s)"
+        if bar.disable:
+            log(message)
+        else:
+            bar.write(message, file=sys.stderr)
+        bar.update(1)
 
-    results, init_notes = run_benchmark(programs, config, workers=workers, on_done=done)
+    try:
+        results, init_notes = run_benchmark(programs, config, workers=workers, on_done=done)
+    finally:
+        bar.close()
     notes += init_notes
     if known is not None:
         seen = [r.program.name for r in results if r.corpus_hash in known]
