@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from click.testing import CliRunner
 
 from nsc.bench.data_efficiency import (
@@ -119,7 +120,8 @@ def test_batched_fit_equals_separate_runs():
     y = np.sin(3 * x[:, :1]) * x[:, 1:]
     data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
     family = MLPFamily((8,))
-    starts = [family.init(2, 1) for _ in range(3)]
+    gen = torch.Generator().manual_seed(0)
+    starts = [family.init(2, 1, gen) for _ in range(3)]
     subsets = [rng.permutation(40)[:20] for _ in range(3)]
     config = BenchConfig(epochs=30, patience=5)
     together = fit(family, starts, data, subsets, config, keep_curve=True)
@@ -140,7 +142,8 @@ def test_each_run_keeps_the_learning_rate_with_the_best_validation_loss():
     y = np.sin(3 * x[:, :1]) * x[:, 1:]
     data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
     family = MLPFamily((8,))
-    starts = [family.init(2, 1) for _ in range(4)]
+    gen = torch.Generator().manual_seed(1)
+    starts = [family.init(2, 1, gen) for _ in range(4)]
     subsets = [rng.permutation(40)[:12] for _ in range(4)]
     config = BenchConfig(epochs=40, patience=10, lrs=(0.05, 0.002))
     chosen = fit_best(family, starts, data, subsets, config, keep_curve=False)
@@ -164,7 +167,8 @@ def test_an_anchor_holds_each_run_near_its_own_start():
     y = np.sin(3 * x[:, :1]) * x[:, 1:]
     data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
     family = MLPFamily((8,))
-    starts = [family.init(2, 1) for _ in range(3)]
+    gen = torch.Generator().manual_seed(0)  # unseeded starts made this test fail 1 run in 4
+    starts = [family.init(2, 1, gen) for _ in range(3)]
     subsets = [rng.permutation(40)[:10] for _ in range(3)]
     config = BenchConfig(epochs=40, patience=40)
     free = fit(family, starts, data, subsets, config, True, 0.01)
