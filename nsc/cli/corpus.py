@@ -204,7 +204,7 @@ def datagen_command(
     default=0,
     show_default=True,
     help="Also train for the error after this many Adam steps of fine-tuning on a few rows "
-    "of each program (first order; docs/model.md: experimental).",
+    "of each program (first order; docs/model.md: it fine-tunes worse, so off by default).",
 )
 @click.option(
     "--adapt-rows",
