@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import os
 import tempfile
@@ -120,3 +121,27 @@ def _reason(err: BaseException, limit: int = 120) -> str:
     text = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
     text = text or type(err).__name__
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- safetensors integrity -----------------------------------------------------------------------
+
+TENSORS_DIGEST = "nsc.tensors_sha256"  # safetensors metadata key: sha256 of the tensor bytes
+
+
+def tensors_digest(raw: bytes) -> str:
+    """The sha256 of a safetensors file's data section (everything after its JSON header), which
+    does not depend on the header's metadata."""
+    size = int.from_bytes(raw[:8], "little")
+    return hashlib.sha256(memoryview(raw)[8 + size :]).hexdigest()
+
+
+def check_tensors_digest(raw: bytes, metadata: Mapping[str, str], path: str | os.PathLike) -> None:
+    """NscError if `metadata` records a digest of the tensor bytes that `raw` does not match
+    (files written before the digest existed have none and pass)."""
+    expected = metadata.get(TENSORS_DIGEST)
+    if expected is not None and tensors_digest(raw) != expected:
+        raise NscError(
+            f"{path}: the weights are damaged (their sha256 differs from the one recorded when "
+            "the file was written)",
+            hints=("copy or download the file again, or retrain",),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,6 +16,8 @@ from nsc.backend.checkpoint import (
     save_checkpoint,
 )
 from nsc.diagnostics import NscError
+
+MODELS = Path(__file__).resolve().parent.parent / "nsc" / "backend" / "models"
 
 
 def trained_pair(seed: int):
@@ -82,3 +85,37 @@ def test_bad_files_are_reported(tmp_path):
         restore_optimizer(
             torch.optim.AdamW(model.parameters()), load_checkpoint(tmp_path / "ok.safetensors")
         )
+
+
+def test_a_flipped_bit_in_the_weights_is_an_error_for_every_loader(tmp_path):
+    """A damaged file used to load: nscc wrote a surrogate from the wrong weights, exit 0."""
+    import shutil
+
+    from nsc.backend.npforward import load_hypernet, with_bases
+    from nsc.fileio import TENSORS_DIGEST
+
+    shipped = load_checkpoint(MODELS / "default.safetensors")
+    good, bad = tmp_path / "good.safetensors", tmp_path / "bad.safetensors"
+    save_checkpoint(good, shipped.model_state(), shipped.meta)
+    raw = bytearray(good.read_bytes())
+    raw[-1000] ^= 0x01  # one bit of one weight
+    bad.write_bytes(bytes(raw))
+    header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")])
+    assert len(header["__metadata__"][TENSORS_DIGEST]) == 64
+    assert load_checkpoint(good).meta["vocab"] == shipped.meta["vocab"]
+    load_hypernet(good)
+    for load in (load_checkpoint, load_hypernet):
+        with pytest.raises(NscError, match="the weights are damaged"):
+            load(bad)
+    model = load_hypernet(MODELS / "default.safetensors")  # written before the digest: loads
+    baselines = tmp_path / "baselines.safetensors"
+    shutil.copy(MODELS / "baselines.safetensors", baselines)
+    with_bases(model, baselines, "tailored")
+    base = load_checkpoint(baselines)
+    save_checkpoint(baselines, base.model_state(), base.meta)  # now with a digest
+    with_bases(model, baselines, "tailored")
+    raw = bytearray(baselines.read_bytes())
+    raw[-8] ^= 0x01
+    baselines.write_bytes(bytes(raw))
+    with pytest.raises(NscError, match="the weights are damaged"):
+        with_bases(model, baselines, "tailored")

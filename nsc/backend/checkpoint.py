@@ -2,7 +2,8 @@
 
 A file holds model parameters under `model/`, optimizer moments under `optim/<param>/<name>`,
 the torch RNG state under `rng/torch`, and one JSON document (config, vocabulary, counters,
-optimizer hyperparameters, scheduler state, logs) in the safetensors metadata under `nsc`. One
+optimizer hyperparameters, scheduler state, logs) in the safetensors metadata under `nsc`, with
+the sha256 of the tensor bytes beside it (`nsc.tensors_sha256`), which every loader checks. One
 file means one atomic write (temp file + rename): a reader sees the old checkpoint or the new one.
 """
 
@@ -20,7 +21,7 @@ from safetensors.torch import load as load_bytes
 from safetensors.torch import save as save_bytes
 
 from nsc.diagnostics import NscError
-from nsc.fileio import atomic_write_bytes
+from nsc.fileio import TENSORS_DIGEST, atomic_write_bytes, check_tensors_digest, tensors_digest
 
 FORMAT = "nsc-checkpoint"
 VERSION = 1
@@ -55,7 +56,11 @@ def save_checkpoint(
         tensors.update(optim_tensors)
     if rng:
         tensors[RNG] = torch.get_rng_state()
-    data = save_bytes(tensors, metadata={"nsc": json.dumps(document, sort_keys=True)})
+    metadata = {"nsc": json.dumps(document, sort_keys=True)}
+    # the tensor bytes do not depend on the metadata: serialize once to hash them, then again
+    # with their digest, which every loader checks
+    digest = tensors_digest(save_bytes(tensors, metadata=metadata))
+    data = save_bytes(tensors, metadata={**metadata, TENSORS_DIGEST: digest})
     atomic_write_bytes(path, data)
 
 
@@ -67,9 +72,11 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     raw = path.read_bytes()
     try:
         tensors = load_bytes(raw)
-        meta = json.loads(_metadata(raw).get("nsc", ""))
+        metadata = _metadata(raw)
+        meta = json.loads(metadata.get("nsc", ""))
     except (SafetensorError, ValueError) as exc:
         raise NscError(f"{path}: not an nsc checkpoint ({exc})") from exc
+    check_tensors_digest(raw, metadata, path)
     if meta.get("format") != FORMAT:
         raise NscError(f"{path}: not an nsc checkpoint (format {meta.get('format')!r})")
     return Checkpoint(tensors, meta)

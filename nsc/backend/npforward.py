@@ -26,6 +26,7 @@ import numpy as np
 from nsc.backend.arrays import FLOWS, ProgramTensors, Slots
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
+from nsc.fileio import check_tensors_digest
 
 CONFIG_FILE = "config.json"
 VOCAB_FILE = "vocab.json"
@@ -113,7 +114,10 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
             f"not {config.get('encoder')!r}/{config.get('surrogate')!r}"
         )
     weights = path / WEIGHTS_FILE if path.is_dir() else path
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:12]
+    raw = weights.read_bytes()
+    if not path.is_dir():
+        check_tensors_digest(raw, _header_metadata(raw), path)
+    digest = hashlib.sha256(raw).hexdigest()[:12]
     return NumpyHypernet(config, vocab, params, f"{path.stem}@sha256:{digest}")
 
 
@@ -126,8 +130,10 @@ def with_bases(model: NumpyHypernet, path: Path, name: str) -> NumpyHypernet:
     try:
         with safe_open(str(path), framework="np") as f:
             bases = {k[len(prefix) :]: f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}
+        raw = Path(path).read_bytes()
     except (OSError, ValueError, SafetensorError) as err:
         raise NscError(f"{path}: cannot read the baselines ({err})") from None
+    check_tensors_digest(raw, _header_metadata(raw), path)
     if not bases:
         raise NscError(f"{path}: no {name!r} baseline in this file")
     ours = {k for k in model.params if k.startswith(BASE_PREFIX)}
@@ -161,6 +167,12 @@ def _read_checkpoint(path: Path) -> tuple[dict[str, Any], Vocab, dict[str, np.nd
         names = [k for k in f.keys() if k.startswith(CHECKPOINT_PREFIX)]
         params = {k[len(CHECKPOINT_PREFIX) :]: f.get_tensor(k) for k in names}
     return document["hypernet"], Vocab(tuple(document["vocab"])), _float32(params)
+
+
+def _header_metadata(raw: bytes) -> dict[str, str]:
+    """The `__metadata__` of a safetensors file's JSON header (read already: it parsed)."""
+    size = int.from_bytes(raw[:8], "little")
+    return json.loads(raw[8 : 8 + size]).get("__metadata__") or {}
 
 
 def _float32(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
