@@ -86,3 +86,24 @@ def test_wild_pointer_crashes_only_its_row():
     run = run_isolated(compiled.ir, compiled.signature, {"k": k}, timeout=60)
     assert run.status.tolist() == [0, Status.CRASH, 0]
     assert run.outputs["return"].tolist() == [2, 0, 3]
+
+
+MEMORY = r"""
+#include <string.h>
+float f(int k, const float x[4], float y[4]) {
+    float a[2];
+    memcpy(a, x, sizeof(float) * (unsigned)k);  /* past a[1] for k > 2 */
+    memset(y, 0, sizeof(float) * (unsigned)(k + 1));  /* past y[3] for k > 3 */
+    return k > 0 ? a[0] : 0.0f;
+}
+"""
+
+
+def test_memset_and_memcpy_past_a_known_object_trap_as_indexing_does():
+    compiled = compile_c(MEMORY)
+    ins = sample_inputs(compiled.signature, 4, 1)
+    ins["k"] = np.array([0, 2, 3, 4], np.int32)
+    run = Oracle(compiled.ir, compiled.signature).run(ins)
+    assert run.status.tolist() == [0, 0, Status.OUT_OF_BOUNDS, Status.OUT_OF_BOUNDS]
+    assert run.outputs["return"][1] == ins["x"][1, 0]
+    assert (run.outputs["y"][:2] == 0).all()

@@ -13,6 +13,7 @@ from nsc.frontend.ctypes import (
     INT,
     LONG,
     VOID,
+    ArrayType,
     CType,
     FloatType,
     FunctionType,
@@ -28,6 +29,12 @@ _C_TYPES: dict[str, CType] = {
     "int*": PointerType(INT),
 }
 _INLINE_ABS = ("abs", "labs", "llabs")
+# string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
+# a plain name gives (an array, or an entry parameter of known extent)
+_MEMORY = {
+    "memset": ("llvm.memset.p0.i64", (0,)),  # intrinsic, the pointer arguments written or read
+    "memcpy": ("llvm.memcpy.p0.p0.i64", (0, 1)),
+}
 
 
 class CallLowering:
@@ -48,6 +55,8 @@ class CallLowering:
         math = mathlib.lookup(name)
         if math is not None and (symbol is None or isinstance(symbol, FunctionSymbol)):
             return self._call_math(math, args, node)
+        if name in _MEMORY and isinstance(symbol, FunctionSymbol):  # string.h's
+            return self._call_memory(symbol, args, node)
         if isinstance(symbol, FunctionSymbol):
             raise self.error(
                 f"function '{name}' is declared but never defined; nsc compiles one translation "
@@ -99,6 +108,45 @@ class CallLowering:
         else:
             callee = self._declare(math.symbol, ret, params)
         return RValue(ret, self.builder.call(callee, values))
+
+    def _call_memory(self, symbol: FunctionSymbol, args: list[c_ast.Node], node) -> RValue:
+        """`memset(d, c, n)` and `memcpy(d, s, n)` (non-overlapping, as C requires); they
+        return `d`. With checks on, a count past a known object's end traps as an index
+        would."""
+        intrinsic, pointers = _MEMORY[symbol.name]
+        values = self._arguments(symbol.name, symbol.ctype.params, args, node)
+        count = values[2]
+        for i in pointers:
+            extent = self._known_bytes(args[i])
+            if extent is not None:
+                self.check_bounds(count, extent + 1)  # traps unless count <= extent
+        i1, i8 = ir.IntType(1), ir.IntType(8)
+        if symbol.name == "memset":
+            operands = [values[0], self.builder.trunc(values[1], i8), count]
+        else:
+            operands = [values[0], values[1], count]
+        types = [v.type for v in operands]
+        callee = self.module.globals.get(intrinsic)
+        if not isinstance(callee, ir.Function):
+            callee = ir.Function(
+                self.module, ir.FunctionType(ir.VoidType(), [*types, i1]), intrinsic
+            )
+        self.builder.call(callee, [*operands, ir.Constant(i1, 0)])
+        return RValue(symbol.ctype.ret, values[0])
+
+    def _known_bytes(self, arg: c_ast.Node) -> int | None:
+        """The bytes the object a plain name denotes is known to span, else None."""
+        while isinstance(arg, c_ast.Cast):
+            arg = arg.expr
+        symbol = self.scope.lookup(arg.name) if isinstance(arg, c_ast.ID) else None
+        if not isinstance(symbol, Variable):
+            return None
+        if isinstance(symbol.ctype, ArrayType) and symbol.ctype.n is not None:
+            return symbol.ctype.size
+        pointee = symbol.ctype.pointee if isinstance(symbol.ctype, PointerType) else None
+        if symbol.bound is not None and pointee is not None and pointee.is_complete:
+            return symbol.bound * pointee.size
+        return None
 
     def _inline_abs(self, ctype: CType, value: ir.Value) -> RValue:
         negative = self.builder.icmp_signed("<", value, ir.Constant(value.type, 0))
