@@ -294,6 +294,8 @@ def _mutable_globals(
             continue
         kind = _GLOBAL_KIND.match(str(gv))
         if kind is None or kind.group(1) == "global":
+            if not gv.name:  # `strip` leaves internal globals unnamed; the batch loop needs a name
+                gv.name = f"nsc.state.{len(state)}"
             gv.linkage = "external"
             state.append((gv.name, tm.target_data.get_abi_size(gv.global_value_type)))
     return state

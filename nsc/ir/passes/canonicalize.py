@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import llvmlite.binding as llvm
 
+from nsc.diagnostics import NscError
 from nsc.ir.module import IRModule
 from nsc.ir.passes.base import Pass, run_llvm
 
@@ -36,6 +37,10 @@ class Canonicalize(Pass):
     entry: str = ""  # when set, rename every defined symbol except this one
 
     def run(self, module: IRModule) -> IRModule:
+        defined = (f.name for f in module.ref.functions if not f.is_declaration)
+        if self.entry and self.entry not in defined:
+            # the entry would be renamed with the rest, and nothing could call it by name
+            raise NscError(f"entry={self.entry}: the module defines no function {self.entry!r}")
         # strip removes every local name (arguments, blocks, values), so locals print as %0, %1..
         ref = run_llvm(module, lambda manager: manager.add_strip_symbols_pass()).clone_ref()
         self._rename_symbols(ref)

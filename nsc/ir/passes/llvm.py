@@ -354,6 +354,14 @@ class JumpThreading(LLVMPass):
     name: ClassVar[str] = "jump-threading"
     threshold: int = -1  # duplication threshold in instructions; -1 keeps LLVM's default
 
+    def __post_init__(self) -> None:
+        # llvmlite passes a C int (wrapping larger values silently), and LLVM reads any negative
+        # value but -1 as a huge unsigned threshold
+        if not -1 <= self.threshold < 2**31:
+            raise ValueError(
+                f"threshold must be -1 (LLVM's default) to 2**31-1, not {self.threshold}"
+            )
+
     def add_to(self, manager: llvm.ModulePassManager) -> None:
         manager.add_jump_threading_pass(self.threshold)
 

@@ -1,9 +1,16 @@
 """`loop-unroll`: LLVM's loop unroller, with an optional unroll count.
 
 llvmlite 0.50's `add_loop_unroll_pass` takes no options, so `loop-unroll{count=N}` does what
-`#pragma unroll N` does in C: it attaches `llvm.loop.unroll.count` loop metadata to every loop
-back-edge branch, then runs the unroller, which honours the pragma (with a remainder loop when
+`#pragma unroll N` does in C: it attaches `llvm.loop.unroll.count` loop metadata to the loops'
+back-edge branches, then runs the unroller, which honours the pragma (with a remainder loop when
 the trip count is not a multiple of N).
+
+LLVM honours such a pragma at any size, so every loop of a nest unrolled N times makes N**depth
+copies of the innermost body (and pipelines that unroll twice multiply again): a triple loop with
+count=32 took minutes and gigabytes. Like LLVM's own `-unroll-count`, which it applies only while
+the unrolled loop stays under a size threshold, the count goes to a loop only while the loop
+unrolled N times (inner loops counted at their unrolled size) stays within MAX_UNROLLED_SIZE
+instructions; LLVM's heuristics decide the others.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ _LABEL = re.compile(r'^(%?[-\w.$]+|"[^"]*"):')
 _TARGET = re.compile(r'label %([-\w.$]+|"[^"]*")')
 _METADATA_ID = re.compile(r"!(\d+)\b")
 _OLD_LOOP_ID = re.compile(r",\s*!llvm\.loop\s+!\d+")
+MAX_UNROLLED_SIZE = 2048  # instructions of a loop unrolled by the count (unrolling ~1s at most)
 
 
 @dataclass(frozen=True)
@@ -41,32 +49,90 @@ class LoopUnroll(Pass):
 
 
 def _annotate_backedges(text: str, count: int) -> str:
-    """Attach unroll-count loop metadata to each branch that jumps back to an earlier block."""
+    """Attach unroll-count loop metadata to each loop's back-edge branch, inner loops first, while
+    the unrolled loop stays within MAX_UNROLLED_SIZE instructions."""
     next_id = max((int(m) for m in _METADATA_ID.findall(text)), default=-1) + 1
     pragma = next_id
     definitions = [f'!{pragma} = !{{!"llvm.loop.unroll.count", i32 {count}}}']
     lines = text.splitlines()
-    seen: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        if line.startswith("define "):
-            seen = {}
-            block = _entry_label(line)
-            seen[block] = 0
-            continue
-        label = _LABEL.match(line)
-        if label:
-            seen[label.group(1).lstrip("%")] = len(seen)
-            continue
-        stripped = line.lstrip()
-        if not stripped.startswith("br "):
-            continue
-        here = len(seen) - 1
-        if any(seen.get(t, here + 1) <= here for t in _TARGET.findall(line)):
+    for blocks in _function_blocks(lines):
+        sizes = [len(instructions) for _, instructions in blocks]
+        for latch, body in sorted(_loops(blocks, lines), key=lambda loop: len(loop[1])):
+            branch = blocks[latch][1][-1]
+            if not lines[branch].lstrip().startswith("br "):
+                continue
+            if sum(sizes[b] for b in body) * count > MAX_UNROLLED_SIZE:
+                continue
+            for b in body:
+                sizes[b] *= count  # what an enclosing loop then holds
             next_id += 1
-            line = _OLD_LOOP_ID.sub("", line)  # the pragma replaces earlier loop properties
-            lines[i] = f"{line}, !llvm.loop !{next_id}"
+            line = _OLD_LOOP_ID.sub("", lines[branch])  # the pragma replaces earlier properties
+            lines[branch] = f"{line}, !llvm.loop !{next_id}"
             definitions.append(f"!{next_id} = distinct !{{!{next_id}, !{pragma}}}")
     return "\n".join(lines) + "\n" + "\n".join(definitions) + "\n"
+
+
+def _function_blocks(lines: list[str]) -> list[list[tuple[str, list[int]]]]:
+    """Each defined function's blocks in layout order: its label and its instructions' lines."""
+    functions: list[list[tuple[str, list[int]]]] = []
+    blocks: list[tuple[str, list[int]]] = []
+    inside = False
+    for i, line in enumerate(lines):
+        if line.startswith("define "):
+            blocks, inside = [(_entry_label(line), [])], True
+            functions.append(blocks)
+        elif not inside:
+            continue
+        elif line.startswith("}"):
+            inside = False
+        elif label := _LABEL.match(line):
+            if len(blocks) == 1 and not blocks[0][1]:
+                blocks.clear()  # the entry block has a label of its own
+            blocks.append((label.group(1).lstrip("%"), []))
+        elif line.strip() and not line.lstrip().startswith(";"):
+            blocks[-1][1].append(i)
+    return functions
+
+
+def _loops(blocks: list[tuple[str, list[int]]], lines: list[str]) -> list[tuple[int, set[int]]]:
+    """(latch, body) of each natural loop: a branch back to a block on the depth-first path from
+    the entry (the header), and the blocks that reach the branch without passing the header."""
+    index = {label: b for b, (label, _) in enumerate(blocks)}
+    successors = [
+        [index[t] for i in instructions for t in _TARGET.findall(lines[i]) if t in index]
+        for _, instructions in blocks
+    ]
+    predecessors: list[list[int]] = [[] for _ in blocks]
+    for b, targets in enumerate(successors):
+        for t in targets:
+            predecessors[t].append(b)
+    loops = []
+    path, visited = {0}, {0}
+    stack = [(0, iter(successors[0]))]
+    while stack:
+        b, rest = stack[-1]
+        t = next(rest, None)
+        if t is None:
+            stack.pop()
+            path.discard(b)
+        elif t in path:
+            loops.append((b, _reaching(b, t, predecessors)))
+        elif t not in visited:
+            visited.add(t)
+            path.add(t)
+            stack.append((t, iter(successors[t])))
+    return loops
+
+
+def _reaching(latch: int, header: int, predecessors: list[list[int]]) -> set[int]:
+    """The header and every block that reaches the latch without passing the header."""
+    body, work = {header, latch}, [latch] if latch != header else []
+    while work:
+        for p in predecessors[work.pop()]:
+            if p not in body:
+                body.add(p)
+                work.append(p)
+    return body
 
 
 def _entry_label(define_line: str) -> str:
