@@ -111,7 +111,23 @@ def float_literal(text: str) -> tuple[CType, float]:
         return DOUBLE, value
     if value == 0 or math.isinf(value):  # far outside float32's range: nothing to round twice
         return FLOAT, value
+    single = round_float(value)
+    if not _float32_tie(value, single):  # the double is on the exact value's side: one rounding
+        return FLOAT, single
     return FLOAT, round_exact_float(_hex_fraction(body) if hexadecimal else Fraction(body))
+
+
+def _float32_tie(value: float, rounded: float) -> bool:
+    """Whether a double lies halfway between two float32s (or `rounded` is 0 or inf): only
+    there can rounding the exact value to float32 differ from rounding the double."""
+    if value == rounded:
+        return False
+    if rounded == 0 or math.isinf(rounded):
+        return True
+    bits = struct.unpack("<I", struct.pack("<f", rounded))[0]
+    away = abs(value) > abs(rounded)  # the other float32 around `value` is further from zero
+    other = struct.unpack("<f", struct.pack("<I", bits + 1 if away else bits - 1))[0]
+    return 2 * value == rounded + other
 
 
 def char_literal(text: str) -> int:
