@@ -31,7 +31,11 @@ MAX_UNROLLED_SIZE = 2048  # instructions of a loop unrolled by the count (unroll
 
 @dataclass(frozen=True)
 class LoopUnroll(Pass):
-    """Unroll loops by LLVM's heuristics, or count=N times like `#pragma unroll N`."""
+    """Unroll loops by LLVM's heuristics, or count=N times like `#pragma unroll N` (loops small enough).
+
+    With `count`, a loop gets the pragma only while it stays within MAX_UNROLLED_SIZE
+    instructions unrolled; LLVM's heuristics decide the others.
+    """
 
     name: ClassVar[str] = "loop-unroll"
     count: int = 0  # 0: LLVM decides
