@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import os
 import tempfile
 import zipfile
@@ -126,6 +127,22 @@ def _reason(err: BaseException, limit: int = 120) -> str:
 # --- safetensors integrity -----------------------------------------------------------------------
 
 TENSORS_DIGEST = "nsc.tensors_sha256"  # safetensors metadata key: sha256 of the tensor bytes
+
+
+def safetensors_metadata(raw: bytes) -> dict[str, str]:
+    """The `__metadata__` of a safetensors buffer's JSON header (ValueError if it has none)."""
+    if len(raw) < 8:
+        raise ValueError("file too short")
+    size = int.from_bytes(raw[:8], "little")
+    return json.loads(raw[8 : 8 + size]).get("__metadata__") or {}
+
+
+def read_safetensors_metadata(path: str | os.PathLike) -> dict[str, str]:
+    """The same, reading only the header of the file at `path`."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+        size = int.from_bytes(head, "little") if len(head) == 8 else 0
+        return safetensors_metadata(head + handle.read(size))
 
 
 def tensors_digest(raw: bytes) -> str:

@@ -21,7 +21,13 @@ from safetensors.torch import load as load_bytes
 from safetensors.torch import save as save_bytes
 
 from nsc.diagnostics import NscError
-from nsc.fileio import TENSORS_DIGEST, atomic_write_bytes, check_tensors_digest, tensors_digest
+from nsc.fileio import (
+    TENSORS_DIGEST,
+    atomic_write_bytes,
+    check_tensors_digest,
+    safetensors_metadata,
+    tensors_digest,
+)
 
 FORMAT = "nsc-checkpoint"
 VERSION = 1
@@ -72,7 +78,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     raw = path.read_bytes()
     try:
         tensors = load_bytes(raw)
-        metadata = _metadata(raw)
+        metadata = safetensors_metadata(raw)
         meta = json.loads(metadata.get("nsc", ""))
     except (SafetensorError, ValueError) as exc:
         raise NscError(f"{path}: not an nsc checkpoint ({exc})") from exc
@@ -80,15 +86,6 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     if meta.get("format") != FORMAT:
         raise NscError(f"{path}: not an nsc checkpoint (format {meta.get('format')!r})")
     return Checkpoint(tensors, meta)
-
-
-def _metadata(raw: bytes) -> dict[str, str]:
-    """The `__metadata__` of a safetensors buffer (its JSON header)."""
-    if len(raw) < 8:
-        raise ValueError("file too short")
-    size = int.from_bytes(raw[:8], "little")
-    header = json.loads(raw[8 : 8 + size])
-    return header.get("__metadata__", {}) or {}
 
 
 def optimizer_state(optimizer: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], dict]:

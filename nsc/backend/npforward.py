@@ -26,7 +26,7 @@ import numpy as np
 from nsc.backend.arrays import FLOWS, ProgramTensors, Slots
 from nsc.backend.vocab import Vocab
 from nsc.diagnostics import NscError
-from nsc.fileio import check_tensors_digest
+from nsc.fileio import check_tensors_digest, safetensors_metadata
 
 CONFIG_FILE = "config.json"
 VOCAB_FILE = "vocab.json"
@@ -104,8 +104,12 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
     try:
         if path.is_dir():
             config, vocab, params = _read_folder(path)
+            raw = (path / WEIGHTS_FILE).read_bytes()
         else:
-            config, vocab, params = _read_checkpoint(path)
+            if not path.is_file():
+                raise NscError(f"model {path}: no such file or folder")
+            raw = path.read_bytes()
+            config, vocab, params = _read_checkpoint(path, raw)
     except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
         raise NscError(f"model {path}: cannot read it ({err})") from None
     if config.get("encoder", "ggnn") != "ggnn" or config.get("surrogate", "mlp") != "mlp":
@@ -113,10 +117,6 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
             f"model {path}: the numpy forward knows the ggnn encoder and mlp surrogate, "
             f"not {config.get('encoder')!r}/{config.get('surrogate')!r}"
         )
-    weights = path / WEIGHTS_FILE if path.is_dir() else path
-    raw = weights.read_bytes()
-    if not path.is_dir():
-        check_tensors_digest(raw, _header_metadata(raw), path)
     digest = hashlib.sha256(raw).hexdigest()[:12]
     return NumpyHypernet(config, vocab, params, f"{path.stem}@sha256:{digest}")
 
@@ -124,16 +124,18 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
 def with_bases(model: NumpyHypernet, path: Path, name: str) -> NumpyHypernet:
     """`model` with its `base_*` parameters replaced by the set `name` of a baselines file
     (`nsc.backend.baselines.save_baselines`); emit it with `modulate=False`."""
-    from safetensors import SafetensorError, safe_open
+    from safetensors import SafetensorError
+    from safetensors.numpy import load
 
     prefix = f"{CHECKPOINT_PREFIX}{name}/"
     try:
-        with safe_open(str(path), framework="np") as f:
-            bases = {k[len(prefix) :]: f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}
         raw = Path(path).read_bytes()
+        tensors = load(raw)
+        metadata = safetensors_metadata(raw)
     except (OSError, ValueError, SafetensorError) as err:
         raise NscError(f"{path}: cannot read the baselines ({err})") from None
-    check_tensors_digest(raw, _header_metadata(raw), path)
+    check_tensors_digest(raw, metadata, path)
+    bases = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
     if not bases:
         raise NscError(f"{path}: no {name!r} baseline in this file")
     ours = {k for k in model.params if k.startswith(BASE_PREFIX)}
@@ -155,24 +157,23 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], Vocab, dict[str, np.ndar
     return config, vocab, _float32(load_file(folder / WEIGHTS_FILE))
 
 
-def _read_checkpoint(path: Path) -> tuple[dict[str, Any], Vocab, dict[str, np.ndarray]]:
-    if not path.is_file():
-        raise NscError(f"model {path}: no such file or folder")
-    from safetensors import safe_open
+def _read_checkpoint(path: Path, raw: bytes) -> tuple[dict[str, Any], Vocab, dict[str, np.ndarray]]:
+    """A training checkpoint's config, vocabulary and model tensors, from its bytes (whose
+    tensor digest, when recorded, must match)."""
+    from safetensors.numpy import load
 
-    with safe_open(str(path), framework="np") as f:
-        document = json.loads((f.metadata() or {}).get("nsc", "{}"))
-        if "hypernet" not in document or "vocab" not in document:
-            raise NscError(f"model {path}: not an nsc checkpoint (no hypernet config or vocab)")
-        names = [k for k in f.keys() if k.startswith(CHECKPOINT_PREFIX)]
-        params = {k[len(CHECKPOINT_PREFIX) :]: f.get_tensor(k) for k in names}
+    metadata = safetensors_metadata(raw)
+    document = json.loads(metadata.get("nsc", "{}"))
+    if "hypernet" not in document or "vocab" not in document:
+        raise NscError(f"model {path}: not an nsc checkpoint (no hypernet config or vocab)")
+    check_tensors_digest(raw, metadata, path)
+    tensors = load(raw)
+    params = {
+        k[len(CHECKPOINT_PREFIX) :]: v
+        for k, v in tensors.items()
+        if k.startswith(CHECKPOINT_PREFIX)
+    }
     return document["hypernet"], Vocab(tuple(document["vocab"])), _float32(params)
-
-
-def _header_metadata(raw: bytes) -> dict[str, str]:
-    """The `__metadata__` of a safetensors file's JSON header (read already: it parsed)."""
-    size = int.from_bytes(raw[:8], "little")
-    return json.loads(raw[8 : 8 + size]).get("__metadata__") or {}
 
 
 def _float32(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

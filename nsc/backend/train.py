@@ -54,7 +54,7 @@ from nsc.data.dataset import CONFIG_FILE as CORPUS_CONFIG
 from nsc.data.dataset import INDEX_FILE as CORPUS_INDEX
 from nsc.data.dataset import read_corpus, read_corpus_config
 from nsc.diagnostics import NscError
-from nsc.fileio import atomic_write_text
+from nsc.fileio import atomic_write_text, read_safetensors_metadata
 from nsc.ir.observe import FUSION_DIM
 
 LAST = "last.safetensors"
@@ -262,8 +262,7 @@ class Adaptation:
         mask: torch.Tensor,
     ) -> list[torch.Tensor]:  # fmt: skip
         """How far `steps` Adam steps on (x, y) move each tensor of `params` (no graph)."""
-        start = params.detached()
-        current = start.detached()
+        current = params.detached()
         tensors = current.tensors()
         first = [torch.zeros_like(t) for t in tensors]
         second = [torch.zeros_like(t) for t in tensors]
@@ -278,7 +277,7 @@ class Adaptation:
                         v.mul_(b2).addcmul_(g, g, value=1 - b2)
                         step = (m / (1 - b1**t)) / ((v / (1 - b2**t)).sqrt() + self.eps)
                         p.sub_(self.lr * step)
-        return [(p - s).detach() for p, s in zip(tensors, start.tensors(), strict=True)]
+        return [(p - s).detach() for p, s in zip(tensors, params.tensors(), strict=True)]
 
     def query_mse(
         self, family: MLPFamily, emitted: EmittedWeights, x: torch.Tensor, y: torch.Tensor
@@ -308,12 +307,18 @@ def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
 
 
 def prepare_data(
-    config: TrainConfig, out: Path, replica: Replica, progress: bool = False, workers: int = 0
+    config: TrainConfig,
+    out: Path,
+    replica: Replica,
+    progress: bool = False,
+    workers: int = 0,
+    corpus: str | None = None,
 ) -> tuple[Vocab, list[Example], list[Example]]:
     """Encode the corpus once into `out/cache` (rank 0, with `workers` encoder processes),
-    then load it (every rank). `check_data` has vetted the corpus."""
+    then load it (every rank). `check_data` has vetted the corpus; `corpus` is its
+    `corpus_fingerprint` when the caller has it."""
     cache = out / "cache"
-    stamp = _cache_stamp(config)
+    stamp = _cache_stamp(config, corpus)
     if replica.main and not _cache_is_fresh(cache, stamp):
         records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
         build_cache(
@@ -337,13 +342,13 @@ def prepare_data(
     return vocab, train_set, val_set
 
 
-def check_data(config: TrainConfig, out: Path) -> None:
+def check_data(config: TrainConfig, out: Path, corpus: str | None = None) -> None:
     """Refuse a run that cannot start, before anything is written: an --out that is a file, or
     (unless a fresh cache holds it already) a corpus that is unreadable, has no program, or
     no program with more than `calibration + 1` samples."""
     if out.exists() and not out.is_dir():
         raise NscError(f"{out}: exists and is not a folder (--out names the run's folder)")
-    if _cache_is_fresh(out / "cache", _cache_stamp(config)):
+    if _cache_is_fresh(out / "cache", _cache_stamp(config, corpus)):
         return
     data = Path(config.data)
     if (data / CORPUS_CONFIG).exists():
@@ -383,11 +388,11 @@ def check_model_size(config: TrainConfig) -> None:
         )
 
 
-def _cache_stamp(config: TrainConfig) -> dict[str, Any]:
+def _cache_stamp(config: TrainConfig, corpus: str | None = None) -> dict[str, Any]:
     """What the cache was built from; a cache with another stamp is rebuilt."""
     return {
         "data": str(Path(config.data).resolve()),
-        "corpus": corpus_fingerprint(Path(config.data)),
+        "corpus": corpus or corpus_fingerprint(Path(config.data)),
         "calibration": config.calibration,
         "val_percent": config.val_percent,
         "max_programs": config.max_programs,
@@ -451,12 +456,12 @@ def train(
         )
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     replica = replica_from_env(env or {}, device)
-    check_data(config, out)
     corpus = corpus_fingerprint(Path(config.data))
+    check_data(config, out, corpus)
     _check_same_corpus(out / LAST, config, corpus)
     out.mkdir(parents=True, exist_ok=True)
     vocab, train_set, val_set = prepare_data(
-        config, out, replica, progress and replica.main, workers
+        config, out, replica, progress and replica.main, workers, corpus
     )
     torch.manual_seed(config.seed)
     hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
@@ -644,7 +649,13 @@ def _resume(
 def _check_same_corpus(path: Path, config: TrainConfig, corpus: str) -> None:
     """Refuse to resume a run whose corpus was extended or rebuilt in place since it began
     (before the cache is rebuilt from the new one)."""
-    if path.is_file() and ckpt.load_checkpoint(path).meta.get("corpus", corpus) != corpus:
+    if not path.is_file():
+        return
+    try:
+        meta = json.loads(read_safetensors_metadata(path).get("nsc", "{}"))
+    except (OSError, ValueError):
+        return  # not readable as a checkpoint: `_resume` says so
+    if meta.get("corpus", corpus) != corpus:
         raise _changed_corpus(path, config)
 
 
