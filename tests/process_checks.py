@@ -17,3 +17,17 @@ def running_with(argument: str) -> list[int]:
         if state != "Z" and argument.encode() in argv:
             found.append(int(folder.name))
     return found
+
+
+def running_in_group(group: int) -> list[int]:
+    """Processes (not zombies) in process group `group`: a session leader's whole tree,
+    spawned workers included (they do not carry the leader's command line)."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            found.append(int(folder.name))
+    return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import re
 import typing
 from dataclasses import dataclass
 
@@ -160,14 +161,22 @@ def _convert(cls: type, key: str, value: str, text: str, at: int) -> object:
             if value.lower() not in _TRUE | _FALSE:
                 raise ValueError(value)
             return value.lower() in _TRUE
-        if kind in (int, float):
-            return kind(value)
+        if kind is int and _INT.fullmatch(value):
+            return int(value)
+        if kind is float and _FLOAT.fullmatch(value):
+            return float(value)
+        if kind in (int, float):  # Python's int() and float() also take "1_0", "nan", "٣"
+            raise ValueError(value)
         return value
     except ValueError:
-        what = getattr(kind, "__name__", str(kind))
+        what = {int: "an integer", float: "a number", bool: "a true/false"}.get(kind, str(kind))
         raise PipelineError(
-            f"option {key!r} takes a {what} value, got {value!r}", text, at + 1
+            f"option {key!r} takes {what} value, got {value!r}", text, at + 1
         ) from None
+
+
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @functools.cache
