@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -286,6 +287,63 @@ def test_methods_chooses_the_inits_and_random_is_always_among_them(tmp_path: Pat
     for methods in (("compiled",), ("random", "tailored")):
         with pytest.raises(NscError, match="--methods takes some of"):
             replace(config, methods=methods).check()
+
+
+def test_an_interrupted_run_resumes_with_the_programs_it_finished(tmp_path: Path):
+    """Each program's result is saved as it arrives; a rerun with the same settings keeps it
+    and gives the report an uninterrupted run gives; other settings run it again."""
+    model = save_tiny_model(tmp_path / "model")
+    config = BenchConfig(
+        pool=20, test=20, validation=10, calibration=16, sizes=(0.0, 100.0), seeds=1, epochs=3,
+        patience=3, model=str(model), methods=("random", "compiled"),
+    )  # fmt: skip
+    programs = [EXAMPLES / "newton_sqrt.c", EXAMPLES / "conv1d.c"]
+    out = tmp_path / "out"
+
+    heard: list[str] = []
+
+    def interrupt(message: str) -> None:
+        heard.append(message)
+        raise KeyboardInterrupt  # Ctrl-C as the first program is reported
+
+    for settings in (replace(config, epochs=4), config):
+        with pytest.raises(KeyboardInterrupt):
+            data_efficiency(programs, 0, settings, out, workers=1, log=interrupt)
+    assert len(heard) == 2 and not any("earlier run" in m for m in heard)  # epochs differ
+    saved = list((out / "programs").iterdir())
+    assert len(saved) == 1 and not (out / "report.md").exists()
+    messages: list[str] = []
+    resumed = data_efficiency(programs, 0, config, out, workers=1, log=messages.append)
+    kept = [m for m in messages if "kept from an earlier run" in m]
+    assert len(kept) == 1 and saved[0].stem == "examples-" + kept[0].split(":")[0]
+    assert "resumed: 1 of 2 programs" in (out / "report.md").read_text()
+    assert not (out / "programs").exists()  # the report holds it all now
+    whole = data_efficiency(programs, 0, config, tmp_path / "again", workers=1, log=print)
+    assert resumed["efficiency"] == whole["efficiency"]
+
+
+def test_a_saved_result_is_kept_only_for_the_same_settings_source_and_weights(tmp_path: Path):
+    from nsc.bench.data_efficiency import Program
+    from nsc.bench.finished import result_key
+
+    source = tmp_path / "p.c"
+    source.write_text("double f(double x) { return x; }\n")
+    program = Program("p", str(source), "examples")
+    inits = {"compiled": SimpleNamespace(params={"w": np.zeros(3, np.float32)})}
+    key = result_key(program, BenchConfig(), ["random", "compiled"], inits)
+    moved = Program("p", str(tmp_path / "elsewhere.c"), "examples")
+    (tmp_path / "elsewhere.c").write_text(source.read_text())
+    assert result_key(moved, BenchConfig(), ["random", "compiled"], inits) == key
+    changes = [
+        (program, BenchConfig(epochs=999), ["random", "compiled"], inits),
+        (program, BenchConfig(), ["random"], inits),
+        (replace(program, inputs=("x",)), BenchConfig(), ["random", "compiled"], inits),
+        (program, BenchConfig(), ["random", "compiled"],
+         {"compiled": SimpleNamespace(params={"w": np.ones(3, np.float32)})}),
+    ]  # fmt: skip
+    assert all(result_key(*change) != key for change in changes)
+    source.write_text("double f(double x) { return 2 * x; }\n")
+    assert result_key(program, BenchConfig(), ["random", "compiled"], inits) != key
 
 
 def test_heldout_programs_skip_corpus_hashes(tmp_path: Path):

@@ -551,9 +551,17 @@ def run_benchmark(
     config: BenchConfig,
     *,
     workers: int = 2,
-    on_done: Callable[[ProgramResult], None] | None = None,
+    on_done: Callable[[ProgramResult, bool], None] | None = None,
+    resume: Path | None = None,
 ) -> tuple[list[ProgramResult], list[str]]:
-    """Bench every program (in a process pool when `workers` > 1); results in program order."""
+    """Bench every program (in a process pool when `workers` > 1); results in program order.
+
+    With `resume` (the results folder), each program's result is saved there as it arrives, and
+    a program whose result is already there from the same settings, source, models and code is
+    not run again (`nsc.bench.finished`). `on_done(result, kept)` hears of each, `kept` for
+    those."""
+    from nsc.bench import finished
+
     config.check()
     inits, notes = load_inits(config.model, config.fused_model if "fused" in config.methods else "")
     methods = [m for m in METHODS if (m == "random" or m in inits) and m in config.methods]
@@ -567,11 +575,32 @@ def run_benchmark(
         notes.append(note() if "compiled" in inits else "latent: omitted (no compiled model)")
     ordered = sorted(range(len(programs)), key=lambda i: -_cost(programs[i]))
     results: dict[int, ProgramResult] = {}
+    keys: dict[int, str] = {}
+    if resume is not None:
+        for i in ordered:
+            keys[i] = finished.result_key(programs[i], config, methods, inits)
+            kept = finished.load(resume, programs[i], keys[i])
+            if kept is not None:
+                results[i] = kept
+                if on_done:
+                    on_done(kept, True)
+        if results:
+            notes.append(
+                f"resumed: {len(results)} of {len(programs)} programs' results were kept from "
+                "an earlier run into this folder (same settings, sources, models and code)"
+            )
+        ordered = [i for i in ordered if i not in results]
+
+    def arrived(i: int, result: ProgramResult) -> None:
+        results[i] = result
+        if resume is not None:
+            finished.save(resume, result, keys[i])
+        if on_done:
+            on_done(result, False)
+
     if workers <= 1:
         for i in ordered:
-            results[i] = bench_program(programs[i], config, inits, methods)
-            if on_done:
-                on_done(results[i])
+            arrived(i, bench_program(programs[i], config, inits, methods))
     else:
         context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
         pool = ProcessPoolExecutor(workers, mp_context=context)
@@ -581,14 +610,14 @@ def run_benchmark(
             }
             for i in ordered:
                 try:
-                    results[i] = futures[i].result()
+                    result = futures[i].result()
                 except BrokenProcessPool:
                     raise NscError(
                         f"a benchmark worker died while running {programs[i].name} (out of "
-                        "memory? `dmesg` tells); the results are not written"
+                        "memory? `dmesg` tells); the report is not written, the programs "
+                        "finished before are kept for a rerun"
                     ) from None
-                if on_done:
-                    on_done(results[i])
+                arrived(i, result)
         finally:  # on an error or Ctrl-C, drop the queued programs rather than run them all
             pool.shutdown(wait=True, cancel_futures=True)
     return [results[i] for i in range(len(programs))], notes
@@ -650,6 +679,7 @@ def data_efficiency(
     log: Callable[[str], None] = print,
 ) -> dict:
     """The whole command: pick the programs, bench them, write the report into `out`."""
+    from nsc.bench import finished
     from nsc.bench.report import provenance, write_report
 
     config.check()
@@ -670,9 +700,10 @@ def data_efficiency(
     # on stderr, and only on a terminal (disable=None): logs and tests see the lines alone
     bar = tqdm(total=len(programs), unit="program", desc="fine-tuning", disable=None)
 
-    def done(result: ProgramResult) -> None:
+    def done(result: ProgramResult, kept: bool) -> None:
         status = f"skipped: {result.error}" if result.error else f"{len(result.runs)} runs"
-        message = f"{result.program.name}: {status} ({result.seconds:.1f} s)"
+        when = "kept from an earlier run" if kept else f"{result.seconds:.1f} s"
+        message = f"{result.program.name}: {status} ({when})"
         if bar.disable:
             log(message)
         else:
@@ -680,7 +711,9 @@ def data_efficiency(
         bar.update(1)
 
     try:
-        results, init_notes = run_benchmark(programs, config, workers=workers, on_done=done)
+        results, init_notes = run_benchmark(
+            programs, config, workers=workers, on_done=done, resume=out
+        )
     finally:
         bar.close()
     notes += init_notes
@@ -702,4 +735,5 @@ def data_efficiency(
     if not any(r.runs for r in results):
         skipped = "; ".join(f"{r.program.name}: {r.error}" for r in results)
         raise NscError(f"every program was skipped, nothing was measured ({skipped})")
+    finished.forget(out)  # the report has it all; a rerun measures afresh
     return summary

@@ -96,7 +96,8 @@ def bench_group() -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="The results folder (report.md, plots, JSON).",
+    help="The results folder (report.md, plots, JSON); a run killed before its report "
+    "resumes there, keeping the programs it finished.",
 )
 @_report_errors
 def bench_data_efficiency_command(
