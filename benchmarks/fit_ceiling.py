@@ -29,8 +29,9 @@ from layer_swap import random_like
 from nsc.backend.checkpoint import load_checkpoint
 from nsc.backend.data import fixed_batch, load_cache
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+from nsc.backend.objective import Adaptation
 from nsc.backend.surrogate import masked_mse
-from nsc.backend.train import VAL_ROWS, Adaptation
+from nsc.backend.train import VAL_ROWS
 
 RIDGE = 1e-3
 MAX_QUADRATIC_INPUTS = 8

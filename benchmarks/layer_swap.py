@@ -21,8 +21,9 @@ import torch
 from nsc.backend.checkpoint import load_checkpoint
 from nsc.backend.data import fixed_batch, load_cache
 from nsc.backend.hypernet import EmittedWeights, HypernetConfig, Hypernetwork
+from nsc.backend.objective import Adaptation
 from nsc.backend.surrogate import SurrogateParams, masked_mse
-from nsc.backend.train import VAL_ROWS, Adaptation
+from nsc.backend.train import VAL_ROWS
 
 
 def random_like(hypernet: Hypernetwork, emitted: EmittedWeights, gen: torch.Generator):

@@ -41,11 +41,11 @@ def tune_program(
     from nsc.bench.data_efficiency import (
         ProgramResult,
         _program_arrays,
-        fit_best,
         initial_params,
         load_inits,
         prepare,
     )
+    from nsc.bench.fitting import fit_best
     from nsc.bench.latent import LatentSettings, latent_runs
 
     torch.set_num_threads(1)

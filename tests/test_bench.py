@@ -15,14 +15,8 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from nsc.bench.data_efficiency import (
-    BenchConfig,
-    Dataset,
-    data_efficiency,
-    fit,
-    fit_best,
-    heldout_programs,
-)
+from nsc.bench.data_efficiency import BenchConfig, data_efficiency, heldout_programs
+from nsc.bench.fitting import Dataset, fit, fit_best
 from nsc.bench.report import (
     bootstrap_interval,
     efficiencies,

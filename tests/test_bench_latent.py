@@ -14,7 +14,8 @@ from nsc.backend.encoder import Encoded
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.tensors import collate, program_tensors
 from nsc.backend.vocab import Vocab
-from nsc.bench.data_efficiency import BenchConfig, Dataset, fit
+from nsc.bench.data_efficiency import BenchConfig
+from nsc.bench.fitting import Dataset, fit
 from nsc.bench.latent import LatentSettings, latent_fit, latent_runs, torch_hypernet
 from nsc.cli import main
 from nsc.diagnostics import NscError

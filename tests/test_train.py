@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from nsc.backend.checkpoint import load_checkpoint
 from nsc.backend.data import CorpusRecords, build_cache, fixed_batch, load_cache
 from nsc.backend.hypernet import Hypernetwork
+from nsc.backend.objective import Objective
 from nsc.backend.tensors import RANGE_WIDTH
-from nsc.backend.train import BEST, EPOCHS, LAST, Objective, TrainConfig, train
+from nsc.backend.train import BEST, EPOCHS, LAST, TrainConfig, train
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.data.generator import GeneratorConfig

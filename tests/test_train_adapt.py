@@ -12,8 +12,9 @@ import torch
 
 from nsc.backend.data import fixed_batch, load_cache
 from nsc.backend.hypernet import EmittedWeights
+from nsc.backend.objective import Adaptation
 from nsc.backend.surrogate import MLPFamily, SurrogateParams, masked_mse
-from nsc.backend.train import Adaptation, train
+from nsc.backend.train import train
 from nsc.diagnostics import NscError
 from tests.test_train import corpus, tiny  # noqa: F401  (the module-scoped corpus fixture)
 

@@ -30,7 +30,8 @@ from nsc.backend.hypernet import HypernetConfig, Hypernetwork
 from nsc.backend.npforward import NumpyHypernet
 from nsc.backend.surrogate import MLPFamily, SurrogateParams
 from nsc.backend.tensors import Batch, collate
-from nsc.bench.data_efficiency import BenchConfig, Dataset, Fit, copy_where, fit_best
+from nsc.bench.data_efficiency import BenchConfig
+from nsc.bench.fitting import Dataset, Fit, copy_where, fit_best
 from nsc.diagnostics import NscError
 
 METHOD = "latent"
