@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nsc.data import gen_control, gen_geometry, gen_loops, gen_scalar
+from nsc.data import gen_arrays, gen_control, gen_geometry, gen_loops, gen_scalar
 from nsc.data.gen_expr import MAG_LIMIT, Expr, add, call, lit, mul
 from nsc.data.gen_program import Program
 from nsc.diagnostics import NscError
@@ -36,9 +36,9 @@ FAMILIES: dict[str, Family] = {
     "piecewise": gen_control.piecewise,
     "helpers": gen_control.helpers,
     "integer": gen_control.integer,
-    "reduction": gen_loops.reduction,
-    "stencil": gen_loops.stencil,
-    "linalg": gen_loops.linalg,
+    "reduction": gen_arrays.reduction,
+    "stencil": gen_arrays.stencil,
+    "linalg": gen_arrays.linalg,
     "iterative": gen_loops.iterative,
     "series": gen_loops.series,
     "timestep": gen_loops.timestep,
