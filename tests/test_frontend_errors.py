@@ -77,10 +77,34 @@ BAD = [
     ),
     ("float f(float x) { return x % 2.0f; }", 1, 27, r"invalid operands to binary %"),
     (
-        "int f(int i) {\n  int a[3] = {[1] = 2};\n  return a[i]; }",
+        "int f(int i) {\n  int a[3] = {[3] = 2};\n  return a[i]; }",
         2,
-        15,
-        r"designated initializers",
+        16,
+        r"array designator index 3 is outside array 'int\[3\]'",
+    ),
+    (
+        "struct P { int x, y; };\nint f(int i) { struct P p = {.y = 1, .z = i}; return p.y; }",
+        2,
+        39,
+        r"no member named 'z' in 'struct P'",
+    ),
+    (
+        "struct P { int x, y; };\nint f(int i) { struct P p = {[0] = i}; return p.y; }",
+        2,
+        30,
+        r"array designator used for type 'struct P'",
+    ),
+    (
+        "int f(int i) { int a[2] = {.x = i}; return a[0]; }",
+        1,
+        29,
+        r"field designator used for array type 'int\[2\]'",
+    ),
+    (
+        "int f(int i) { int a[2] = {[0].x = i}; return a[0]; }",
+        1,
+        32,
+        r"designator used for non-aggregate type 'int'",
     ),
     ("int f(const int *p) { *p = 1; return 0; }", 1, 24, r"cannot assign to read-only location"),
     (
@@ -125,6 +149,43 @@ BAD = [
     ("int f(int x) { return x + 'é'; }", 1, 27, r"multi-character constant 'é' is not supported"),
     ("int f(int x) { return x + '\\xfff'; }", 1, 27, r"escape sequence out of range"),
     ("int f(int x) { return x + '\\18'; }", 1, 27, r"multi-character constant"),
+    (
+        "enum { N = 0 ? 3 : 1 / 0 };\nint f(int x) { return x + N; }",
+        1,
+        20,
+        r"division by zero in a constant expression",
+    ),
+    (
+        "enum { N = 1 ? (0 ? 1 / 0 : 2 % 0) : 3 };\nint f(int x) { return x + N; }",
+        1,
+        29,
+        r"division by zero in a constant expression",
+    ),
+    (
+        "int *p;\nenum { N = 1 ? 3 : p };\nint f(int x) { return x + N; }",
+        2,
+        20,
+        r"'p' is not a compile-time constant",
+    ),
+    (
+        "struct S { double v[2]; };\nstatic struct S g(double x) { struct S s = {{x, x}}; return s; }\n"
+        "double f(double x) { double (*p)[2] = &g(x).v; return (*p)[0]; }",
+        3,
+        40,
+        r"expression is not assignable \('&' needs an lvalue\)",
+    ),
+    (
+        "struct S { _Alignas(16) int a; char b; };\nint f(int x) { return x + sizeof(struct S); }",
+        1,
+        29,
+        r"'_Alignas\(16\)' on member 'a' \(alignment 4\) is not supported",
+    ),
+    (
+        "struct S { _Alignas(short) int a; };\nint f(int x) { return x + sizeof(struct S); }",
+        1,
+        32,
+        r"'_Alignas' cannot reduce the alignment of 'a'",
+    ),
 ]
 
 

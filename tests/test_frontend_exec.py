@@ -61,6 +61,10 @@ ARITHMETIC = [
     ("int f(int a, int b) { _Bool t = a; return t + t; }", (42, 0), 2),
     ("int f(int a, int b) { return 0x10 + 010 + 'a' + '\\n'; }", (0, 0), 16 + 8 + 97 + 10),
     ("int f(int a, int b) { return 1 << (a + 32); }", (1, 0), 2),
+    # C11's char16_t and char32_t constants: unsigned short and unsigned int, not narrowed
+    ("int f(int a, int b) { return u'\\xffff' + sizeof(u'a') * 100000; }", (0, 0), 265535),
+    ("int f(int a, int b) { return (U'\\xffffffff' > 0) + sizeof(U'a') * 10; }", (0, 0), 41),
+    ("int f(int a, int b) { return u'é' + L'é' + U'é'; }", (0, 0), 3 * 0xE9),
 ]
 
 

@@ -124,3 +124,45 @@ def test_a_program_naming_the_protocol_is_lowered_again():
     checked = c_to_ir(source, FrontendOptions(instrument=True), filename="t.c").ir
     assert strip_checks(checked) is None
     assert strip_lowered(verify_ir(checked)) is None
+
+
+def test_array_member_of_a_struct_value_is_bounds_checked():
+    source = """
+    struct S { double v[3]; };
+    static struct S make(double x) { struct S s = {{x, 2 * x, 3 * x}}; return s; }
+    double f(double x, int k) { return make(x).v[k]; }
+    """
+    result = run(source, 100, x=np.full(4, 1.5), k=np.array([0, 2, 3, -1], np.int32))
+    assert result.status.tolist() == [0, 0, 2, 2]
+    assert result.outputs["return"][:2].tolist() == [1.5, 4.5]
+
+
+def test_memory_functions_check_the_room_left_after_an_offset():
+    source = """
+    #include <string.h>
+    double f(int k, int n) {
+        double a[4] = {1, 2, 3, 4};
+        double *p = memmove(a + k, a, (size_t)n * sizeof(double));
+        return a[0] + a[3] + (p - a);
+    }
+    """
+    k = np.array([1, 1, 4, 4, -1, 2, 2], np.int32)
+    n = np.array([3, 4, 0, 1, 1, 2, 3], np.int32)
+    result = run(source, 100, k=k, n=n)
+    assert result.status.tolist() == [0, 2, 0, 2, 2, 0, 2]
+    assert result.outputs["return"][[0, 2, 5]].tolist() == [5.0, 9.0, 5.0]
+
+
+def test_the_room_of_a_pointer_into_an_array_of_pointers_is_not_the_array():
+    source = """
+    #include <string.h>
+    double f(double x) {
+        double row[4] = {x, x, x, x}, out[4];
+        double *rows[1] = {row};
+        memcpy(out, &rows[0][1], 3 * sizeof(double));
+        return out[2];
+    }
+    """
+    result = run(source, 100, x=np.array([2.5]))
+    assert result.status.tolist() == [0]
+    assert result.outputs["return"].tolist() == [2.5]

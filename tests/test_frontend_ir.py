@@ -91,3 +91,24 @@ def test_lowering_is_fast():
 def test_ir_parses_back():
     text = c_to_ir("int f(int x) { return x * 2; }", filename="a.c").ir
     assert llvm.parse_assembly(text).get_function("f") is not None
+
+
+def test_golden_array_member_of_a_struct_value_is_spilled_once():
+    text = ir_of(
+        "struct S { double v[3]; };\n"
+        "static struct S g(double x) { struct S s = {{x, x, x}}; return s; }\n"
+        "double f(double x, int k) { return g(x).v[k] + sizeof g(x).v; }"
+    )
+    body = text[text.index("define double @f") :]
+    assert body.count("alloca [3 x double]") == 1  # sizeof's operand leaves no slot behind
+    assert re.search(r"store \[3 x double\] %\.\d+, ptr %member\.tmp", body)
+    assert re.search(r"getelementptr \[3 x double\], ptr %member\.tmp, i64 0, i64 %", body)
+
+
+def test_golden_memmove_is_the_intrinsic():
+    text = ir_of(
+        "#include <string.h>\n"
+        "double f(double x) { double a[3] = {x, 1, 2}; memmove(a + 1, a, 2 * sizeof x); return a[2]; }"
+    )
+    assert "declare void @llvm.memmove.p0.p0.i64(ptr" in text
+    assert "call void @llvm.memmove.p0.p0.i64(ptr" in text

@@ -1,7 +1,7 @@
 """The C math library nsc knows: every function its math.h and stdlib.h declare.
 
-Each entry gives the C prototype (type names 'double', 'float', 'int', 'long', and 'int*' for
-frexp's out-parameter; `long long` is listed as 'long', both are i64 on LP64) and, where one
+Each entry gives the C prototype (type names 'double', 'float', 'int', 'long', and 'int*',
+'double*' or 'float*' for frexp's and modf's out-parameters; `long long` is listed as 'long', both are i64 on LP64) and, where one
 exists with exactly libm's semantics for every input, the LLVM intrinsic's base name without the
 type suffix (`llvm.sin` -> `llvm.sin.f64` / `llvm.sin.f32`). Functions without an intrinsic are
 called by their libm symbol, which the JIT resolves from the running process (libm loaded).
@@ -35,7 +35,7 @@ class MathFunc:
 
 
 # name: (argument kinds, intrinsic). 'F' is the floating type of the variant (double or float);
-# any other kind is a C type name kept as is in both variants.
+# 'F*' a pointer to it; any other kind is a C type name kept as is in both variants.
 _FLOATING: dict[str, tuple[tuple[str, ...], str | None]] = {
     "sin": (("F",), "llvm.sin"),
     "cos": (("F",), "llvm.cos"),
@@ -82,10 +82,19 @@ _FLOATING: dict[str, tuple[tuple[str, ...], str | None]] = {
     "ldexp": (("F", "int"), None),
     "scalbn": (("F", "int"), None),
     "frexp": (("F", "int*"), None),
+    "modf": (("F", "F*"), None),
+    "logb": (("F",), None),
+    "nextafter": (("F", "F"), None),
 }
 
 # name: return type, the rest as in _FLOATING; the result is not the floating type.
-_TO_INTEGER: dict[str, str] = {"lround": "long", "lrint": "long"}
+_TO_INTEGER: dict[str, str] = {
+    "lround": "long",
+    "lrint": "long",
+    "llround": "long",
+    "llrint": "long",
+    "ilogb": "int",
+}
 
 _INTEGER: tuple[MathFunc, ...] = (
     MathFunc("abs", "int", ("int",), header="stdlib.h"),
@@ -97,7 +106,7 @@ _INTEGER: tuple[MathFunc, ...] = (
 def _variants(name: str, kinds: tuple[str, ...], intrinsic: str | None) -> list[MathFunc]:
     out = []
     for suffix, floating in (("", "double"), ("f", "float")):
-        args = tuple(floating if kind == "F" else kind for kind in kinds)
+        args = tuple(kind.replace("F", floating) if kind[0] == "F" else kind for kind in kinds)
         ret = _TO_INTEGER.get(name, floating)
         out.append(MathFunc(name + suffix, ret, args, intrinsic))
     return out

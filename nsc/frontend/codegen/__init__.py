@@ -27,6 +27,7 @@ from nsc.frontend.codegen.operators import OperatorLowering
 from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
 from nsc.frontend.codegen.typenames import TypeResolution
+from nsc.frontend.ctypes import CType
 
 __all__ = ["CodeGenerator", "FunctionInfo", "LoweredModule", "generate"]
 
@@ -70,6 +71,9 @@ class CodeGenerator(
         self.functions: list[FunctionInfo] = []
         self.defined_functions: set[str] = set()
         self.initialized: set[str] = set()
+        # struct and enum definitions already lowered, by node: `struct P {...} a, *b;` gives
+        # each declarator the same definition node
+        self.defined_types: dict[int, tuple[c_ast.Node, CType]] = {}
         self.fn: FunctionState | None = None
         self.builder: ir.IRBuilder | None = None
         self.switches: list[SwitchState] = []

@@ -27,6 +27,8 @@ _C_TYPES: dict[str, CType] = {
     "int": INT,
     "long": LONG,
     "int*": PointerType(INT),
+    "double*": PointerType(DOUBLE),
+    "float*": PointerType(FLOAT),
 }
 _INLINE_ABS = ("abs", "labs", "llabs")
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
@@ -34,6 +36,7 @@ _INLINE_ABS = ("abs", "labs", "llabs")
 _MEMORY = {
     "memset": ("llvm.memset.p0.i64", (0,)),  # intrinsic, the pointer arguments written or read
     "memcpy": ("llvm.memcpy.p0.p0.i64", (0, 1)),
+    "memmove": ("llvm.memmove.p0.p0.i64", (0, 1)),
 }
 
 
@@ -110,16 +113,14 @@ class CallLowering:
         return RValue(ret, self.builder.call(callee, values))
 
     def _call_memory(self, symbol: FunctionSymbol, args: list[c_ast.Node], node) -> RValue:
-        """`memset(d, c, n)` and `memcpy(d, s, n)` (non-overlapping, as C requires); they
-        return `d`. With checks on, a count past a known object's end traps as an index
-        would."""
+        """`memset(d, c, n)`, `memcpy(d, s, n)` (non-overlapping, as C requires) and
+        `memmove(d, s, n)` (which may overlap); they return `d`. With checks on, a count past
+        a known object's end traps as an index would."""
         intrinsic, pointers = _MEMORY[symbol.name]
         values = self._arguments(symbol.name, symbol.ctype.params, args, node)
         count = values[2]
         for i in pointers:
-            extent = self._known_bytes(args[i])
-            if extent is not None:
-                self.check_bounds(count, extent + 1)  # traps unless count <= extent
+            self._check_room(args[i], values[i], count)
         i1, i8 = ir.IntType(1), ir.IntType(8)
         if symbol.name == "memset":
             operands = [values[0], self.builder.trunc(values[1], i8), count]
@@ -134,19 +135,84 @@ class CallLowering:
         self.builder.call(callee, [*operands, ir.Constant(i1, 0)])
         return RValue(symbol.ctype.ret, values[0])
 
-    def _known_bytes(self, arg: c_ast.Node) -> int | None:
-        """The bytes the object a plain name denotes is known to span, else None."""
+    def _check_room(self, arg: c_ast.Node, pointer: ir.Value, count: ir.Value) -> None:
+        """With checks on, trap unless `count` bytes from `pointer` lie in the object the
+        argument is computed from, where that is known (see `_memory_object`)."""
+        found = self._memory_object(arg) if self.instrument else None
+        if found is None:
+            return
+        symbol, whole, direct = found
+        if whole:  # `&x`: the variable's own storage
+            extent, base = symbol.ctype.size, symbol.address
+        elif isinstance(symbol.ctype, ArrayType):
+            extent, base = symbol.ctype.size, symbol.address
+        else:  # a pointer of known extent: what it points at
+            extent = symbol.bound * symbol.ctype.pointee.size
+            base = None if direct else self.builder.load(symbol.address, typ=symbol.ctype.llvm)
+        if direct:
+            self.check_bounds(count, extent + 1)  # traps unless count <= extent
+            return
+        i64 = ir.IntType(64)
+        offset = self.builder.sub(
+            self.builder.ptrtoint(pointer, i64), self.builder.ptrtoint(base, i64)
+        )
+        self.check_span(offset, count, extent)
+
+    def _memory_object(self, arg: c_ast.Node) -> tuple[Variable, bool, bool] | None:
+        """The variable whose object a pointer argument points into: an array, an entry
+        parameter of known extent, or any variable whose address is taken, reached through
+        casts, `+`, `-` and `&a[i][j]`. With it: whether the object is the variable's own
+        storage (`&x`), and whether the argument points at the object's start. None when the
+        object is not known."""
         while isinstance(arg, c_ast.Cast):
             arg = arg.expr
-        symbol = self.scope.lookup(arg.name) if isinstance(arg, c_ast.ID) else None
-        if not isinstance(symbol, Variable):
+        if isinstance(arg, c_ast.ID):
+            symbol = self.scope.lookup(arg.name)
+            if not isinstance(symbol, Variable):
+                return None
+            ctype = symbol.ctype
+            if isinstance(ctype, ArrayType) and ctype.n is not None:
+                return symbol, False, True
+            if isinstance(ctype, PointerType) and symbol.bound is not None:
+                return (symbol, False, True) if ctype.pointee.is_complete else None
             return None
-        if isinstance(symbol.ctype, ArrayType) and symbol.ctype.n is not None:
-            return symbol.ctype.size
-        pointee = symbol.ctype.pointee if isinstance(symbol.ctype, PointerType) else None
-        if symbol.bound is not None and pointee is not None and pointee.is_complete:
-            return symbol.bound * pointee.size
+        if isinstance(arg, c_ast.UnaryOp) and arg.op == "&":
+            inner = arg.expr
+            if isinstance(inner, c_ast.ID):
+                symbol = self.scope.lookup(inner.name)
+                known = isinstance(symbol, Variable) and symbol.ctype.is_complete
+                return (symbol, True, True) if known else None
+            if not isinstance(inner, c_ast.ArrayRef):
+                return None
+            levels = 0
+            while isinstance(inner, c_ast.ArrayRef):
+                inner, levels = inner.name, levels + 1
+            if levels > 1 and not self._nested_arrays(inner, levels):
+                return None  # `&p[i][j]` with p an array of pointers is not in p
+            sides = [inner]
+        elif isinstance(arg, c_ast.BinaryOp) and arg.op in ("+", "-"):
+            sides = [arg.left, arg.right] if arg.op == "+" else [arg.left]
+        else:
+            return None
+        for side in sides:
+            found = self._memory_object(side)
+            if found is not None:
+                return found[0], found[1], False
         return None
+
+    def _nested_arrays(self, name: c_ast.Node, levels: int) -> bool:
+        """Whether `name[i]...` with `levels` subscripts stays in the object `name` denotes:
+        each subscript after the first indexes an array element of it."""
+        symbol = self.scope.lookup(name.name) if isinstance(name, c_ast.ID) else None
+        if not isinstance(symbol, Variable):
+            return False
+        ctype = symbol.ctype
+        inner = ctype.elem if isinstance(ctype, ArrayType) else getattr(ctype, "pointee", None)
+        for _ in range(levels - 1):
+            if not isinstance(inner, ArrayType):
+                return False
+            inner = inner.elem
+        return True
 
     def _inline_abs(self, ctype: CType, value: ir.Value) -> RValue:
         negative = self.builder.icmp_signed("<", value, ir.Constant(value.type, 0))

@@ -21,12 +21,14 @@ from nsc.frontend.ctypes import (
     UINT,
     ULLONG,
     ULONG,
+    USHORT,
     ArrayType,
     BoolType,
     CType,
     FloatType,
     IntType,
     PointerType,
+    StructType,
     scalar_value,
 )
 
@@ -34,6 +36,7 @@ Number = int | float
 
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92}
 _ESCAPES.update({"'": 39, '"': 34, "?": 63})
+_WIDE_CHARS = {"L": INT, "u": USHORT, "U": UINT}  # wchar_t, char16_t, char32_t on x86-64 Linux
 
 
 def round_float(value: float) -> float:
@@ -130,10 +133,15 @@ def _float32_tie(value: float, rounded: float) -> bool:
     return 2 * value == rounded + other
 
 
-def char_literal(text: str) -> int:
-    if not (text.startswith("'") and text.endswith("'")) or len(text) < 3:
+def char_literal(text: str) -> tuple[CType, int]:
+    """The type and value of a character constant: `'a'` is an int holding a char; `L'a'`,
+    `u'a'` and `U'a'` are wchar_t, char16_t and char32_t holding a code point."""
+    ctype = _WIDE_CHARS.get(text[:1])
+    body = text[1:] if ctype is not None else text
+    if not (body.startswith("'") and body.endswith("'")) or len(body) < 3:
         raise ValueError(f"unsupported character constant {text}")
-    body = text[1:-1]
+    body = body[1:-1]
+    limit = 255 if ctype is None else (1 << 8 * ctype.size) - 1
     multi = ValueError(f"multi-character constant {text} is not supported")
     if body.startswith("\\"):
         rest = body[1:]
@@ -148,19 +156,23 @@ def char_literal(text: str) -> int:
             value = _ESCAPES[rest]
         else:
             raise ValueError(f"unknown escape sequence in {text}")
-        if value > 255:
+        if value > limit:
             raise ValueError(f"escape sequence out of range in {text}")
-    elif len(body.encode()) == 1:
+    elif len(body.encode() if ctype is None else body) == 1:
         value = ord(body)
+        if value > limit:
+            raise ValueError(f"character constant {text} is out of range for its type")
     else:  # several characters, or one that takes several bytes in UTF-8 ('é')
         raise multi
-    return (value + 128) % 256 - 128
+    if ctype is None:
+        return INT, (value + 128) % 256 - 128
+    return ctype, ctype.wrap(value)
 
 
 def literal(node: c_ast.Constant) -> tuple[CType, Number]:
     """The type and value of a pycparser Constant node."""
     if node.type == "char":
-        return INT, char_literal(node.value)
+        return char_literal(node.value)
     if node.type in ("float", "double", "long double"):
         return float_literal(node.value)
     if node.type == "string":
@@ -168,11 +180,20 @@ def literal(node: c_ast.Constant) -> tuple[CType, Number]:
     return int_literal(node.value)
 
 
+_OBJECTS = (c_ast.ID, c_ast.ArrayRef, c_ast.StructRef, c_ast.UnaryOp)
+
+
 class ConstantEvaluation:
     """Mixin: fold integer and float constant expressions at compile time."""
 
+    unevaluated = False  # typing what is not evaluated: sizeof's operand, an unselected `?:` arm
+
     def const_eval(self, node: c_ast.Node) -> tuple[CType, Number]:
         """Evaluate a constant expression or raise a located CompileError."""
+        if self.unevaluated and isinstance(node, _OBJECTS):
+            ctype = self.object_type(node)
+            if ctype is not None and ctype.is_arithmetic:
+                return ctype.qualified(False), 0  # never read: only its type counts, as in gcc
         method = getattr(self, f"_const_{type(node).__name__}", None)
         if method is None:
             raise self.error("expression is not a compile-time constant", node)
@@ -208,6 +229,8 @@ class ConstantEvaluation:
     def _const_UnaryOp(self, node: c_ast.UnaryOp) -> tuple[CType, Number]:
         if node.op == "sizeof":
             return SIZE_T, self.sizeof_operand(node.expr).size
+        if node.op == "_Alignof":  # C11 takes a type name; gcc an expression as well
+            return SIZE_T, self.sizeof_operand(node.expr, node.op).align
         ctype, value = self.const_eval(node.expr)
         if node.op == "!":
             return INT, int(not value)
@@ -221,16 +244,40 @@ class ConstantEvaluation:
         raise self.error(f"operator '{node.op}' is not allowed in a constant expression", node)
 
     def static_type(self, node: c_ast.Node) -> CType:
-        """The type of a simple expression without lowering it (for sizeof in constants)."""
+        """The type of an expression without lowering it (for sizeof in constants)."""
+        ctype = self.object_type(node)
+        return ctype if ctype is not None else self.unevaluated_type(node)
+
+    def object_type(self, node: c_ast.Node) -> CType | None:
+        """The type of a variable, or of an element or member reached from one, found
+        without lowering anything; None for other expressions."""
         if isinstance(node, c_ast.ID):
             symbol = self.scope.lookup(node.name)
-            if isinstance(symbol, Variable):
-                return symbol.ctype
-        if isinstance(node, c_ast.ArrayRef | c_ast.UnaryOp) and getattr(node, "op", "*") == "*":
-            inner = self.static_type(node.name if isinstance(node, c_ast.ArrayRef) else node.expr)
+            return symbol.ctype if isinstance(symbol, Variable) else None
+        if isinstance(node, c_ast.ArrayRef | c_ast.UnaryOp):
+            if getattr(node, "op", "*") != "*":
+                return None
+            inner = self.object_type(node.name if isinstance(node, c_ast.ArrayRef) else node.expr)
             if isinstance(inner, ArrayType | PointerType):
                 return inner.elem if isinstance(inner, ArrayType) else inner.pointee
-        return self.const_eval(node)[0]
+            return None
+        if isinstance(node, c_ast.StructRef):
+            inner = self.object_type(node.name)
+            if node.type == "->" and isinstance(inner, ArrayType | PointerType):
+                inner = inner.elem if isinstance(inner, ArrayType) else inner.pointee
+            index = inner.field_index(node.field.name) if isinstance(inner, StructType) else None
+            if index is not None:
+                return inner.fields[index][1].qualified(False)
+        return None
+
+    def unevaluated_type(self, node: c_ast.Node) -> CType:
+        """The type of a constant expression that is not evaluated (sizeof's operand, the
+        unselected arm of `?:`): a division by zero or a variable there is no error."""
+        outer, self.unevaluated = self.unevaluated, True
+        try:
+            return self.const_eval(node)[0]
+        finally:
+            self.unevaluated = outer
 
     def _const_BinaryOp(self, node: c_ast.BinaryOp) -> tuple[CType, Number]:
         op = node.op
@@ -253,18 +300,27 @@ class ConstantEvaluation:
         if op in ("<", ">", "<=", ">=", "==", "!="):
             return INT, int(_compare(op, a, b))
         if op in ("/", "%") and isinstance(ctype, IntType) and b == 0:
+            if self.unevaluated:  # only the type counts (`1 ? 3 : 1 / 0`)
+                return ctype, 0
             raise self.error("division by zero in a constant expression", node)
         result = _arith(op, a, b, isinstance(ctype, FloatType))
         if result is None:
             raise self.error(f"operator '{op}' is not allowed in a constant expression", node)
         return ctype, convert_constant(result, ctype)
 
+    def _const_ExprList(self, node: c_ast.ExprList) -> tuple[CType, Number]:
+        """A comma is allowed where it is not evaluated (`1 ? 2 : (f(), 3)`), as in C."""
+        if not self.unevaluated:
+            raise self.error("expression is not a compile-time constant", node)
+        return self.const_eval(node.exprs[-1])
+
     def _const_TernaryOp(self, node: c_ast.TernaryOp) -> tuple[CType, Number]:
+        """Only the selected arm is evaluated; the other one gives just its type."""
         _, cond = self.const_eval(node.cond)
-        ttype, tval = self.const_eval(node.iftrue)
-        ftype, fval = self.const_eval(node.iffalse)
-        ctype = usual_arithmetic(ttype, ftype)
-        return ctype, convert_constant(tval if cond else fval, ctype)
+        selected, other = (node.iftrue, node.iffalse) if cond else (node.iffalse, node.iftrue)
+        stype, value = self.const_eval(selected)
+        ctype = usual_arithmetic(stype, self.unevaluated_type(other))
+        return ctype, convert_constant(value, ctype)
 
 
 def convert_constant(value: Number, to: CType) -> Number:

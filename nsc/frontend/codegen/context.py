@@ -27,6 +27,7 @@ class LValue:
     ctype: CType
     address: ir.Value
     bound: int | None = None  # element count reachable from `address`, when it is a known pointer
+    temporary: bool = False  # an array member of a struct value, spilled: indexable, no lvalue
 
 
 @dataclass

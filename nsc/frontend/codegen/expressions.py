@@ -25,7 +25,6 @@ from nsc.frontend.codegen.conversions import (
 )
 from nsc.frontend.ctypes import (
     INT,
-    SIZE_T,
     VOID,
     ArrayType,
     CType,
@@ -68,7 +67,7 @@ class ExpressionLowering:
 
     def lvalue(self, node: c_ast.Node, action: str) -> LValue:
         result = self.expr(node)
-        if not isinstance(result, LValue):
+        if not isinstance(result, LValue) or result.temporary:
             raise self.error(f"expression is not assignable ({action} needs an lvalue)", node)
         return result
 
@@ -125,8 +124,9 @@ class ExpressionLowering:
 
     def expr_UnaryOp(self, node: c_ast.UnaryOp) -> Result:
         op = node.op
-        if op == "sizeof":
-            return RValue(SIZE_T, ir.Constant(SIZE_T.llvm, self.sizeof_operand(node.expr).size))
+        if op in ("sizeof", "_Alignof"):
+            ctype, value = self.const_eval(node)
+            return RValue(ctype, ir.Constant(ctype.llvm, value))
         if op in ("++", "--", "p++", "p--"):
             return self._increment(node)
         if op == "&":
@@ -154,8 +154,9 @@ class ExpressionLowering:
             return RValue(ptype, self.builder.not_(value))
         raise self.error(f"unsupported unary operator '{op}'", node)
 
-    def sizeof_operand(self, node: c_ast.Node) -> CType:
-        """The type sizeof measures; expressions are typed without emitting any code."""
+    def sizeof_operand(self, node: c_ast.Node, op: str = "sizeof") -> CType:
+        """The type sizeof (or _Alignof) measures; expressions are typed without emitting
+        any code."""
         if isinstance(node, c_ast.Typename):
             ctype = self.resolve_typename(node)
         elif getattr(self, "fn", None) is None:
@@ -163,13 +164,15 @@ class ExpressionLowering:
         else:
             ctype = self._type_without_code(node)
         if isinstance(ctype, FunctionType):
-            raise self.error(f"invalid application of 'sizeof' to function type '{ctype}'", node)
+            raise self.error(f"invalid application of '{op}' to function type '{ctype}'", node)
         if not ctype.is_complete:
-            raise self.error(f"invalid application of 'sizeof' to incomplete type '{ctype}'", node)
+            raise self.error(f"invalid application of '{op}' to incomplete type '{ctype}'", node)
         return ctype
 
     def _type_without_code(self, node: c_ast.Node) -> CType:
         function = self.fn.function
+        entry = self.fn.alloca_builder.block
+        saved_allocas = len(entry.instructions)  # a spilled temporary adds one
         saved_block = self.builder.block
         saved_blocks = len(function.blocks)
         saved_traps = dict(self.fn.trap_blocks)
@@ -179,6 +182,7 @@ class ExpressionLowering:
             return self.expr(node).ctype
         finally:
             del function.blocks[saved_blocks:]
+            del entry.instructions[saved_allocas:]
             self.fn.trap_blocks = saved_traps
             self.fn.unwind_block = saved_unwind
             self.builder.position_at_end(saved_block)
@@ -344,7 +348,10 @@ class ExpressionLowering:
             )
         ftype = struct.fields[index][1].qualified(struct.fields[index][1].const or struct.const)
         if isinstance(base, RValue):
-            return RValue(ftype.qualified(False), self.builder.extract_value(base.value, index))
+            value = self.builder.extract_value(base.value, index)
+            if isinstance(ftype, ArrayType):
+                return self._temporary_array(ftype, value)
+            return RValue(ftype.qualified(False), value)
         zero = ir.Constant(I32, 0)
         address = opaque(
             self.builder.gep(
@@ -353,11 +360,33 @@ class ExpressionLowering:
         )
         return LValue(ftype, address)
 
+    def _temporary_array(self, ctype: ArrayType, value: ir.Value) -> LValue:
+        """An array member of a struct value (`f(x).v`, `(c ? s : t).v`): C11 gives it an
+        object that lives to the end of the full expression, so it is stored to a slot of its
+        own and indexed (and bounds checked) there; `&` and assignment still refuse it."""
+        slot = self.alloca(ctype, "member.tmp")
+        self.builder.store(value, slot)
+        return LValue(ctype, slot, temporary=True)
+
     def expr_InitList(self, node: c_ast.InitList):
         raise self.error("initializer lists are only allowed in declarations", node)
 
-    def expr_CompoundLiteral(self, node: c_ast.CompoundLiteral):
-        raise self.error("compound literals are not supported", node)
+    def expr_CompoundLiteral(self, node: c_ast.CompoundLiteral) -> LValue:
+        """`(T){...}` in a function: an unnamed object of the block, initialized where the
+        expression is evaluated (each time, in a loop)."""
+        if getattr(self, "fn", None) is None:
+            raise self.error("compound literals at file scope are not supported", node)
+        ctype = self.resolve_typename(node.type)
+        if isinstance(ctype, VoidType | FunctionType) or (
+            not ctype.is_complete and not isinstance(ctype, ArrayType)
+        ):
+            raise self.error(f"compound literal has incomplete type '{ctype}'", node)
+        tree = self.init_tree(ctype, node.init)
+        if isinstance(ctype, ArrayType) and ctype.n is None:
+            ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+        slot = self.alloca(ctype, "literal")
+        self.store_initializer(LValue(ctype.qualified(False), slot), tree)
+        return LValue(ctype, slot)
 
 
 def is_null_constant(rv: RValue) -> bool:

@@ -6,7 +6,7 @@ from llvmlite import ir
 from pycparser import c_ast
 
 from nsc.frontend.codegen.constants import convert_constant
-from nsc.frontend.codegen.context import LValue, opaque
+from nsc.frontend.codegen.context import LValue, did_you_mean, opaque
 from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType
 
 # An initializer tree: a scalar's expression node, or the given sub-objects of an aggregate.
@@ -35,31 +35,72 @@ class InitializerLowering:
             if len(init.exprs) != 1:
                 raise self.error(f"a scalar of type '{ctype}' needs exactly one initializer", init)
             return self.init_tree(ctype, init.exprs[0])
-        tree, used = self._fill(ctype, init.exprs, 0, init)
+        tree, used = self._fill(ctype, list(init.exprs), 0, braced=True)
         if used < len(init.exprs):
             raise self.error("excess elements in initializer", init.exprs[used])
         return tree
 
-    def _fill(self, ctype: CType, items: list, pos: int, where: c_ast.Node) -> tuple[dict, int]:
+    def _fill(
+        self, ctype: CType, items: list, pos: int, *, braced: bool, tree: dict | None = None
+    ) -> tuple[dict, int]:
+        """Initialize the members of `ctype` from `items[pos:]`, in order or where designators
+        say (C99 6.7.9): a brace list (`braced`) takes every designator in it; a member filled
+        by brace elision takes only a designator that leads into it, at its first item."""
         count, types = _members(ctype)
-        tree: dict[int, InitTree] = {}
-        index = 0
-        while pos < len(items) and (count is None or index < count):
+        tree = {} if tree is None else tree
+        index, first = 0, True
+        while pos < len(items):
             item = items[pos]
             if isinstance(item, c_ast.NamedInitializer):
-                where = item if item.coord else (item.name or [item.expr])[0]
-                raise self.error("designated initializers are not supported", where)
-            sub = types[0] if len(types) == 1 and isinstance(ctype, ArrayType) else types[index]
+                if not (braced or first):
+                    break  # the designator belongs to the enclosing brace list
+                index, items[pos] = self._designated(ctype, item)
+                item = items[pos]
+            elif count is not None and index >= count:
+                break
+            first = False
+            sub = types[0] if isinstance(ctype, ArrayType) else types[index]
             if isinstance(item, c_ast.InitList):
                 tree[index] = self.init_tree(sub, item)
                 pos += 1
-            elif isinstance(sub, ArrayType | StructType) and not self._is_struct_value(sub, item):
-                tree[index], pos = self._fill(sub, items, pos, item)
+            elif isinstance(sub, ArrayType | StructType) and (
+                isinstance(item, c_ast.NamedInitializer) or not self._is_struct_value(sub, item)
+            ):
+                inner = tree.get(index)
+                inner = inner if isinstance(inner, dict) else None
+                tree[index], pos = self._fill(sub, items, pos, braced=False, tree=inner)
+            elif isinstance(item, c_ast.NamedInitializer):
+                raise self.error(f"designator used for non-aggregate type '{sub}'", item.name[0])
             else:
                 tree[index] = item
                 pos += 1
             index += 1
         return tree, pos
+
+    def _designated(self, ctype: CType, item: c_ast.NamedInitializer) -> tuple[int, c_ast.Node]:
+        """The member index the first designator of `item` names, and what is left of `item`
+        for that member: the rest of the designators, or the initializer itself."""
+        designator, rest = item.name[0], item.name[1:]
+        if isinstance(ctype, ArrayType):
+            if not isinstance(designator, c_ast.ArrayDesignator):
+                raise self.error(f"field designator used for array type '{ctype}'", designator)
+            index = self.const_int(designator.expr, "array designator")
+            if index < 0 or (ctype.n is not None and index >= ctype.n):
+                raise self.error(
+                    f"array designator index {index} is outside array '{ctype}'", designator.expr
+                )
+        else:
+            if not isinstance(designator, c_ast.ID):
+                raise self.error(f"array designator used for type '{ctype}'", designator)
+            index = ctype.field_index(designator.name)
+            if index is None:
+                names = [name for name, _ in ctype.fields]
+                hints = did_you_mean(designator.name, names)
+                raise self.error(
+                    f"no member named '{designator.name}' in '{ctype}'", designator, hints
+                )
+        remaining = c_ast.NamedInitializer(rest, item.expr, item.coord) if rest else item.expr
+        return index, remaining
 
     def _is_struct_value(self, sub: CType, item: c_ast.Node) -> bool:
         """Whether a non-brace item initializes a whole struct (`struct P q[2] = {p, p}`)."""

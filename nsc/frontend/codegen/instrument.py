@@ -92,6 +92,18 @@ class Instrumentation:
         outside = self.builder.icmp_unsigned(">=", index, ir.Constant(index.type, count))
         self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
 
+    def check_span(self, offset: ir.Value, count: ir.Value, extent: int) -> None:
+        """Trap 2 unless `count` bytes from `offset` fit in `extent` bytes (i64 operands)."""
+        if not self.instrument:
+            return
+        limit = ir.Constant(offset.type, extent)
+        room = self.builder.sub(limit, offset)
+        outside = self.builder.or_(
+            self.builder.icmp_unsigned(">", offset, limit),
+            self.builder.icmp_unsigned(">", count, room),
+        )
+        self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
+
     def check_division(self, lhs: ir.Value, rhs: ir.Value, signed: bool) -> None:
         """Trap 3 on a zero divisor, and on INT_MIN / -1 for signed division."""
         if not self.instrument:

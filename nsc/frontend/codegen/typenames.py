@@ -105,10 +105,19 @@ class TypeResolution:
     def resolve_specifier(self, node: c_ast.Node) -> CType:
         if isinstance(node, c_ast.IdentifierType):
             return self._identifier_type(node)
-        if isinstance(node, c_ast.Struct):
-            return self.resolve_struct(node)
-        if isinstance(node, c_ast.Enum):
-            return self.resolve_enum(node)
+        if isinstance(node, c_ast.Struct | c_ast.Enum):
+            defined = self.defined_types.get(id(node))
+            if defined is not None and defined[0] is node:  # another declarator of one definition
+                return defined[1]
+            if isinstance(node, c_ast.Struct):
+                ctype = self.resolve_struct(node)
+                defining = node.decls is not None
+            else:
+                ctype = self.resolve_enum(node)
+                defining = node.values is not None
+            if defining:
+                self.defined_types[id(node)] = (node, ctype)
+            return ctype
         if isinstance(node, c_ast.Union):
             raise self.error("unions are not supported", node)
         raise self.error(f"unsupported type specifier {type(node).__name__}", node)
@@ -176,7 +185,31 @@ class TypeResolution:
             raise self.error(message, decl)
         if any(name == decl.name for name, _ in fields):
             raise self.error(f"duplicate member '{decl.name}'", decl)
+        if decl.align:
+            self._check_member_alignment(decl, ftype)
         return decl.name, ftype
+
+    def _check_member_alignment(self, decl: c_ast.Decl, ftype: CType) -> None:
+        """`_Alignas` on a member: its natural alignment (or 0) is all the layout can give."""
+        wanted = 0
+        for spec in decl.align:
+            if isinstance(spec.alignment, c_ast.Typename):
+                value = self.sizeof_operand(spec.alignment, "_Alignas").align
+            else:
+                value = self.const_int(spec.alignment, "requested alignment")
+            if value < 0 or value & (value - 1):
+                raise self.error(
+                    f"requested alignment {value} is not a positive power of 2", spec.alignment
+                )
+            wanted = max(wanted, value)
+        if wanted and wanted < ftype.align:
+            raise self.error(f"'_Alignas' cannot reduce the alignment of '{decl.name}'", decl)
+        if wanted > ftype.align:
+            raise self.error(
+                f"'_Alignas({wanted})' on member '{decl.name}' (alignment {ftype.align}) "
+                "is not supported",
+                decl,
+            )
 
     def _declare_tag(self, name: str | None) -> StructType:
         struct = StructType(name, next(_struct_ids))

@@ -132,5 +132,17 @@ long lround(double x);
 long lroundf(float x);
 long lrint(double x);
 long lrintf(float x);
+long long llround(double x);
+long long llroundf(float x);
+long long llrint(double x);
+long long llrintf(float x);
+double logb(double x);
+float logbf(float x);
+int ilogb(double x);
+int ilogbf(float x);
+double nextafter(double x, double y);
+float nextafterf(float x, float y);
+double modf(double x, double *integral);
+float modff(float x, float *integral);
 
 #endif

@@ -1,4 +1,4 @@
-/* nsc's string.h: memory fill and copy only. */
+/* nsc's string.h: memory fill, copy and move only. */
 #ifndef NSC_STRING_H
 #define NSC_STRING_H
 
@@ -6,5 +6,6 @@
 
 void *memset(void *dest, int value, size_t count);
 void *memcpy(void *dest, const void *src, size_t count);
+void *memmove(void *dest, const void *src, size_t count);
 
 #endif
