@@ -31,7 +31,8 @@ BITWISE = {"&", "|", "^", "<<", ">>", "~"}
 MATH_BASE = (
     "acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 log log10 "
     "log1p log2 pow sqrt cbrt hypot fabs floor ceil round trunc rint nearbyint lrint lround fmod "
-    "remainder fmin fmax fdim fma copysign erf erfc lgamma tgamma ldexp frexp scalbn"
+    "remainder fmin fmax fdim fma copysign erf erfc lgamma tgamma ldexp frexp scalbn modf logb "
+    "ilogb nextafter llround llrint"
 ).split()
 MATH_FUNCS = frozenset(MATH_BASE) | {f + "f" for f in MATH_BASE}
 LOOPS = (c_ast.For, c_ast.While, c_ast.DoWhile)
