@@ -3,8 +3,9 @@
 Each entry gives the C prototype (type names 'double', 'float', 'int', 'long', and 'int*',
 'double*' or 'float*' for frexp's and modf's out-parameters; `long long` is listed as 'long',
 both are i64 on LP64) and, where one exists with exactly libm's semantics for every input, the
-LLVM intrinsic's base name without the type suffix (`llvm.sin` -> `llvm.sin.f64` / `llvm.sin.f32`). Functions without an intrinsic are
-called by their libm symbol, which the JIT resolves from the running process (libm loaded).
+LLVM intrinsic's base name without the type suffix (`llvm.sin` -> `llvm.sin.f64` /
+`llvm.sin.f32`). Functions without an intrinsic are called by their libm symbol, which the JIT
+resolves from the running process (libm loaded).
 
 `llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do; the
 one difference: for -0.0 and +0.0 they may return either zero, where glibc returns the second
