@@ -213,9 +213,16 @@ def format_execution(signature: Signature, inputs: dict[str, np.ndarray], execut
         prefix = f"[{row}] " if rows > 1 else ""
         for port in signature.outputs:
             value = np.asarray(execution.outputs[port.name][row])
-            shown = np.array2string(value, precision=9) if value.ndim else f"{value.item():.9g}"
+            shown = np.array2string(value, precision=9) if value.ndim else _scalar_text(value)
             lines.append(f"{prefix}{port.name} = {shown}")
     return "\n".join(lines)
+
+
+def _scalar_text(value: np.ndarray) -> str:
+    """An output scalar exactly: integers in full, floats as the shortest text that reads back
+    as the same value of their type (`long` 123456789012345, not 1.23456789e+14)."""
+    scalar = value[()]
+    return str(int(scalar)) if value.dtype.kind == "b" else str(scalar)
 
 
 def run_pipeline(ir: str, pipeline: str) -> str:

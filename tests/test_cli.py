@@ -60,6 +60,22 @@ def test_exec_scalar_assignments_round_trip_forward_kinematics():
     assert x == pytest.approx(0.5, abs=1e-5) and y == pytest.approx(0.3, abs=1e-5)
 
 
+def test_exec_prints_each_output_exactly(tmp_path):
+    """Integers in full and floats as the shortest text that reads back as the same value."""
+    source = tmp_path / "kinds.c"
+    source.write_text(
+        "long long f(double x, float *third, double *tenth, _Bool *yes) {\n"
+        "    *third = (float)x / 3.0f; *tenth = x / 10.0; *yes = x > 0;\n"
+        "    return 123456789012345LL;\n}\n"
+    )
+    result = run("exec", source, "x=1")
+    assert result.exit_code == 0, result.output
+    values = dict(line.split(" = ") for line in result.output.strip().splitlines())
+    assert values["return"] == "123456789012345"
+    assert np.float32(values["third"]) == np.float32(1.0) / np.float32(3.0)
+    assert values["tenth"] == "0.1" and values["yes"] == "1"
+
+
 def test_exec_input_override_makes_plain_pointers_inputs(tmp_path):
     result = run("exec", IK_PLAIN, "--input", "x,y", "x=0.5", "y=0.3")
     assert result.exit_code == 0, result.output
