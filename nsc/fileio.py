@@ -24,10 +24,19 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = Tru
 
     `sync` also flushes the data to the disk before the rename (tens of ms on some file
     systems), so that even a power loss leaves the old file or the whole new one. The file gets
-    the permissions a plain `open(path, "w")` would give it (the temp file's are owner-only)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    the permissions a plain `open(path, "w")` would give it (the temp file's are owner-only).
+    A symlink keeps pointing where it did and the file it names is replaced; a device or pipe
+    (`/dev/null`, `/dev/stdout`) is written to, never replaced. A failure is an NscError naming
+    `path`, and leaves no temp file behind."""
+    try:
+        if os.path.exists(path) and not os.path.isfile(path):
+            _write_through(path, data)
+            return
+        target = Path(os.path.realpath(path))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise _write_error(path, err) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -36,9 +45,23 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = Tru
                 os.fsync(handle.fileno())
         os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise _write_error(path, err) from None
         raise
+
+
+def _write_through(path: str | os.PathLike, data: bytes) -> None:
+    """Write into an existing file that is not a regular one: a folder is an error."""
+    if os.path.isdir(path):
+        raise NscError(f"{path}: is a folder, not a file")
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _write_error(path: str | os.PathLike, err: OSError) -> NscError:
+    return NscError(f"{path}: cannot write it ({_reason(err)})")
 
 
 def _new_file_mode(target: Path) -> int:

@@ -91,9 +91,14 @@ def write_text(path: Path | None, text: str) -> None:
 
 
 def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    check_arrays_path(path)
+    atomic_savez(path, arrays)
+
+
+def check_arrays_path(path: Path) -> None:
+    """`save_arrays` writes .npz files only."""
     if path.suffix != ".npz":
         raise NscError(f"{path}: outputs are written as .npz; name the file *.npz")
-    atomic_savez(path, arrays)
 
 
 def gather_inputs(

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from nsc import fileio
+from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_bytes, atomic_write_text
 
 
@@ -35,6 +36,6 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(fileio.os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(NscError, match="data.bin: cannot write it .disk full"):
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old" and sorted(tmp_path.iterdir()) == [target]

@@ -71,7 +71,9 @@ def test_backend_errors_come_back_as_they_were(tmp_path):
     run = nscc_program(str(EXAMPLES / "neuron.c"), "-o", str(out), "--model", str(broken))
     assert run.returncode == 1 and "Traceback" not in run.stderr
     options = CompileOptions(model=str(broken), calibrate=0, fork_workers=False)
-    with pytest.raises(NscError, match="model .*broken.safetensors: cannot read it") as caught:
+    with pytest.raises(
+        NscError, match="model .*broken.safetensors: not a hypernetwork model"
+    ) as caught:
         compile_c(EXAMPLES / "neuron.c", out, FrontendOptions(), options)
     assert not isinstance(caught.value, CompileError)
     assert run.stderr.strip() == caught.value.render()

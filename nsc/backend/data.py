@@ -142,7 +142,7 @@ def build_cache(
     given a `CorpusRecords`); the cache is the same, byte for byte."""
     if vocab is None and isinstance(records, Iterator):
         raise TypeError("build_cache reads its records twice: pass a list or a re-iterable")
-    with _mapper(workers) as mapped:
+    with _mapper(_useful_workers(workers, records)) as mapped:
 
         def each(fn: Callable[[ProgramRecord], Any]) -> Iterator[Any]:
             if isinstance(records, CorpusRecords):  # workers read whole shards themselves
@@ -194,6 +194,16 @@ class CorpusRecords:
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any], int], Iterator[Any]]
 _CHUNK = 16  # records a worker takes at a time: little waiting, little pickling overhead
+
+
+def _useful_workers(workers: int, records: Iterable[ProgramRecord]) -> int:
+    """No more workers than tasks to share (shards, or chunks of a list), whatever `--workers`
+    asks for: each would be a process started for nothing."""
+    if isinstance(records, CorpusRecords):
+        return min(workers, len(corpus_shards(records.data)))
+    if isinstance(records, Sequence):
+        return min(workers, -(-len(records) // _CHUNK))
+    return workers
 
 
 @contextlib.contextmanager

@@ -38,6 +38,7 @@ BASE_PREFIX = "base_"
 EDGE_TYPES = 2 * len(FLOWS)
 MAX_POSITION = 4096
 MAX_FIELDS = 16
+MAX_STEPS = 256  # GGNN message-passing steps a model may take (the shipped ones take 4 to 6)
 LAYER_NORM_EPS = 1e-5
 
 
@@ -112,13 +113,34 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
             config, vocab, params = _read_checkpoint(path, raw)
     except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
         raise NscError(f"model {path}: cannot read it ({err})") from None
+    if not isinstance(config, dict):
+        raise NscError(f"model {path}: the hypernetwork config is damaged (not a JSON object)")
     if config.get("encoder", "ggnn") != "ggnn" or config.get("surrogate", "mlp") != "mlp":
         raise NscError(
             f"model {path}: the numpy forward knows the ggnn encoder and mlp surrogate, "
             f"not {config.get('encoder')!r}/{config.get('surrogate')!r}"
         )
     digest = hashlib.sha256(raw).hexdigest()[:12]
-    return NumpyHypernet(config, vocab, params, f"{path.stem}@sha256:{digest}")
+    model = NumpyHypernet(config, vocab, params, f"{path.stem}@sha256:{digest}")
+    _check_config(path, model)
+    return model
+
+
+def _check_config(path: Path, model: NumpyHypernet) -> None:
+    """Every setting the forward reads must be there, of its type: a damaged config is an
+    error naming the model, not a KeyError in the middle of a compile."""
+    try:
+        steps, hidden = model.steps, model.hidden
+        _ = (model.dim, model.ranges, model.fusion_dim, model.touches, model.activation)
+        _ = int(model.config.get("max_slots", 64))
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise NscError(
+            f"model {path}: the hypernetwork config is damaged ({type(err).__name__}: {err})"
+        ) from None
+    if not 1 <= steps <= MAX_STEPS or not hidden or min(hidden) < 1:
+        raise NscError(
+            f"model {path}: the hypernetwork config is damaged (steps {steps}, hidden {hidden})"
+        )
 
 
 def with_bases(model: NumpyHypernet, path: Path, name: str) -> NumpyHypernet:
@@ -153,7 +175,10 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], Vocab, dict[str, np.ndar
     from safetensors.numpy import load_file
 
     config = json.loads((folder / CONFIG_FILE).read_text())
-    vocab = Vocab.from_json((folder / VOCAB_FILE).read_text())
+    try:
+        vocab = Vocab.from_json((folder / VOCAB_FILE).read_text())
+    except NscError as err:
+        raise NscError(f"model {folder}: {folder / VOCAB_FILE}: {err.message}") from None
     return config, vocab, _float32(load_file(folder / WEIGHTS_FILE))
 
 
@@ -162,7 +187,17 @@ def _read_checkpoint(path: Path, raw: bytes) -> tuple[dict[str, Any], Vocab, dic
     tensor digest, when recorded, must match)."""
     from safetensors.numpy import load
 
-    metadata = safetensors_metadata(raw)
+    try:
+        metadata = safetensors_metadata(raw)
+    except ValueError:  # the 8-byte length and JSON header of a safetensors file are missing
+        what = "an ONNX surrogate, " if path.suffix == ".onnx" else ""
+        raise NscError(
+            f"model {path}: {what}not a hypernetwork model (no readable safetensors header)",
+            hints=(
+                "--model takes a model name (default, fused), a model folder, a training run's "
+                "folder or its .safetensors checkpoint",
+            ),
+        ) from None
     document = json.loads(metadata.get("nsc", "{}"))
     if "hypernet" not in document or "vocab" not in document:
         raise NscError(f"model {path}: not an nsc checkpoint (no hypernet config or vocab)")

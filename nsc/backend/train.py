@@ -48,12 +48,14 @@ from nsc.backend.data import (
     sample_batch,
 )
 from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+from nsc.backend.npforward import MAX_STEPS
 from nsc.backend.objective import Adaptation, Objective
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.vocab import Vocab
 from nsc.data.dataset import CONFIG_FILE as CORPUS_CONFIG
 from nsc.data.dataset import INDEX_FILE as CORPUS_INDEX
 from nsc.data.dataset import read_corpus, read_corpus_config
+from nsc.data.ingest import MAX_SAMPLES
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text, read_safetensors_metadata
 from nsc.ir.observe import FUSION_DIM
@@ -117,6 +119,17 @@ class TrainConfig:
             raise NscError("--lr and --clip must be positive and finite, the penalty non-negative")
         if self.loss not in LOSSES:
             raise NscError(f"--loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
+        if self.steps > MAX_STEPS:
+            raise NscError(f"--steps must be at most {MAX_STEPS} (GGNN steps), not {self.steps}")
+        if self.samples_per_program > MAX_SAMPLES:  # rows drawn with replacement, per step
+            raise NscError(
+                f"--samples-per-program must be at most {MAX_SAMPLES:,} (the most samples a "
+                f"corpus program has), not {self.samples_per_program}"
+            )
+        if not 0 <= self.seed < 2**63:  # torch's generators take a signed 64-bit seed
+            raise NscError(f"--seed must be in [0, 2**63), not {self.seed}")
+        if self.max_programs is not None and not 1 <= self.max_programs < 2**63:
+            raise NscError(f"--max-programs must be in [1, 2**63), not {self.max_programs}")
         if not 0 <= self.val_percent < 100:
             raise NscError(f"--val-percent must be in [0, 100), not {self.val_percent}")
         if self.adapt_steps < 0 or not 0 < self.adapt_lr < math.inf:
@@ -261,6 +274,17 @@ def check_data(config: TrainConfig, out: Path, corpus: str | None = None) -> Non
     no program with more than `calibration + 1` samples."""
     if out.exists() and not out.is_dir():
         raise NscError(f"{out}: exists and is not a folder (--out names the run's folder)")
+    if out.resolve() == Path(config.data).resolve():
+        raise NscError(
+            f"--out {out} is the corpus folder --data names",
+            hints=("give the run a folder of its own",),
+        )
+    if out.is_dir() and not ((out / "cache").is_dir() or (out / LAST).is_file()):
+        if any(out.iterdir()):  # its log.json or epochs.csv would be replaced
+            raise NscError(
+                f"--out {out}: the folder holds other files and no training run",
+                hints=("give the run a new or empty folder, or the folder of a run to resume",),
+            )
     if _cache_is_fresh(out / "cache", _cache_stamp(config, corpus)):
         return
     data = Path(config.data)

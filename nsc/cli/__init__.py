@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import NoReturn
 
 __all__ = ["main", "nscc_main"]
 
@@ -17,8 +18,10 @@ def __getattr__(name: str):
     """`main` (the click group) is imported when asked for, so `nscc` can fork its worker before
     it imports click (see `nscc_main`)."""
     if name == "main":
-        from nsc.cli.common import main
-
+        try:
+            from nsc.cli.common import main
+        except KeyboardInterrupt:  # Ctrl-C while click and the CLI are imported
+            _interrupted()
         return main
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -37,24 +40,34 @@ def nscc_main() -> None:
     """
     gc.disable()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when the worker imports numpy
-    from nsc.nscc_worker import discard_prestarted, prestart
-
-    prestart()
-    from nsc.cli import compiler  # noqa: F401  (registers `compile`, and nothing else)
-    from nsc.cli.common import main
-
     try:
+        from nsc.nscc_worker import prestart
+
+        prestart()
+        from nsc.cli import compiler  # noqa: F401  (registers `compile`, and nothing else)
+        from nsc.cli.common import main
+
         main(["compile", *sys.argv[1:]], prog_name="nscc")
         code = 0
     except SystemExit as exit:
         code = _exit_code(exit.code)
-    discard_prestarted()
+    except KeyboardInterrupt:  # Ctrl-C before `main` took over (imports, the fork)
+        print("nsc: interrupted", file=sys.stderr)
+        code = 130
+    worker = sys.modules.get("nsc.nscc_worker")
+    if worker is not None:
+        worker.discard_prestarted()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+def _interrupted() -> NoReturn:
+    print("nsc: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 
 def _exit_code(code: object) -> int:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -32,21 +34,66 @@ def _report_errors(command: Callable) -> Callable:
             hint = "ask for less: fewer samples or rows, or smaller widths"
             click.echo(NscError(f"out of memory ({err})", hints=(hint,)).render(), err=True)
             sys.exit(1)
+        except OSError as err:
+            if err.filename is None:  # no file named: not the user's file system, a bug
+                raise
+            click.echo(NscError(f"{err.filename}: {err.strerror or err}").render(), err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("nsc: interrupted", err=True)
-            sys.exit(130)
+            interrupted()
+        except ImportError as err:  # a native module's init fails "because of" Ctrl-C
+            if isinstance(err.__cause__, KeyboardInterrupt):
+                interrupted()
+            raise
 
     return wrapper
+
+
+def interrupted() -> NoReturn:
+    """End on Ctrl-C as every command does: one line, exit code 130 (128 + SIGINT)."""
+    click.echo("nsc: interrupted", err=True)
+    sys.exit(130)
+
+
+# What nsc writes, by suffix: an output named like one of these holds that kind of file.
+FILE_KINDS = {
+    ".c": "C source",
+    ".h": "a C header",
+    ".onnx": "an ONNX surrogate",
+    ".ll": "LLVM IR",
+    ".npz": "a table of arrays",
+    ".csv": "a table of arrays",
+    ".safetensors": "model weights",
+}
+
+
+def check_output_kind(
+    option: str, output: Path | None, writes: str, suffixes: Iterable[str]
+) -> None:
+    """Refuse an output whose suffix names another kind of file than the command writes (`nsc ir
+    -o prog.onnx` would replace a surrogate with IR, `nscc -o other.c` a C file with ONNX)."""
+    if output is None or is_stdout(output):
+        return
+    suffixes = tuple(suffixes)
+    kind = FILE_KINDS.get(output.suffix.lower())
+    if kind is not None and output.suffix.lower() not in suffixes:
+        raise NscError(
+            f"{option} {output}: this command writes {writes}, not {kind}",
+            hints=(f"name the output *{suffixes[0]}",),
+        )
 
 
 def check_outputs(inputs: Iterable[Path | None], outputs: Mapping[str, Path | None]) -> None:
     """Refuse, before any work, an output that would replace an input or another output (like
     gcc's "input file is the same as output file"), that lies in a missing folder, or that is `-`
-    where the command writes files only (commands that print turn `-` into None first).
+    where the command writes files only (commands that print turn `-` into None first); and an
+    input that is `-` (every input is read from a file).
 
     `outputs` maps each option (`-o`, `--outputs`) to its path; None: not given.
     """
     given = [path for path in inputs if path is not None]
+    if any(is_stdout(path) for path in given):
+        raise NscError("-: input files are read by name, not from standard input")
     checked: list[tuple[str, Path]] = []
     for option, output in outputs.items():
         if output is None:
@@ -70,7 +117,7 @@ def check_outputs(inputs: Iterable[Path | None], outputs: Mapping[str, Path | No
 
 
 def is_stdout(path: Path | None) -> bool:
-    """Whether an output path is `-`, standard output."""
+    """Whether a path is `-`: standard output (or, for an input, standard input)."""
     return path is not None and str(path) == "-"
 
 
@@ -94,9 +141,12 @@ def _parse_ranges(values: tuple[str, ...]) -> dict[str, tuple[float, float]]:
         try:
             if not sep or not colon or not name:
                 raise ValueError
-            ranges[name.strip()] = (float(lo), float(hi))
+            bounds = (float(lo), float(hi))
         except ValueError:
             raise NscError(f"bad --range {value!r}: expected NAME=LO:HI, e.g. x=0:1") from None
+        if not all(map(math.isfinite, bounds)):
+            raise NscError(f"bad --range {value!r}: the bounds must be finite numbers")
+        ranges[name.strip()] = bounds
     return ranges
 
 
@@ -144,6 +194,26 @@ class _Commands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         load_commands()
         return super().list_commands(ctx)
+
+    # Ctrl-C while the options are parsed or a command module is imported (before a command's
+    # own `_report_errors` runs) ends as it does within a command, not with click's "Aborted!"
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except KeyboardInterrupt:
+            interrupted()
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            interrupted()
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
 
 
 def load_commands() -> None:

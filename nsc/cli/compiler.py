@@ -12,6 +12,7 @@ import click
 from nsc.cli.common import (
     _options_from,
     _report_errors,
+    check_output_kind,
     check_outputs,
     frontend_options,
     is_stdout,
@@ -20,6 +21,9 @@ from nsc.cli.common import (
     oracle_options,
 )
 from nsc.diagnostics import NscError
+
+_ONNX = ("an ONNX surrogate", [".onnx"])
+_GRAPH_SUFFIXES = (".dot", ".json", ".graphml")  # nsc.ir.graph.FORMATS, without importing it
 
 
 @main.command("ir")
@@ -44,6 +48,7 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
     output = kw.pop("output")
     output = None if is_stdout(output) else output
     check_outputs([source], {"-o": output})
+    check_output_kind("-o", output, "LLVM IR", [".ll"])
     manager = pl.PassOptions(
         pipeline=pl.pipeline_for(opt_level, pipeline),
         print_after_all=kw.pop("print_after_all"),
@@ -69,7 +74,8 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
     "--outputs",
     "outputs_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the outputs (and a `status` array) to this .npz.",
+    help="Write the outputs and each row's status (`status`, or `oracle:status` where an "
+    "output is named status) to this .npz.",
 )
 @click.option(
     "--samples", type=click.IntRange(min=1), help="Run on N inputs sampled from the ranges."
@@ -89,6 +95,8 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 
     inputs_file, outputs_file = kw.pop("inputs_file"), kw.pop("outputs_file")
     check_outputs([source, inputs_file], {"--outputs": outputs_file})
+    if outputs_file is not None:
+        pl.check_arrays_path(outputs_file)
     samples, seed, fuel, timeout = (
         kw.pop("samples"),
         kw.pop("seed"),
@@ -101,7 +109,8 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     inputs = pl.gather_inputs(compiled.signature, assignments, inputs_file, samples, seed)
     execution = pl.execute(compiled, inputs, fuel=fuel, timeout=timeout)
     if outputs_file is not None:
-        pl.save_arrays(outputs_file, {**execution.outputs, "status": execution.status})
+        status = "oracle:status" if "status" in execution.outputs else "status"
+        pl.save_arrays(outputs_file, {**execution.outputs, status: execution.status})
     else:
         click.echo(pl.format_execution(compiled.signature, inputs, execution))
     if not execution.status.any():
@@ -194,6 +203,8 @@ def compile_command(
     _check_output_kind(output, emit_llvm)
     printed = emit_llvm and is_stdout(output)
     check_outputs([source], {"-o": None if printed else output, "--emit-graph": emit_graph})
+    check_output_kind("-o", output, *(("LLVM IR", [".ll"]) if emit_llvm else _ONNX))
+    check_output_kind("--emit-graph", emit_graph, "a program graph", _GRAPH_SUFFIXES)
     _one_blas_thread()
     from nsc import nscc  # imports nothing heavy: the stages import what they need
 
@@ -308,6 +319,7 @@ def graph_command(
     from nsc.ir.graph import build_graph, write_graph
 
     check_outputs([source], {"-o": output})
+    check_output_kind("-o", output, "a program graph", _GRAPH_SUFFIXES)
     fmt = _graph_format(output, fmt)
     passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
     compiled = pl.lower(source, _options_from(kw), passes)

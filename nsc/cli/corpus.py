@@ -82,8 +82,13 @@ def datagen_command(
     **kw,
 ) -> None:
     """Build a training corpus: generate (or ingest), compile, execute, filter, dedup, shard."""
-    from nsc.data.dataset import DatasetConfig, build_dataset
+    from nsc.data.dataset import CONFIG_FILE, DatasetConfig, build_dataset
 
+    if out.is_dir() and not (out / CONFIG_FILE).exists() and any(out.iterdir()):
+        raise NscError(  # its index.json or summary.json would be replaced
+            f"--out {out}: the folder holds other files and no corpus",
+            hints=("build the corpus in a new or empty folder",),
+        )
     config = DatasetConfig(
         samples=kw["samples"],
         shard_size=kw["shard_size"],

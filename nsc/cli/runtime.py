@@ -9,6 +9,7 @@ import click
 from nsc.cli.common import (
     _options_from,
     _report_errors,
+    check_output_kind,
     check_outputs,
     frontend_options,
     main,
@@ -147,6 +148,8 @@ def finetune_command(
         raise NscError("give the examples one way: --source PROG.c --samples N, or --data FILE")
     # -o MODEL fine-tunes in place: the model is read whole before the atomic write
     check_outputs([source, data], {"-o": output})
+    check_output_kind("-o", output, "an ONNX surrogate", [".onnx"])
+    ft.check_settings(epochs, lr, val_fraction, patience, batch_size, seed)
     surrogate = Surrogate(model)
     if data is not None:
         inputs, outputs = ft.file_examples(surrogate, data)
@@ -225,6 +228,10 @@ def eval_command(
 
     check_sample_count(samples)
     check_outputs([model, source], {"--plot": plot})
+    if plot is not None:
+        from nsc.runtime.plots import check_plot_path
+
+        check_plot_path(plot)
     surrogate = Surrogate(model)
     _warn_source(surrogate, source)
     options = _options_from(kw, instrument=True)

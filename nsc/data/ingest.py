@@ -64,6 +64,9 @@ STATUS_REASONS = {
 }
 
 
+MAX_SAMPLES = 1_000_000  # rows per program; every program's rows are held in memory at once
+
+
 @dataclass(frozen=True)
 class DatasetConfig:
     """How each program is built; every field is part of the corpus's settings fingerprint."""
@@ -82,8 +85,8 @@ class DatasetConfig:
 
     def check(self) -> None:
         """Raise NscError on settings that cannot build a corpus."""
-        if self.samples < 2:
-            raise NscError(f"--samples must be at least 2, not {self.samples}")
+        if not 2 <= self.samples <= MAX_SAMPLES:
+            raise NscError(f"--samples must be in [2, {MAX_SAMPLES:,}], not {self.samples}")
         if self.shard_size < 1:
             raise NscError(f"the shard size must be positive, not {self.shard_size}")
         if self.fuel < 1:

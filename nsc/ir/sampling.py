@@ -15,13 +15,15 @@ import numpy as np
 from nsc.diagnostics import NscError
 from nsc.signature import DEFAULT_RANGE, Port, Signature
 
+MAX_ROWS = int(np.iinfo(np.intp).max)  # numpy's largest dimension
+
 
 def sample_inputs(
     signature: Signature, n: int, rng: np.random.Generator | int
 ) -> dict[str, np.ndarray]:
     """`n` rows for every input port of `signature`, as `[n, *shape]` arrays of its dtype."""
-    if n < 0:
-        raise NscError(f"cannot sample {n} rows")
+    if not 0 <= n <= MAX_ROWS:
+        raise NscError(f"cannot sample {n} rows (an array holds at most {MAX_ROWS:,})")
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     return {port.name: sample_port(port, n, gen) for port in signature.inputs}
 

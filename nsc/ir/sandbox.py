@@ -48,6 +48,8 @@ from nsc.signature import Signature
 PENDING = 255
 ERROR_FILE = "error.json"
 METHODS = ("fork", "spawn")
+# Seconds; a longer timeout would overflow the worker's alarm and poll() (C ints of seconds, ms)
+MAX_TIMEOUT = 1_000_000
 
 
 class PendingRun(Protocol):
@@ -102,8 +104,8 @@ def start_in_worker(
     in the worker; with spawn, in a thread of the caller before the first worker starts.
     `opt_level` is the JIT's (`Oracle`): -O0 compiles 4-15x faster, -O2 runs loops faster.
     """
-    if timeout <= 0:
-        raise NscError(f"timeout must be positive, not {timeout}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # NaN too
+        raise NscError(f"timeout must be positive and at most {MAX_TIMEOUT:,} s, not {timeout}")
     if not 0 <= opt_level <= 3:
         raise NscError(f"opt_level must be 0..3, not {opt_level}")
     if method not in (None, *METHODS):

@@ -126,7 +126,7 @@ def _finetune(
     from nsc.backend.surrogate import flatten_ports
 
     params, signature, family, normalization = _resolve(start, signature, family, normalization)
-    _check_settings(epochs, lr, val_fraction, patience, batch_size)
+    check_settings(epochs, lr, val_fraction, patience, batch_size, seed)
     x = normalization.inputs(flatten_ports(signature.inputs, train_inputs))
     y = normalization.outputs(flatten_ports(signature.outputs, train_outputs))
     if len(x) != len(y):
@@ -160,7 +160,7 @@ def _finetune(
     best, best_params = loss_key(history[0]), params.detached(requires_grad=False)
     best_epoch = 0
     for epoch in range(1, epochs + 1):
-        for rows in torch.randperm(len(xt), generator=gen).split(batch_size):
+        for rows in torch.randperm(len(xt), generator=gen).split(min(batch_size, len(xt) or 1)):
             optimizer.zero_grad()
             loss = torch.mean((family.forward(params, xt[rows]) - yt[rows]) ** 2)
             loss.backward()
@@ -192,9 +192,10 @@ def _val_rows(n: int, val_fraction: float) -> int:
     return min(max(1, round(n * val_fraction)), n - 1)
 
 
-def _check_settings(
-    epochs: int, lr: float, val_fraction: float, patience: int, batch_size: int
+def check_settings(
+    epochs: int, lr: float, val_fraction: float, patience: int, batch_size: int, seed: int
 ) -> None:
+    """NscError for settings `finetune` cannot use (checked again by `finetune`)."""
     if epochs < 0:
         raise NscError(f"epochs must be non-negative, not {epochs}")
     if not 0 < lr < float("inf"):
@@ -203,6 +204,8 @@ def _check_settings(
         raise NscError(f"the validation fraction must be in [0, 1), not {val_fraction}")
     if patience < 1 or batch_size < 1:
         raise NscError("patience and batch size must be at least 1")
+    if not 0 <= seed < 2**63:  # torch's generator takes a signed 64-bit seed
+        raise NscError(f"the seed must be in [0, 2**63), not {seed}")
 
 
 def _resolve(start, signature, family, normalization):

@@ -8,15 +8,24 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 from nsc.diagnostics import NscError
+from nsc.fileio import atomic_write_bytes
 from nsc.runtime.evaluate import Evaluation
 
 MAX_PANELS = 4
 MAX_POINTS = 20_000
+SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def check_plot_path(path: str | Path) -> None:
+    """Refuse a plot file whose suffix names no format the plots are drawn in."""
+    if Path(path).suffix.lower() not in SUFFIXES:
+        raise NscError(f"{path}: plots are written as .png, .pdf or .svg")
 
 
 def plot_evaluation(evaluation: Evaluation, path: str | Path) -> str:
@@ -27,8 +36,7 @@ def plot_evaluation(evaluation: Evaluation, path: str | Path) -> str:
     import matplotlib.pyplot as plt
 
     path = Path(path)
-    if path.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise NscError(f"{path}: plots are written as .png, .pdf or .svg")
+    check_plot_path(path)
     if not evaluation.truth or len(next(iter(evaluation.truth.values()))) == 0:
         raise NscError("nothing to plot: the oracle finished no row")
     sig = evaluation.signature
@@ -42,11 +50,10 @@ def plot_evaluation(evaluation: Evaluation, path: str | Path) -> str:
         kind, fig = "scatter", _scatter(plt, evaluation)
     fig.suptitle(f"{sig.entry}: surrogate vs oracle ({len(_first(evaluation.truth))} samples)")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=110)
+    image = io.BytesIO()
+    fig.savefig(image, format=path.suffix.lower()[1:], dpi=110)
     plt.close(fig)
-    tmp.replace(path)
+    atomic_write_bytes(path, image.getvalue())
     return kind
 
 

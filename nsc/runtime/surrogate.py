@@ -78,6 +78,8 @@ class Surrogate:
         self.signature = _signature(self.path, self.metadata)
         self.family = _family(self.path, self.metadata)
         self.normalization = _normalization(self.path, self.metadata)
+        _check_graph(self.path, self.model, self.signature)
+        _check_widths(self.path, self.signature, self.normalization)
         self.session = _session(self.model, providers)
         self._output_names = [output_name(self.signature, p) for p in self.signature.outputs]
 
@@ -91,6 +93,17 @@ class Surrogate:
             biases = [tensors[f"layer{i}/bias"].copy() for i in range(layers)]
         except KeyError as err:
             raise NscError(f"{self.path}: the model has no initializer {err.args[0]!r}") from None
+        widths = [
+            _width(self.signature.inputs),
+            *self.family.hidden,
+            _width(self.signature.outputs),
+        ]
+        for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+            if w.shape != (widths[i + 1], widths[i]) or b.shape != (widths[i + 1],):
+                raise NscError(
+                    f"{self.path}: layer {i}'s weights {list(w.shape)} do not fit the widths "
+                    f"{widths} its nsc.family and nsc.signature metadata give"
+                )
         return ArrayParams(weights, biases)
 
     def provenance(self) -> SurrogateMetadata:
@@ -100,10 +113,16 @@ class Surrogate:
         return SurrogateMetadata(
             source_sha256=meta.get("nsc.source_sha256", ""),
             model_id=meta.get("nsc.model_id", "none"),
-            calibration_samples=int(meta.get("nsc.calibration_samples", 0)),
-            finetune_samples=int(meta.get("nsc.finetune_samples", 0)),
+            calibration_samples=self._count("nsc.calibration_samples"),
+            finetune_samples=self._count("nsc.finetune_samples"),
             extra=extra,
         )
+
+    def _count(self, key: str) -> int:
+        try:
+            return int(self.metadata.get(key, 0))
+        except ValueError:
+            raise NscError(f"{self.path}: the {key} metadata is damaged") from None
 
     def __call__(self, **inputs: Any) -> dict[str, np.ndarray]:
         return self.run(inputs)
@@ -177,8 +196,11 @@ def _as_float32(port: Port, value: Any) -> np.ndarray:
 def _load_model(path: Path) -> onnx.ModelProto:
     if not path.is_file():
         raise NscError(f"{path}: no such file")
+    raw = path.read_bytes()
+    if not raw:
+        raise NscError(f"{path}: empty file (expected an ONNX surrogate written by nscc)")
     try:
-        return onnx.load_model_from_string(path.read_bytes())
+        return onnx.load_model_from_string(raw)
     except Exception as err:  # protobuf raises DecodeError and friends
         raise NscError(f"{path}: not an ONNX file ({type(err).__name__})") from None
 
@@ -193,6 +215,77 @@ def _signature(path: Path, metadata: Mapping[str, str]) -> Signature:
         return Signature.from_json(metadata["nsc.signature"])
     except (ValueError, KeyError, TypeError) as err:
         raise NscError(f"{path}: the nsc.signature metadata is damaged ({err})") from None
+
+
+def _check_graph(path: Path, model: onnx.ModelProto, signature: Signature) -> None:
+    """The graph's inputs and outputs must be the ports the signature names, with their shapes
+    (`[batch, *shape]`): a file whose metadata describes another graph is refused, not run."""
+    expected = {
+        "inputs": {p.name: p.shape for p in signature.inputs},
+        "outputs": {output_name(signature, p): p.shape for p in signature.outputs},
+    }
+    found = {
+        "inputs": _value_shapes(model.graph.input),
+        "outputs": _value_shapes(model.graph.output),
+    }
+    for kind, ports in expected.items():
+        if set(found[kind]) != set(ports):
+            raise NscError(
+                f"{path}: the graph's {kind} ({', '.join(found[kind]) or 'none'}) are not the "
+                f"ports its nsc.signature metadata names ({', '.join(ports) or 'none'})",
+                hints=("nsc runs ONNX files written by nscc or nsc finetune",),
+            )
+        for name, shape in ports.items():
+            dims = found[kind][name]
+            if len(dims) != len(shape) + 1 or any(
+                d is not None and d != n for d, n in zip(dims[1:], shape, strict=True)
+            ):
+                found_shape = ["batch", *(str(d) if d is not None else "?" for d in dims[1:])]
+                given = ", ".join(["batch", *map(str, shape)])
+                raise NscError(
+                    f"{path}: the graph's {name!r} has shape [{', '.join(found_shape[: len(dims)])}]"
+                    f", but the nsc.signature metadata gives it [{given}]"
+                )
+    for port in (*signature.inputs, *signature.outputs):
+        if _kind(port.dtype) not in "biuf":
+            raise NscError(f"{path}: the nsc.signature metadata gives {port.name!r} no number type")
+
+
+def _value_shapes(values) -> dict[str, tuple[int | None, ...]]:
+    """Each graph input's or output's dimensions, None where not a fixed size."""
+    return {
+        v.name: tuple(
+            d.dim_value if d.HasField("dim_value") else None for d in v.type.tensor_type.shape.dim
+        )
+        for v in values
+    }
+
+
+def _kind(dtype: str) -> str:
+    try:
+        return np.dtype(dtype).kind
+    except TypeError:
+        return "?"
+
+
+def _width(ports: tuple[Port, ...]) -> int:
+    return sum(port.size for port in ports)
+
+
+def _check_widths(path: Path, signature: Signature, norm: NormalizationSpec) -> None:
+    """The normalization has one column per input and output scalar."""
+    columns = {
+        "in_low": _width(signature.inputs),
+        "in_high": _width(signature.inputs),
+        "out_center": _width(signature.outputs),
+        "out_scale": _width(signature.outputs),
+    }
+    for key, width in columns.items():
+        if getattr(norm, key).shape != (width,):
+            raise NscError(
+                f"{path}: the nsc.normalization metadata's {key} has {getattr(norm, key).size} "
+                f"columns, not the {width} the signature has"
+            )
 
 
 def _family(path: Path, metadata: Mapping[str, str]) -> FamilySpec:

@@ -59,6 +59,12 @@ def read_table(
     else:
         arrays = _read_csv(path, ports)
     _check_names(path, arrays, ports)
+    for name in ports:  # outputs too: a fine-tuning target must be a number
+        if arrays[name].dtype.kind not in "biuf":
+            role = "input" if inputs is None or name in inputs else "output"
+            raise NscError(
+                f"{path}: {role} {name} holds {arrays[name].dtype} values, not real numbers"
+            )
     for name in ports if inputs is None else inputs:
         _check_input_values(path, ports[name], name, arrays[name])
     return {name: arrays[name] for name in ports}
@@ -92,7 +98,7 @@ def _cell(value) -> str:
 
 def _read_csv(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
     try:
-        with path.open(newline="") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # spreadsheets write a BOM
             rows = list(csv.reader(handle))
     except (OSError, UnicodeDecodeError) as err:
         raise NscError(f"{path}: cannot read ({err})") from None
@@ -148,9 +154,7 @@ def _check_names(path: Path, arrays: Mapping[str, np.ndarray], ports: Mapping[st
 
 
 def _check_input_values(path: Path, port: Port, name: str, values: np.ndarray) -> None:
-    """Numbers only; for an integer input, finite integers within its type's range."""
-    if values.dtype.kind not in "biuf":
-        raise NscError(f"{path}: input {name} holds {values.dtype} values, not real numbers")
+    """For an integer input, finite integers within its type's range."""
     if not port.is_integer or values.dtype.kind == "b":
         return
     dtype = np.dtype(port.dtype)
