@@ -404,3 +404,132 @@ def test_range_on_a_default_output_warns_and_waits_for_input():
     ]
     made_input = c_to_ir(RANGED_OUTPUT, FrontendOptions(inputs=("y",), outputs=("y",)))
     assert made_input.warnings == () and made_input.signature.input("y").range == (0.0, 1.0)
+
+
+# --- pointers with static storage: what is not an address constant ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "message"),
+    [
+        (
+            "static const double tab[8];\nstatic const double *q = tab + 9;\n"
+            "double f(int i) { return q[i]; }",
+            2,
+            26,
+            "address in initializer is past the end of array 'const double[8]' (element 9)",
+        ),
+        (
+            "static const double tab[8];\nstatic const double *q = &tab[9];\n"
+            "double f(int i) { return q[i]; }",
+            2,
+            27,
+            "address in initializer is past the end of array 'const double[8]' (element 9)",
+        ),
+        (
+            "static const double tab[8];\nstatic const double *q = tab - 1;\n"
+            "double f(int i) { return q[i]; }",
+            2,
+            26,
+            "address in initializer is before the start of array 'const double[8]' (element -1)",
+        ),
+        (
+            "static double g;\nstatic double *p = &g + 2;\ndouble f(double x) { return x + *p; }",
+            2,
+            21,
+            "address in initializer is past the end of object 'double' (element 2)",
+        ),
+        (
+            "static double t[2][3];\nstatic double *p = t[2];\ndouble f(double x) { return x + *p; }",
+            2,
+            20,
+            "array element one past the end in an initializer",
+        ),
+        (
+            "double f(double x) {\n  double y = x;\n  static double *p = &y;\n  return *p;\n}",
+            3,
+            23,
+            "the address of 'y', a variable with automatic storage, is not a compile-time constant",
+        ),
+        (
+            "static double g;\nstatic double *p = &g * 2;\ndouble f(double x) { return x + *p; }",
+            2,
+            21,
+            "operator '*' on an address is not allowed in an initializer",
+        ),
+        (
+            "static double g;\nstatic double *p = &g;\nstatic double *q = p + 1;\n"
+            "double f(double x) { return x + *q; }",
+            3,
+            20,
+            "the value of 'p' is not a compile-time constant",
+        ),
+        (
+            "static double *p = 5;\ndouble f(double x) { return x + *p; }",
+            1,
+            20,
+            "integer 5 cannot initialize a pointer with static storage "
+            "(only 0, the null pointer, or an address)",
+        ),
+        (
+            "static double g;\nstatic int *p = &g;\ndouble f(double x) { return x + *p; }",
+            2,
+            18,
+            "incompatible pointer types: 'double *' and 'int *' in initialization",
+        ),
+        (
+            "static double g;\nstatic double *p = (double *)(long)&g;\n"
+            "double f(double x) { return x + *p; }",
+            2,
+            30,
+            "cannot cast an address to 'long' in an initializer",
+        ),
+        (
+            "static int x;\nstatic char *c = (char *)&x + 1;\ndouble f(double y) { return y + *c; }",
+            2,
+            18,
+            "arithmetic on a converted address is not supported in an initializer",
+        ),
+        (
+            "static double *p = (double *)0 + 1;\ndouble f(double x) { return x + *p; }",
+            1,
+            20,
+            "arithmetic on a null pointer is not an address constant",
+        ),
+        (
+            "static double h(double x) { return x; }\nstatic void *p = h;\n"
+            "double f(double x) { return h(x); }",
+            2,
+            18,
+            "function pointers are not supported",
+        ),
+        (
+            "static double h(double x) { return x; }\nstatic double (*p)(double) = h;\n"
+            "double f(double x) { return h(x); }",
+            2,
+            16,
+            "function pointers are not supported",
+        ),
+    ],
+    ids=[
+        "past-the-end",
+        "element-past-the-end",
+        "before-the-start",
+        "past-a-scalar",
+        "row-past-the-end",
+        "automatic-variable",
+        "not-plus-or-minus",
+        "value-of-a-pointer",
+        "nonzero-integer",
+        "incompatible-pointer",
+        "address-as-integer",
+        "converted-address-arithmetic",
+        "null-arithmetic",
+        "function-as-void-pointer",
+        "function-pointer",
+    ],
+)
+def test_static_pointer_initializer_errors(source, line, column, message):
+    err = compile_error(source)
+    assert where(err) == ("bad.c", line, column)
+    assert err.message == message

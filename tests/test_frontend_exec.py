@@ -210,3 +210,18 @@ def test_math_calls():
     )
     assert program.function("h", "int", "int")(-3) == 8
     assert "llvm.sqrt.f64" in program.compiled.ir and "call double @atan2(" in program.compiled.ir
+
+
+def test_tentative_definition_after_an_initialized_one_keeps_its_value():
+    src = """
+    static int g = 5;
+    static int g;
+    static double t[3] = {1.5, 2.5, 3.5};
+    static double *p = t + 1;
+    static double *p;
+    double f(int i) { return g + p[i]; }
+    """
+    program = Program(src, entry="f")  # the engine must outlive the calls
+    f = program.function("f", "double", "int")
+    assert f(1) == 5 + 3.5
+    assert f(-1) == 5 + 1.5

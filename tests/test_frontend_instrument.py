@@ -166,3 +166,45 @@ def test_the_room_of_a_pointer_into_an_array_of_pointers_is_not_the_array():
     result = run(source, 100, x=np.array([2.5]))
     assert result.status.tolist() == [0]
     assert result.outputs["return"].tolist() == [2.5]
+
+
+# Pointers with static storage initialized with addresses keep the extent they reach
+
+STATIC_POINTERS = """
+#include <string.h>
+static const double tab[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+static const double *q = tab + 2;
+static const double r0[3] = {10, 11, 12}, r1[3] = {20, 21, 22};
+static const double *rows[2] = {r0, r1};
+static const double *moved = tab + 6;
+double f(int n, int i, int j) {
+  double buf[8];
+  if (n == 1) return q[i];
+  if (n == 2) return rows[i][j];
+  if (n == 3) { memcpy(buf, q - 1, (size_t)i * sizeof(double)); return buf[0]; }
+  moved = tab;
+  return moved[i];
+}
+"""
+
+
+def test_static_pointers_keep_their_bounds():
+    rows = [  # n, i, j, status, return
+        (1, 5, 0, 0, 7.0),  # q[5] is tab[7]
+        (1, 6, 0, 2, 0.0),  # past tab's end
+        (1, -2, 0, 0, 0.0),  # q[-2] is tab[0]
+        (1, -3, 0, 2, 0.0),  # before tab's start
+        (2, 1, 2, 0, 22.0),
+        (2, 1, 3, 2, 0.0),  # each row reaches 3 elements
+        (2, 2, 0, 2, 0.0),
+        (3, 7, 0, 0, 1.0),  # tab[1..7]
+        (3, 8, 0, 2, 0.0),  # one element past tab's end
+        (4, 7, 0, 0, 7.0),  # `moved` is assigned in f: no bound is kept for it
+    ]
+    n, i, j, status, ret = (np.array(column) for column in zip(*rows, strict=True))
+    result = run(
+        STATIC_POINTERS, 100, n=n.astype(np.int32), i=i.astype(np.int32), j=j.astype(np.int32)
+    )
+    assert result.status.tolist() == status.tolist()
+    ok = status == 0
+    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()

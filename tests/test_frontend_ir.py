@@ -112,3 +112,25 @@ def test_golden_memmove_is_the_intrinsic():
     )
     assert "declare void @llvm.memmove.p0.p0.i64(ptr" in text
     assert "call void @llvm.memmove.p0.p0.i64(ptr" in text
+
+
+def test_golden_static_pointers_are_address_constants():
+    text = ir_of(
+        "static double g = 1.5;\nstatic double *p = &g;\n"
+        "static const double tab[8];\nstatic const double *q = tab + 2, *e = &tab[8], *t = tab;\n"
+        "static const double r0[3], r1[3];\nstatic const double *rows[2] = {r0, r1};\n"
+        "struct S { int k; double x; };\nstatic struct S s;\nstatic double *m = &s.x;\n"
+        "static double *z = 0, *v = (void *)0;\n"
+        "double f(int i, int j) { return *p + q[i] + *e + t[i] + rows[i][j] + *m + *z + *v; }"
+    )
+    for line in (
+        "@p = internal global ptr @g",
+        "@q = internal global ptr getelementptr inbounds (i8, ptr @tab, i64 16)",
+        "@e = internal global ptr getelementptr inbounds (i8, ptr @tab, i64 64)",
+        "@t = internal global ptr @tab",
+        "@rows = internal global [2 x ptr] [ptr @r0, ptr @r1]",
+        "@m = internal global ptr getelementptr inbounds (i8, ptr @s, i64 8)",
+        "@z = internal global ptr null",
+        "@v = internal global ptr null",
+    ):
+        assert line in text, line

@@ -9,6 +9,7 @@ from llvmlite import ir
 from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, SourceLocation
+from nsc.frontend.codegen.addresses import AddressConstants
 from nsc.frontend.codegen.calls import CallLowering
 from nsc.frontend.codegen.constants import ConstantEvaluation
 from nsc.frontend.codegen.context import (
@@ -43,6 +44,7 @@ class LoweredModule:
 class CodeGenerator(
     DeclarationLowering,
     InitializerLowering,
+    AddressConstants,
     StatementLowering,
     CallLowering,
     OperatorLowering,
@@ -78,6 +80,7 @@ class CodeGenerator(
         self.builder: ir.IRBuilder | None = None
         self.switches: list[SwitchState] = []
         self.statement: c_ast.Node | None = None  # the innermost statement being lowered
+        self.unit: c_ast.FileAST | None = None  # the translation unit being lowered
 
     def error(self, message: str, node: c_ast.Node | None, hints=()) -> CompileError:
         return error(message, node, self.filename, hints)
@@ -86,6 +89,7 @@ class CodeGenerator(
         return node_location(node, self.filename)
 
     def lower(self, ast: c_ast.FileAST) -> LoweredModule:
+        self.unit = ast
         if self.instrument:
             declare_globals(self.module)
         self.defined_functions = {

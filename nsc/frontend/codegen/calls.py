@@ -146,9 +146,13 @@ class CallLowering:
             extent, base = symbol.ctype.size, symbol.address
         elif isinstance(symbol.ctype, ArrayType):
             extent, base = symbol.ctype.size, symbol.address
-        else:  # a pointer of known extent: what it points at
-            extent = symbol.bound * symbol.ctype.pointee.size
+        else:  # a pointer of known extent: what it points at, from `before` elements back
+            extent = (symbol.before + symbol.bound) * symbol.ctype.pointee.size
+            direct = direct and not symbol.before
             base = None if direct else self.builder.load(symbol.address, typ=symbol.ctype.llvm)
+            if symbol.before:
+                back = ir.Constant(ir.IntType(64), -symbol.before)
+                base = self.builder.gep(base, [back], source_etype=symbol.ctype.pointee.llvm)
         if direct:
             self.check_bounds(count, extent + 1)  # traps unless count <= extent
             return

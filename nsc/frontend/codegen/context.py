@@ -27,6 +27,8 @@ class LValue:
     ctype: CType
     address: ir.Value
     bound: int | None = None  # element count reachable from `address`, when it is a known pointer
+    before: int = 0  # elements before that a pointer of known bound may reach (`tab + 2`)
+    element_bound: int | None = None  # the bound of each pointer in an array of pointers
     temporary: bool = False  # an array member of a struct value, spilled: indexable, no lvalue
 
 
@@ -35,7 +37,9 @@ class Variable:
     name: str
     ctype: CType
     address: ir.Value
-    bound: int | None = None  # for pointer parameters of known extent (array params, shape pragmas)
+    bound: int | None = None  # for pointers of known extent (array params, shape pragmas, statics)
+    before: int = 0  # for a pointer of known bound into an array: elements before it
+    element_bound: int | None = None  # for arrays of pointers with static storage, all alike
 
 
 @dataclass

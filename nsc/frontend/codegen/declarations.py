@@ -82,9 +82,12 @@ class DeclarationLowering:
             and node.name in self.initialized
         ):
             raise self.error(f"redefinition of '{node.name}'", node)
-        variable.address.initializer = self.const_initializer(ctype, tree)
+        if tree is not None or variable.address.initializer is None:  # a later tentative
+            variable.address.initializer = self.const_initializer(ctype, tree)  # one keeps it
         if tree is not None:
             self.initialized.add(node.name)
+            bounds = self.static_bounds(node.name, ctype, tree)
+            variable.bound, variable.before, variable.element_bound = bounds
 
     def tag_declaration(self, node: c_ast.Decl) -> None:
         """A declaration that only declares a struct or enum (`struct P {...};`)."""
@@ -260,7 +263,8 @@ class DeclarationLowering:
         var = opaque(ir.GlobalVariable(self.module, ctype.llvm, name))
         var.linkage = "internal"
         var.initializer = self.const_initializer(ctype, tree)
-        self.scope.names[node.name] = Variable(node.name, ctype, var)
+        bound, before, element_bound = self.static_bounds(node.name, ctype, tree)
+        self.scope.names[node.name] = Variable(node.name, ctype, var, bound, before, element_bound)
 
 
 _MODIFYING_UNARY = ("++", "--", "p++", "p--", "&")

@@ -100,7 +100,9 @@ class ExpressionLowering:
     def expr_ID(self, node: c_ast.ID) -> Result:
         symbol = self.scope.lookup(node.name)
         if isinstance(symbol, Variable):
-            return LValue(symbol.ctype, symbol.address, symbol.bound)
+            return LValue(
+                symbol.ctype, symbol.address, symbol.bound, symbol.before, symbol.element_bound
+            )
         if isinstance(symbol, EnumConstant):
             return RValue(INT, ir.Constant(I32, symbol.value))
         if isinstance(symbol, FunctionSymbol):
@@ -310,14 +312,14 @@ class ExpressionLowering:
             address = opaque(
                 self.builder.gep(base.address, [zero, offset], source_etype=array.llvm)
             )
-            return LValue(array.elem, address)
+            return LValue(array.elem, address, base.element_bound)  # a pointer element: its bound
         pointer = self.load(base, node.name)
         if not isinstance(pointer.ctype, PointerType):
             raise self.error(
                 f"subscripted value is not an array or pointer ('{pointer.ctype}')", node
             )
         if isinstance(base, LValue) and base.bound is not None:
-            self.check_bounds(offset, base.bound + one_past)
+            self.check_bounds(offset, base.bound + one_past, base.before)
         if isinstance(pointer.ctype.pointee, VoidType):
             raise self.error("subscript of a 'void *' pointer", node)
         return LValue(pointer.ctype.pointee, self.element_address(pointer, offset, node))

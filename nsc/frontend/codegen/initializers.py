@@ -131,10 +131,7 @@ class InitializerLowering:
             ]
             return ir.Constant(ctype.llvm, items)
         if isinstance(ctype, PointerType):
-            value = self.const_int(tree, "pointer initializer")
-            if value != 0:
-                raise self.error("only a null pointer may initialize a global pointer", tree)
-            return ir.Constant(ctype.llvm, None)
+            return self.pointer_constant(ctype, tree).constant()
         if not ctype.is_arithmetic:
             raise self.error(
                 f"initializer element of type '{ctype}' is not a compile-time constant", tree

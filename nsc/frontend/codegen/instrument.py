@@ -85,10 +85,13 @@ class Instrumentation:
         self.builder.store(left, fuel)
         self._trap_if(self.builder.icmp_signed("<", left, ir.Constant(I64, 0)), OUT_OF_FUEL, "fuel")
 
-    def check_bounds(self, index: ir.Value, count: int) -> None:
-        """Trap 2 unless 0 <= index < count (index is an i64 holding a signed value)."""
+    def check_bounds(self, index: ir.Value, count: int, before: int = 0) -> None:
+        """Trap 2 unless -before <= index < count (index is an i64 holding a signed value)."""
         if not self.instrument:
             return
+        if before:
+            index = self.builder.add(index, ir.Constant(index.type, before))
+            count += before
         outside = self.builder.icmp_unsigned(">=", index, ir.Constant(index.type, count))
         self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
 
