@@ -316,6 +316,54 @@ def test_an_interrupted_run_resumes_with_the_programs_it_finished(tmp_path: Path
     assert resumed["efficiency"] == whole["efficiency"]
 
 
+def test_ctrl_c_stops_the_workers_at_once_and_a_rerun_keeps_what_finished(tmp_path: Path):
+    """SIGINT to the process group, as Ctrl-C in a terminal sends it: exit 130 within seconds,
+    no worker left running (a worker that took the interrupt itself would start the next
+    queued program), and the programs finished before it are kept by the rerun."""
+    import os
+    import signal
+    import time
+
+    from process_checks import running_in_group
+
+    model = save_tiny_model(tmp_path / "model")
+    programs = ["newton_sqrt", "conv1d", "neuron", "sobel"]
+    command = [sys.executable, "-m", "nsc", "bench", "data-efficiency", "--heldout", "0"]
+    for name in programs:
+        command += ["--programs", str(EXAMPLES / f"{name}.c")]
+    command += ["--model", str(model), "--methods", "random,compiled", "--seeds", "1"]
+    command += ["--sizes", "0,100", "--pool", "64", "--test", "64", "--validation", "16"]
+    command += ["--calibration", "16", "--epochs", "1500", "--patience", "1500"]
+    command += ["--workers", "2", "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    saved = tmp_path / "out" / "programs"
+    deadline = time.monotonic() + 120
+    while not (saved.is_dir() and any(saved.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    start = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("nsc bench did not exit within 30 s of SIGINT")
+    waited = time.monotonic() - start
+    assert proc.returncode == 130 and "nsc: interrupted" in err and "Traceback" not in err
+    # the worker that finished first had already taken the next program from the pool's queue
+    took = min(float(line.rsplit("(", 1)[1].split(" s)")[0]) for line in err.splitlines()
+               if line.endswith(" s)"))  # fmt: skip
+    assert waited < took / 2, f"the interrupt waited {waited:.1f} s for programs in flight"
+    deadline = time.monotonic() + 10
+    while running_in_group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running_in_group(proc.pid), "a worker outlived the interrupted run"
+    finished = len(list(saved.iterdir()))
+    assert 0 < finished < len(programs) and not (tmp_path / "out" / "report.md").exists()
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.count("kept from an earlier run") == finished
+
+
 def test_a_saved_result_is_kept_only_for_the_same_settings_source_and_weights(tmp_path: Path):
     from nsc.bench.data_efficiency import Program
     from nsc.bench.finished import result_key

@@ -37,6 +37,7 @@ import numpy as np
 
 from nsc.bench.fitting import Dataset, fit_best
 from nsc.diagnostics import CompileError, NscError
+from nsc.workers import ignore_interrupts, stop_workers
 
 METHODS = ("random", "dataset", "meta", "compiled", "fused")
 PAPER_SIZES = (0.0, 0.1, 1.0, 10.0, 100.0)
@@ -82,9 +83,10 @@ class BenchConfig:
             raise NscError(f"--anchor takes strengths >= 0, not {self.anchors}")
         unknown = [m for m in self.methods if m not in METHODS]
         if unknown or "random" not in self.methods:
+            given = repr(",".join(self.methods)) if self.methods else "an empty list"
             raise NscError(
                 f"--methods takes some of {', '.join(METHODS)}, random among them (every "
-                f"ratio is over random init), not {','.join(self.methods)}"
+                f"ratio is over random init), not {given}"
             )
 
     def rows(self, size: float) -> int:
@@ -449,7 +451,7 @@ def run_benchmark(
             arrived(i, bench_program(programs[i], config, inits, methods))
     else:
         context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
-        pool = ProcessPoolExecutor(workers, mp_context=context)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts)
         try:
             futures = {
                 i: pool.submit(bench_program, programs[i], config, inits, methods) for i in ordered
@@ -464,7 +466,10 @@ def run_benchmark(
                         "finished before are kept for a rerun"
                     ) from None
                 arrived(i, result)
-        finally:  # on an error or Ctrl-C, drop the queued programs rather than run them all
+        except BaseException:  # Ctrl-C or an error: the programs finished so far are saved
+            stop_workers(pool)
+            raise
+        finally:
             pool.shutdown(wait=True, cancel_futures=True)
     return [results[i] for i in range(len(programs))], notes
 
