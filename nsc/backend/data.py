@@ -235,8 +235,20 @@ def _training_keys(val_percent: float, record: ProgramRecord) -> Counter[str]:
 
 
 def load_cache(folder: str | Path) -> tuple[Vocab, list[Example], list[Example]]:
+    """The vocabulary and examples `build_cache` saved; NscError naming a missing or damaged
+    file."""
     folder = Path(folder)
-    vocab = Vocab.from_json((folder / "vocab.json").read_text())
+    path = folder / "vocab.json"
+    try:
+        vocab = Vocab.from_json(path.read_bytes().decode())
+    except FileNotFoundError:
+        raise NscError(f"{path}: no cached vocabulary here") from None
+    except OSError as err:
+        raise NscError(f"{path}: cannot read ({err.strerror or err})") from None
+    except UnicodeDecodeError:
+        raise NscError(f"{path}: not an nsc vocabulary (not UTF-8 text)") from None
+    except NscError as err:
+        raise NscError(f"{path}: {err.message}") from None
     return vocab, load_examples(folder / "train.npz"), load_examples(folder / "val.npz")
 
 
@@ -260,17 +272,22 @@ def load_examples(path: Path) -> list[Example]:
     if not path.is_file():
         raise NscError(f"{path}: no cached examples here")
     arrays = load_npz(path)
-    meta = json.loads(arrays.pop("meta").tobytes())
-    keys = [k for k in arrays if "@" not in k]
-    examples = []
-    for i, (name, digest) in enumerate(zip(meta["names"], meta["hashes"], strict=True)):
-        fields = {}
-        for key in keys:
-            start, stop = arrays[f"{key}@offset"][i : i + 2]
-            rows, cols = arrays[f"{key}@shape"][i].tolist()
-            flat = arrays[key][start:stop]
-            fields[key] = flat if cols < 0 else flat.reshape(rows, cols)
-        examples.append(_example(name, digest, fields))
+    try:
+        meta = json.loads(arrays.pop("meta").tobytes())
+        keys = [k for k in arrays if "@" not in k]
+        examples = []
+        for i, (name, digest) in enumerate(zip(meta["names"], meta["hashes"], strict=True)):
+            fields = {}
+            for key in keys:
+                start, stop = arrays[f"{key}@offset"][i : i + 2]
+                rows, cols = arrays[f"{key}@shape"][i].tolist()
+                flat = arrays[key][start:stop]
+                fields[key] = flat if cols < 0 else flat.reshape(rows, cols)
+            examples.append(_example(name, digest, fields))
+    except (KeyError, IndexError, TypeError, ValueError) as err:  # ValueError: JSON, reshape
+        raise NscError(
+            f"{path}: not a valid cache of examples ({type(err).__name__}: {err})"
+        ) from None
     return examples
 
 

@@ -245,7 +245,10 @@ def prepare_data(
     `corpus_fingerprint` when the caller has it."""
     cache = out / "cache"
     stamp = _cache_stamp(config, corpus)
-    if replica.main and not _cache_is_fresh(cache, stamp):
+    loaded = None
+    if replica.main and _cache_is_fresh(cache, stamp):
+        loaded = _intact_cache(cache)
+    if replica.main and loaded is None:  # stale, missing or damaged: built again
         records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
         build_cache(
             records,
@@ -259,13 +262,22 @@ def prepare_data(
         atomic_write_text(cache / STAMP_FILE, json.dumps(stamp))
     if replica.world > 1:
         dist.barrier()
-    vocab, train_set, val_set = load_cache(cache)
+    vocab, train_set, val_set = loaded or load_cache(cache)
     if len(train_set) < config.batch_programs:
         raise NscError(
             f"the corpus has {len(train_set)} training programs; "
             f"--batch-programs {config.batch_programs} needs at least that many"
         )
     return vocab, train_set, val_set
+
+
+def _intact_cache(cache: Path) -> tuple[Vocab, list[Example], list[Example]] | None:
+    """The cache's contents, or None where a file of it is missing or damaged (it is derived
+    from the corpus, so it is built again rather than reported)."""
+    try:
+        return load_cache(cache)
+    except NscError:
+        return None
 
 
 def check_data(config: TrainConfig, out: Path, corpus: str | None = None) -> None:

@@ -334,12 +334,12 @@ def _graph_format(output: Path, fmt: str | None) -> str:
     """--format, else the suffix's format, else dot; an error where the two disagree."""
     from nsc.ir.graph import FORMATS
 
-    named = output.suffix.lstrip(".")
+    named = output.suffix.lstrip(".").lower()  # g.JSON is a JSON file too
     if named not in FORMATS:
         return fmt or "dot"
     if fmt is not None and fmt != named:
         raise NscError(
-            f"{output}: --format {fmt} does not match the file's suffix (.{named})",
+            f"{output}: --format {fmt} does not match the file's suffix ({output.suffix})",
             hints=(f"name the file *.{fmt}, or drop --format",),
         )
     return named

@@ -11,10 +11,15 @@ from nsc.diagnostics import NscError
 
 
 def _parse_shard(value: str) -> tuple[int, int]:
-    part, slash, parts = value.partition("/")
-    if not slash or not part.strip().isdigit() or not parts.strip().isdigit():
+    part, slash, parts = (text.strip() for text in value.partition("/"))
+    if not slash or not _is_number(part) or not _is_number(parts):
         raise NscError(f"bad --shard {value!r}: expected i/N, e.g. 0/4")
     return int(part), int(parts)
+
+
+def _is_number(text: str) -> bool:
+    """Whether `int` reads the text as a non-negative number written in ASCII digits."""
+    return text.isascii() and text.isdigit()
 
 
 @main.command("datagen")

@@ -249,10 +249,19 @@ def _read_json(path: Path, what: str, hints: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _finished(plan: Plan, shard: int, settings: dict[str, Any]) -> bool:
-    header = read_header(plan.out, shard)
+    header = _finished_header(plan.out, shard)
     if header is None:
         return False
     return header.get("settings") == settings and header.get("range") == list(plan.bounds(shard))
+
+
+def _finished_header(out: Path, shard: int) -> dict[str, Any] | None:
+    """The header of a finished shard; None for a missing, unfinished or damaged one (a rerun
+    builds it again)."""
+    header = read_header(out, shard)
+    if header is None or any(drop["reason"] not in REASONS for drop in header["dropped"]):
+        return None
+    return header
 
 
 def _run(
@@ -460,7 +469,8 @@ def _append_log(out: Path, result: ShardResult) -> None:
     lines = [f"shard {result.shard}: kept {result.kept}, dropped {len(result.drops)}"]
     for drop in result.drops:
         lines.append(f"  {drop['name']}: {drop['reason']}: {drop['message']}")
-    with open(out / LOG_FILE, "a") as log:
+    # a file name that is not UTF-8 is logged with its bytes escaped
+    with open(out / LOG_FILE, "a", encoding="utf-8", errors="backslashreplace") as log:
         log.write("\n".join(lines) + "\n")
 
 
@@ -468,12 +478,13 @@ def write_index(out: str | Path, num_shards: int | None = None) -> Summary:
     """Rebuild `index.json` (cross-shard duplicates, first occurrence wins) from finished shards."""
     out = Path(out)
     if num_shards is None:
-        num_shards = 1 + max((int(p.stem[6:]) for p in out.glob("shard-*.json")), default=-1)
+        numbers = (p.stem[6:] for p in out.glob("shard-*.json"))
+        num_shards = 1 + max((int(n) for n in numbers if n.isascii() and n.isdigit()), default=-1)
     seen: set[str] = set()
     entries, drops = [], dict.fromkeys(REASONS, 0)
     items = kept = 0
     for k in range(num_shards):
-        header = read_header(out, k)
+        header = _finished_header(out, k)
         if header is None:
             continue
         duplicates = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 from collections import Counter
@@ -35,6 +36,7 @@ from nsc.frontend.lower import (
     strip_lowered,
 )
 from nsc.frontend.parse import call_deep
+from nsc.frontend.preprocess import check_define
 from nsc.ir.jit import SharedEngine
 from nsc.ir.module import IRModule
 from nsc.ir.oracle import Execution, Oracle, Status, run_isolated
@@ -93,6 +95,11 @@ class DatasetConfig:
             raise NscError(f"--fuel must be positive, not {self.fuel}")
         if not 0.0 <= self.max_bad_fraction < 1.0:
             raise NscError(f"max_bad_fraction must be in [0, 1), not {self.max_bad_fraction}")
+        for define in self.defines:
+            check_define(define)  # the message the compiler gives, before any program is built
+        for directory in self.include_dirs:
+            if not Path(directory).is_dir():
+                raise NscError(f"-I {directory}: no such directory")
         self.generator.weights()
 
     def fingerprint(self) -> dict:
@@ -159,7 +166,8 @@ def listing_digest(folder: Path, files: list[Path]) -> str:
     """A hash of the files' names and contents: a resumed ingest must see the same folder."""
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        # file names need not be UTF-8: hash their bytes as the file system holds them
+        digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -269,7 +277,7 @@ def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Dro
     A source that uses cpp only to include nsc's headers and name numeric constants (every
     generated program) is expanded without starting cpp (`nsc.data.fastpp`), to the same text.
     """
-    filename = item.name if item.path else f"{item.name}.c"
+    filename = _printable(item.name) if item.path else f"{item.name}.c"
     plain = not options.defines and not options.include_dirs
     expanded = preprocess_plain(source, filename) if plain else None
     try:
@@ -280,6 +288,12 @@ def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Dro
         return Drop("compile", str(err))
     except NscError as err:
         return Drop("compile", err.message)
+
+
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by the file system's decoding as lone
+    surrogates, which cpp's input and the messages cannot hold) written as `\\xNN`."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def _frontend(

@@ -265,28 +265,76 @@ def _graph_columns(records: list[ProgramRecord], vocab: dict[str, int]) -> dict[
 
 
 def read_header(folder: Path, index: int) -> dict[str, Any] | None:
-    """The json of a finished shard, or None if the shard is missing or unfinished."""
+    """The json of a finished shard, or None if the shard is missing, unfinished or damaged
+    (`unfinished_reason` says which file and why)."""
+    return _checked_header(folder, index)[0]
+
+
+def unfinished_reason(folder: Path, index: int) -> str:
+    """Why shard `index` is not finished, naming the file at fault ('' if it is finished)."""
+    return _checked_header(folder, index)[1]
+
+
+def _checked_header(folder: Path, index: int) -> tuple[dict[str, Any] | None, str]:
     npz_path, json_path = shard_paths(folder, index)
-    if not json_path.is_file() or not npz_path.is_file():
-        return None
+    if not json_path.is_file():
+        return None, f"{json_path}: no finished shard here (no such file)"
+    if not npz_path.is_file():
+        return None, f"{npz_path}: no finished shard here (no such file)"
     try:
-        header = json.loads(json_path.read_text())
-    except (OSError, ValueError):
-        return None
+        header = json.loads(json_path.read_bytes())
+    except OSError as err:
+        return None, f"{json_path}: no finished shard here (cannot read: {err.strerror or err})"
+    except ValueError:  # JSONDecodeError, or bytes that are not UTF-8
+        return None, f"{json_path}: no finished shard here (not valid JSON)"
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        return None
-    if header.get("npz_bytes") != npz_path.stat().st_size:
-        return None
-    return header
+        return None, f"{json_path}: no finished shard here (not a shard header)"
+    size = npz_path.stat().st_size
+    if header.get("npz_bytes") != size:
+        return None, (
+            f"{npz_path}: no finished shard here ({size} bytes, but {json_path.name} "
+            f"records {header.get('npz_bytes')}: truncated, or from another build)"
+        )
+    if not _well_formed(header):
+        return None, f"{json_path}: no finished shard here (a damaged shard header)"
+    return header, ""
+
+
+def _well_formed(header: dict[str, Any]) -> bool:
+    """Whether the parts of a header that resuming and indexing read have their types."""
+    span = header.get("range")
+    programs, dropped, vocab = header.get("programs"), header.get("dropped"), header.get("vocab")
+    return (
+        isinstance(span, list)
+        and len(span) == 2
+        and all(type(v) is int for v in span)
+        and isinstance(programs, list)
+        and all(isinstance(p, dict) and isinstance(p.get("hash"), str) for p in programs)
+        and isinstance(dropped, list)
+        and all(isinstance(d, dict) and isinstance(d.get("reason"), str) for d in dropped)
+        and isinstance(vocab, list)
+        and all(isinstance(t, str) for t in vocab)
+    )
+
+
+_REBUILD_HINT = "rerun the nsc datagen command that built the corpus: it builds the shard again"
 
 
 def read_shard(folder: Path, index: int) -> Shard:
     """Read a finished shard back into records with the arrays that were written."""
-    header = read_header(Path(folder), index)
+    header, reason = _checked_header(Path(folder), index)
     if header is None:
-        raise NscError(f"{shard_paths(Path(folder), index)[1]}: no finished shard here")
-    arrays = load_npz(shard_paths(Path(folder), index)[0])
-    records = [_record(arrays, header, p, entry) for p, entry in enumerate(header["programs"])]
+        raise NscError(reason, hints=(_REBUILD_HINT,))
+    npz_path, json_path = shard_paths(Path(folder), index)
+    arrays = load_npz(npz_path)
+    try:
+        records = [_record(arrays, header, p, entry) for p, entry in enumerate(header["programs"])]
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+        raise NscError(
+            f"{json_path}: a damaged shard: it does not describe {npz_path.name} "
+            f"({type(err).__name__}: {err})",
+            hints=(f"delete {json_path.name} and {npz_path.name}, then {_REBUILD_HINT}",),
+        ) from None
     return Shard(header, records)
 
 
@@ -302,6 +350,7 @@ def _record(
         functions=entry["functions"],
         ports={int(k): v for k, v in entry["ports"].items()},
     )
+    _check_graph(graph)
     return ProgramRecord(
         name=entry["name"],
         source=entry["source"],
@@ -313,6 +362,25 @@ def _record(
         graph=graph,
         meta=entry["meta"],
     )
+
+
+def _check_graph(graph: GraphArrays) -> None:
+    """ValueError where a graph read back points outside its tables or its nodes."""
+    limits = {
+        "node_kind": (graph.nodes["kind"], len(KINDS)),
+        "node_text": (graph.nodes["text"], len(graph.vocab)),
+        "node_callee": (graph.nodes["callee"], len(graph.vocab)),
+        "node_function": (graph.nodes["function"], len(graph.functions)),
+        "node_role": (graph.nodes["role"], len(ROLES)),
+        "edge_src": (graph.edges["src"], graph.num_nodes),
+        "edge_dst": (graph.edges["dst"], graph.num_nodes),
+        "edge_flow": (graph.edges["flow"], len(FLOWS)),
+        "ports": (np.array(list(graph.ports), np.int64), graph.num_nodes),
+    }
+    for name, (column, limit) in limits.items():
+        low = -1 if name in ("node_callee", "node_function") else 0  # -1: none
+        if column.size and not low <= int(column.min()) <= int(column.max()) < limit:
+            raise ValueError(f"{name} holds values outside [{low}, {limit})")
 
 
 def _take(arrays: dict[str, np.ndarray], spec: dict[str, Any]) -> np.ndarray:

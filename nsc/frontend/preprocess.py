@@ -129,7 +129,7 @@ def cpp_arguments(
     args = [*(program or _preprocessor()), "-nostdinc", "-std=c99", "-undef", "-w"]
     args += ["-iquote", _quote_dir(filename)]
     for define in defines:
-        args.append("-D" + _check_define(define))
+        args.append("-D" + check_define(define))
     for directory in include_dirs:
         args += ["-I", os.path.abspath(directory)]
     args += ["-I", str(INCLUDE_DIR)]
@@ -164,7 +164,8 @@ def _preprocessor() -> tuple[str, ...]:
     return (cpp,)
 
 
-def _check_define(define: str) -> str:
+def check_define(define: str) -> str:
+    """A `-D` value as given; NscError unless it is NAME, NAME=VALUE or NAME(ARGS)=VALUE."""
     if not _DEFINE.fullmatch(define) or "\n" in define:
         raise NscError(f"invalid -D option {define!r}: expected NAME or NAME=VALUE")
     return define
