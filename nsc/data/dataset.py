@@ -29,7 +29,6 @@ import faulthandler
 import json
 import math
 import multiprocessing
-import signal
 import sys
 import time
 import traceback
@@ -49,6 +48,7 @@ from nsc.data.ingest import REASONS, DatasetConfig, Drop, Item
 from nsc.data.shards import ProgramRecord, read_header, read_shard, write_shard
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
+from nsc.workers import ignore_interrupts, stop_workers
 
 __all__ = ["REASONS", "DatasetConfig", "Summary", "build_dataset", "read_corpus", "write_index"]
 
@@ -328,7 +328,7 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
                     except BrokenProcessPool:
                         broken.append(k)
         except BaseException:  # Ctrl-C or an error: stop the workers, do not wait for them
-            _stop_workers(pool)
+            stop_workers(pool)
             _remove_partial_writes(plan.out, pending)
             raise
         finally:
@@ -338,17 +338,6 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
         if fruitless >= 2:
             raise NscError("datagen worker processes keep dying before they build any program")
         pending = sorted(broken)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Cancel the queued shards and end the workers now: a shard in progress is lost (a rerun
-    builds it again), and the queue cannot hold the pool's shutdown up."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(10)
 
 
 def _remove_partial_writes(out: Path, shards: list[int]) -> None:
@@ -384,10 +373,7 @@ def _inflight(out: Path, shard: int) -> Path:
 
 def _init_pool_worker(counters: Any) -> None:
     faulthandler.disable()  # a program that kills its worker is expected, and handled
-    # Ctrl-C is the main process's to handle: it stops the workers (`_stop_workers`). A worker
-    # that took the KeyboardInterrupt itself would report it as its shard's result and go on
-    # to the next shard, and the pool's shutdown could then wait for ever.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupts()  # Ctrl-C is the main process's to handle (`nsc.workers`)
     _init_worker(counters)
 
 
