@@ -163,7 +163,9 @@ def frontend_stage(source: Path, frontend: FrontendOptions):
 
     try:
         text = decode_source(source.read_bytes(), str(source))
-        start_preprocess(text, str(source), frontend.defines, frontend.include_dirs)
+        start_preprocess(
+            text, str(source), frontend.defines, frontend.include_dirs, quote_dir=frontend.quote_dir
+        )
     except (OSError, NscError):
         pass  # parse_c reports it
     try:
@@ -199,7 +201,7 @@ def check_compile_options(options: CompileOptions, source: Path, output: Path) -
 
 
 def graph_format(path: Path) -> str:
-    fmt = path.suffix.lstrip(".")
+    fmt = path.suffix.lstrip(".").lower()
     if fmt not in GRAPH_FORMATS:
         raise NscError(f"{path}: graph files end in .dot, .json or .graphml")
     return fmt

@@ -106,6 +106,26 @@ def test_file_names_that_are_not_utf8_are_ingested(tmp_path):
     assert "kept 1" in (out / "datagen.log").read_text(encoding="utf-8")
 
 
+def test_quoted_includes_are_found_beside_the_ingested_file_from_any_folder(tmp_path, monkeypatch):
+    """`#include "k.h"` in DIR/sub/m.c finds DIR/sub/k.h, as cc would, wherever the run starts
+    (the corpus must not depend on the working directory)."""
+    folder = tmp_path / "src" / "sub"
+    folder.mkdir(parents=True)
+    (folder / "k.h").write_text("#define SCALE 3.0\n")
+    (folder / "m.c").write_text(
+        '#include "k.h"\n#pragma nsc range(x, -1, 1)\ndouble f(double x) { return SCALE * x; }\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = tmp_path / "c"
+    summary = build_dataset(out, from_dir=tmp_path / "src", workers=0, config=SMALL, progress=False)
+    assert summary.kept == 1, (out / "datagen.log").read_text()
+    [record] = read_corpus(out)
+    assert record.name == "sub/m.c"
+    assert (record.outputs["return"] == 3.0 * record.inputs["x"]).all()
+
+
 def test_stray_shard_names_do_not_break_the_index(corpus, tmp_path):
     folder = copy_corpus(corpus, tmp_path / "c")
     (folder / "shard-copy.json").write_text("{}")

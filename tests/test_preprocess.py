@@ -164,7 +164,7 @@ def test_a_stopped_preprocessor_leaves_no_process_behind():
         f"#define A{i}(x) A{i - 1}(A{i - 1}(x))" for i in range(1, 40)
     ]
     text = "\n".join(lines) + "\nA39(y)\n"
-    run = _CppRun(text, "p.c", (), (), 0.5, 1 << 30, program=(_driver(),))
+    run = _CppRun(text, "p.c", (), (), None, 0.5, 1 << 30, program=(_driver(),))
     source = run.proc.args[-1]  # the temporary input.c, on cc1's command line too
     with pytest.raises(CompileError, match="too long"):
         run.result()

@@ -203,7 +203,11 @@ def build_program(
     with stage(times, "generate"):
         source, meta = item_source(item, config)
     options = FrontendOptions(
-        defines=config.defines, include_dirs=config.include_dirs, instrument=True
+        defines=config.defines,
+        include_dirs=config.include_dirs,
+        # an ingested file is named by its path in the folder: its own folder holds its headers
+        quote_dir=str(Path(item.path).parent) if item.path else None,
+        instrument=True,
     )
     with stage(times, "frontend"):
         lowered = call_deep(_frontend, source, options, item)

@@ -55,7 +55,9 @@ def compile_c(
 def parse_c(source: str | Path, options: FrontendOptions, filename: str | None = None) -> ParsedC:
     """Preprocess and parse C source, read its pragmas and choose the entry."""
     text, filename = _read(source, filename)
-    expanded = preprocess(text, filename, options.defines, options.include_dirs)
+    expanded = preprocess(
+        text, filename, options.defines, options.include_dirs, quote_dir=options.quote_dir
+    )
     return parse_preprocessed(expanded, options, filename)
 
 

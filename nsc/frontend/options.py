@@ -17,6 +17,9 @@ class FrontendOptions:
     )
     defines: tuple[str, ...] = ()  # -D NAME or NAME=VALUE
     include_dirs: tuple[str, ...] = ()  # -I DIR
+    # where `#include "x.h"` looks first; None: the folder of the source's file name (a caller
+    # that names the source by a relative path of its own, as ingestion does, gives the folder)
+    quote_dir: str | None = None
     inputs: tuple[str, ...] = ()  # --input a,b: these parameters are inputs (others keep defaults)
     outputs: tuple[str, ...] = ()  # --output c
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # --range x=lo:hi

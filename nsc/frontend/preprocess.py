@@ -52,12 +52,14 @@ def preprocess(
     filename: str,
     defines: Sequence[str] = (),
     include_dirs: Sequence[str] = (),
+    quote_dir: str | None = None,
     *,
     timeout_s: float = TIMEOUT_S,
     max_output_bytes: int = MAX_OUTPUT_BYTES,
 ) -> str:
     """Preprocess C source text; the result is plain C99 with line markers for pycparser."""
-    key = (text, filename, tuple(defines), tuple(include_dirs), timeout_s, max_output_bytes)
+    key = (text, filename, tuple(defines), tuple(include_dirs), quote_dir, timeout_s,
+           max_output_bytes)  # fmt: skip
     run = _STARTED.pop(key, None) or _CppRun(*key)
     return run.result()
 
@@ -67,6 +69,7 @@ def start_preprocess(
     filename: str,
     defines: Sequence[str] = (),
     include_dirs: Sequence[str] = (),
+    quote_dir: str | None = None,
     *,
     timeout_s: float = TIMEOUT_S,
     max_output_bytes: int = MAX_OUTPUT_BYTES,
@@ -75,7 +78,8 @@ def start_preprocess(
 
     Errors are not raised here: the `preprocess` call reports them, running cpp again if cpp
     could not be started now."""
-    key = (text, filename, tuple(defines), tuple(include_dirs), timeout_s, max_output_bytes)
+    key = (text, filename, tuple(defines), tuple(include_dirs), quote_dir, timeout_s,
+           max_output_bytes)  # fmt: skip
     if key in _STARTED:
         return
     try:
@@ -124,10 +128,12 @@ def cpp_arguments(
     defines: Sequence[str],
     include_dirs: Sequence[str],
     program: Sequence[str] | None = None,
+    quote_dir: str | None = None,
 ) -> list[str]:
-    """The cpp command line, without the input file (`program`: the preprocessor to run)."""
+    """The cpp command line, without the input file (`program`: the preprocessor to run;
+    `quote_dir`: where `#include "x.h"` looks first, by default the folder of `filename`)."""
     args = [*(program or _preprocessor()), "-nostdinc", "-std=c99", "-undef", "-w"]
-    args += ["-iquote", _quote_dir(filename)]
+    args += ["-iquote", os.path.abspath(quote_dir) if quote_dir else _quote_dir(filename)]
     for define in defines:
         args.append("-D" + check_define(define))
     for directory in include_dirs:
@@ -229,12 +235,13 @@ class _CppRun:
         filename: str,
         defines: tuple[str, ...],
         include_dirs: tuple[str, ...],
+        quote_dir: str | None,
         timeout_s: float,
         max_output_bytes: int,
         program: tuple[str, ...] | None = None,
     ):
         check_text(text, filename)
-        args = cpp_arguments(filename, defines, include_dirs, program)
+        args = cpp_arguments(filename, defines, include_dirs, program, quote_dir)
         self.filename = filename
         self.limits = _Limits(timeout_s, max_output_bytes)
         self.deadline = time.monotonic() + timeout_s
