@@ -71,3 +71,9 @@ class CompileError(NscError):
         if 1 <= self.location.line <= len(rows):
             return rows[self.location.line - 1].expandtabs(1)
         return None
+
+
+def printable_name(name: str) -> str:
+    """A file name as UTF-8 text: the bytes of a name that is not UTF-8 (which Python keeps as
+    lone surrogates, and LLVM, cpp's input and JSON cannot take) written as `\\xNN`."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -397,3 +397,20 @@ def test_ctrl_c_while_the_options_are_parsed_ends_like_one_in_a_command():
     result = CliRunner().invoke(group, ["slow", "--x", "1"])
     assert result.exit_code == 130, result.output
     assert "nsc: interrupted" in result.output and "Aborted" not in result.output
+
+
+def test_a_source_whose_name_is_not_utf8_compiles(tmp_path):
+    """A file name the file system holds as bytes that are not UTF-8: the IR names it with
+    `\\xNN` escapes, and the surrogate, the graph and a syntax error's location all work."""
+    source = tmp_path / b"n\xff.c".decode("utf-8", "surrogateescape")
+    shutil.copy(ROOT / "examples" / "neuron.c", source)
+    code, output = run("ir", source)
+    assert code == 0 and "; ModuleID = '" in output and "n\\xff.c" in output, output
+    code, output = run("compile", source, "-o", tmp_path / "n.onnx", "--calibrate", 8)
+    assert code == 0 and (tmp_path / "n.onnx").is_file(), output
+    code, output = run("graph", source, "-o", tmp_path / "g.json")
+    assert code == 0, output
+    broken = tmp_path / b"e\xff.c".decode("utf-8", "surrogateescape")
+    broken.write_text("double f(double x) { return x + ; }\n")
+    code, output = run("ir", broken)
+    assert code == 1 and ":1:31: error: invalid expression" in output and "Traceback" not in output

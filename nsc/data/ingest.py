@@ -26,7 +26,7 @@ import numpy as np
 from nsc.data.fastpp import preprocess_plain
 from nsc.data.generator import GeneratorConfig, generate
 from nsc.data.shards import ProgramRecord, graph_arrays
-from nsc.diagnostics import CompileError, NscError
+from nsc.diagnostics import CompileError, NscError, printable_name
 from nsc.frontend import FrontendOptions, parse_c
 from nsc.frontend.lower import (
     ParsedC,
@@ -281,7 +281,7 @@ def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Dro
     A source that uses cpp only to include nsc's headers and name numeric constants (every
     generated program) is expanded without starting cpp (`nsc.data.fastpp`), to the same text.
     """
-    filename = _printable(item.name) if item.path else f"{item.name}.c"
+    filename = printable_name(item.name) if item.path else f"{item.name}.c"
     plain = not options.defines and not options.include_dirs
     expanded = preprocess_plain(source, filename) if plain else None
     try:
@@ -292,12 +292,6 @@ def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Dro
         return Drop("compile", str(err))
     except NscError as err:
         return Drop("compile", err.message)
-
-
-def _printable(name: str) -> str:
-    """A file name as text: bytes that are not UTF-8 (kept by the file system's decoding as lone
-    surrogates, which cpp's input and the messages cannot hold) written as `\\xNN`."""
-    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def _frontend(

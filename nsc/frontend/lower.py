@@ -10,7 +10,7 @@ from pathlib import Path
 import llvmlite.binding as llvm
 from pycparser import c_ast
 
-from nsc.diagnostics import CompileError, NscError, SourceLocation
+from nsc.diagnostics import CompileError, NscError, SourceLocation, printable_name
 from nsc.frontend.codegen import generate
 from nsc.frontend.codegen.instrument import strip_checks
 from nsc.frontend.options import CompiledC, FrontendOptions
@@ -107,7 +107,7 @@ def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, 
     lowered.module.triple, lowered.module.data_layout = _host_target()
     # LLVM's own printing of the verified module: unquoted names, like clang -S -emit-llvm
     module = verify_ir(str(lowered.module))
-    module.name = filename
+    module.name = printable_name(filename)
     return module, signature
 
 

@@ -249,7 +249,7 @@ class _CppRun:
         try:
             path = Path(self._folder.name) / "input.c"
             source = f"#line 1 {_c_string(filename)}\n" + _mark_pragmas(text)
-            path.write_text(source, encoding="utf-8")
+            path.write_text(source, encoding="utf-8", errors="surrogateescape")  # odd file names
             # a session of its own: the driver runs cc1 as a child, and stopping cpp must stop
             # that child too (`close` kills the whole process group)
             self.proc = subprocess.Popen(

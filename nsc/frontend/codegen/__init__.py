@@ -8,7 +8,7 @@ import llvmlite.binding as llvm
 from llvmlite import ir
 from pycparser import c_ast
 
-from nsc.diagnostics import CompileError, SourceLocation
+from nsc.diagnostics import CompileError, SourceLocation, printable_name
 from nsc.frontend.codegen.addresses import AddressConstants
 from nsc.frontend.codegen.calls import CallLowering
 from nsc.frontend.codegen.constants import ConstantEvaluation
@@ -67,7 +67,7 @@ class CodeGenerator(
         self.instrument = instrument
         self.entry = entry
         self.entry_shapes = dict(entry_shapes or {})
-        self.module = ir.Module(name=filename)
+        self.module = ir.Module(name=printable_name(filename))
         self.module.triple = llvm.get_process_triple()
         self.scope = Scope()
         self.functions: list[FunctionInfo] = []
