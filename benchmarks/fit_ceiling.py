@@ -24,11 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from layer_swap import random_like
+from layer_swap import load_run, random_like
 
-from nsc.backend.checkpoint import load_checkpoint
-from nsc.backend.data import fixed_batch, load_cache
-from nsc.backend.hypernet import HypernetConfig, Hypernetwork
+from nsc.backend.data import fixed_batch
 from nsc.backend.objective import Adaptation
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.train import VAL_ROWS
@@ -62,12 +60,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="Default: RUN/best.safetensors.")
     parser.add_argument("--steps", type=int, default=300)
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    _, _, val_set = load_cache(args.run / "cache")
-    saved = load_checkpoint(args.model or args.run / "best.safetensors")
-    hypernet = Hypernetwork(HypernetConfig(**saved.meta["hypernet"]))
-    hypernet.load_state_dict(saved.model_state())
-    hypernet.eval()
+    val_set, hypernet = load_run(args.run, args.model)
     usable = [e for e in val_set if e.rows >= VAL_ROWS + 16]
     fit_rows = min(e.rows for e in usable) - VAL_ROWS
     adapt = Adaptation(args.steps, fit_rows, 0.012)

@@ -65,6 +65,18 @@ def starts(hypernet: Hypernetwork, batch, gen: torch.Generator) -> dict[str, Emi
     }
 
 
+def load_run(run: Path, model: Path | None) -> tuple[list, Hypernetwork]:
+    """A training run's validation examples and its model (`model`, else its best checkpoint),
+    on one torch thread, in eval mode."""
+    torch.set_num_threads(1)
+    _, _, val_set = load_cache(run / "cache")
+    saved = load_checkpoint(model or run / "best.safetensors")
+    hypernet = Hypernetwork(HypernetConfig(**saved.meta["hypernet"]))
+    hypernet.load_state_dict(saved.model_state())
+    hypernet.eval()
+    return val_set, hypernet
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, required=True, help="A training run's folder.")
@@ -72,12 +84,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--rows", type=int, default=16)
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    _, _, val_set = load_cache(args.run / "cache")
-    saved = load_checkpoint(args.model or args.run / "best.safetensors")
-    hypernet = Hypernetwork(HypernetConfig(**saved.meta["hypernet"]))
-    hypernet.load_state_dict(saved.model_state())
-    hypernet.eval()
+    val_set, hypernet = load_run(args.run, args.model)
     adapt = Adaptation(args.steps, args.rows, 0.012)
     gen = torch.Generator().manual_seed(0)
     before: dict[str, list[torch.Tensor]] = {}
