@@ -208,3 +208,36 @@ def test_static_pointers_keep_their_bounds():
     assert result.status.tolist() == status.tolist()
     ok = status == 0
     assert result.outputs["return"][ok].tolist() == ret[ok].tolist()
+
+
+POINTER_SUMS = """
+static const double tab[4] = {1, 2, 3, 4};
+double f(int n, int k, const double v[3]) {
+  double m[2][3] = {{1, 2, 3}, {4, 5, 6}};
+  const double *end = &*(tab + 4);  /* one past the end, never read: no trap */
+  if (n == 1) return *(tab + k);
+  if (n == 2) return *(k + v);
+  if (n == 3) return (*(m + 1))[k];
+  return (double)(end - tab);
+}
+"""
+
+
+def test_a_dereferenced_sum_is_bounds_checked_as_a_subscript():
+    """`*(p + i)` is `p[i]`, checked as the subscript is; `&*(p + n)` reads nothing."""
+    rows = [  # n, k, status, return
+        (1, 3, 0, 4.0),
+        (1, 4, 2, 0.0),
+        (1, -1, 2, 0.0),
+        (2, 2, 0, 30.0),
+        (2, 3, 2, 0.0),  # v has 3 elements
+        (3, 2, 0, 6.0),
+        (3, 3, 2, 0.0),
+        (4, 0, 0, 4.0),
+    ]
+    n, k, status, ret = (np.array(column) for column in zip(*rows, strict=True))
+    v = np.tile(np.array([10.0, 20.0, 30.0]), (len(rows), 1))
+    result = run(POINTER_SUMS, 100, n=n.astype(np.int32), k=k.astype(np.int32), v=v)
+    assert result.status.tolist() == status.tolist()
+    ok = status == 0
+    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()

@@ -134,6 +134,9 @@ class ExpressionLowering:
         if op == "&":
             return self._address_of(node)
         if op == "*":
+            subscript = self._as_subscript(node)
+            if subscript is not None:
+                return self.expr_ArrayRef(subscript)
             return self.dereference(self.rvalue(node.expr), node)
         operand = self.rvalue(node.expr)
         if op == "!":
@@ -189,10 +192,35 @@ class ExpressionLowering:
             self.fn.unwind_block = saved_unwind
             self.builder.position_at_end(saved_block)
 
+    def _as_subscript(self, node: c_ast.UnaryOp) -> c_ast.ArrayRef | None:
+        """`*(p + i)` as the `p[i]` C defines it to be, so the oracle checks its bounds as it
+        checks the subscript's; None for any other operand (or types that do not fit: a
+        subtraction, or a sum that is not a pointer or array and an integer, keeps its own
+        lowering and messages)."""
+        sum_ = node.expr
+        if (
+            not isinstance(sum_, c_ast.BinaryOp)
+            or sum_.op != "+"
+            or getattr(self, "fn", None) is None
+        ):
+            return None
+        base, index = sum_.left, sum_.right
+        base_type, index_type = self._type_without_code(base), self._type_without_code(index)
+        if isinstance(index_type, ArrayType | PointerType):  # `*(i + p)`
+            base, index, base_type, index_type = index, base, index_type, base_type
+        if not (isinstance(base_type, ArrayType | PointerType) and index_type.is_integer):
+            return None
+        if isinstance(base_type, PointerType) and not base_type.pointee.is_complete:
+            return None  # `void *` and the like: the dereference says what is wrong
+        return c_ast.ArrayRef(base, index, coord=node.coord)
+
     def _address_of(self, node: c_ast.UnaryOp) -> RValue:
         if isinstance(node.expr, c_ast.ArrayRef):
             # `&a[n]` is `a + n`: one past the end is a valid address as long as nothing reads it
             target = self.expr_ArrayRef(node.expr, one_past=True)
+        elif isinstance(node.expr, c_ast.UnaryOp) and node.expr.op == "*":
+            # `&*e` is `e`: nothing is read, so `&*(p + n)` may point one past the end
+            target = self.dereference(self.rvalue(node.expr.expr), node.expr)
         else:
             target = self.lvalue(node.expr, "'&'")
         return RValue(PointerType(target.ctype), target.address)
