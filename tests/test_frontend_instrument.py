@@ -241,3 +241,33 @@ def test_a_dereferenced_sum_is_bounds_checked_as_a_subscript():
     assert result.status.tolist() == status.tolist()
     ok = status == 0
     assert result.outputs["return"][ok].tolist() == ret[ok].tolist()
+
+
+LOCAL_POINTERS = """
+double f(int n, int k, const double v[3]) {
+  double a[4] = {1, 2, 3, 4};
+  const double *p = v;      /* never changed: v's bound */
+  const double *q = a;      /* a's bound */
+  const double *moved = a;  /* moved below: no bound, as before */
+  moved += 1;
+  if (n == 1) return p[k];
+  if (n == 2) return *(q + k);
+  return moved[k - 1];
+}
+"""
+
+
+def test_a_local_pointer_set_once_from_an_array_keeps_its_bound():
+    rows = [  # n, k, status, return
+        (1, 2, 0, 30.0),
+        (1, 3, 2, 0.0),
+        (2, 3, 0, 4.0),
+        (2, 4, 2, 0.0),
+        (3, 2, 0, 3.0),  # moved[k - 1] = moved[1] = a[2]
+    ]
+    n, k, status, ret = (np.array(column) for column in zip(*rows, strict=True))
+    v = np.tile(np.array([10.0, 20.0, 30.0]), (len(rows), 1))
+    result = run(LOCAL_POINTERS, 100, n=n.astype(np.int32), k=k.astype(np.int32), v=v)
+    assert result.status.tolist() == status.tolist()
+    ok = status == 0
+    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()

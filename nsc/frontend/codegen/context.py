@@ -112,6 +112,7 @@ class FunctionState:
     continue_targets: list[ir.Block] = field(default_factory=list)
     trap_blocks: dict[int, ir.Block] = field(default_factory=dict)
     unwind_block: ir.Block | None = None
+    modified: frozenset[str] = frozenset()  # names the body assigns, increments or takes `&` of
 
 
 @dataclass

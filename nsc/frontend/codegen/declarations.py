@@ -182,6 +182,7 @@ class DeclarationLowering:
 
     def _bind_parameters(self, info: FunctionInfo, node: c_ast.FuncDef) -> None:
         modified = _modified_names(node.body)
+        self.fn.modified = frozenset(modified)
         function = self.fn.function
         for i, (name, declared) in enumerate(
             zip(info.param_names, info.declared_params, strict=True)
@@ -253,10 +254,33 @@ class DeclarationLowering:
             self._local_static(node, ctype, tree)
             return
         slot = self.alloca(ctype, node.name)
-        variable = Variable(node.name, ctype, slot)
+        variable = Variable(node.name, ctype, slot, *self._local_pointer_bound(node, ctype))
         if tree is not None:
             self.store_initializer(LValue(ctype.qualified(False), slot), tree)
         self.scope.names[node.name] = variable
+
+    def _local_pointer_bound(self, node: c_ast.Decl, ctype: CType) -> tuple[int | None, int]:
+        """The bound of a local pointer set once from a named array or bounded pointer
+        (`const double *p = v;`) and never changed in the function: its reads are checked as
+        the array's are. Anything else (changed, or set from an expression): none."""
+        if not isinstance(ctype, PointerType) or not isinstance(node.init, c_ast.ID):
+            return None, 0
+        if node.name in self.fn.modified:
+            return None, 0
+        source = self.scope.lookup(node.init.name)
+        if not isinstance(source, Variable):
+            return None, 0
+        if isinstance(source.ctype, ArrayType) and source.ctype.n is not None:
+            bound, before, element = source.ctype.n, 0, source.ctype.elem
+        elif isinstance(source.ctype, PointerType) and source.bound is not None:
+            bound, before, element = source.bound, source.before, source.ctype.pointee
+        else:
+            return None, 0
+        if not (element.is_complete and ctype.pointee.is_complete):
+            return None, 0
+        if element.size != ctype.pointee.size:  # counted in other units: not worth converting
+            return None, 0
+        return bound, before
 
     def _local_static(self, node: c_ast.Decl, ctype: CType, tree) -> None:
         name = self.module.get_unique_name(f"{self.fn.name}.{node.name}")
