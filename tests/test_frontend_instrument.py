@@ -188,6 +188,20 @@ double f(int n, int i, int j) {
 """
 
 
+def check_rows(source: str, names: str, rows: list[tuple], **arrays) -> None:
+    """Run `source` on integer inputs `names` (one per column, then the status and return value
+    each row expects; `arrays` adds the same array to every row): each row's status must match,
+    and the finished rows' return values."""
+    columns = [np.array(column) for column in zip(*rows, strict=True)]
+    *ints, status, ret = columns
+    inputs = {name: c.astype(np.int32) for name, c in zip(names.split(","), ints, strict=True)}
+    inputs.update({k: np.tile(np.asarray(v), (len(rows), 1)) for k, v in arrays.items()})
+    result = run(source, 100, **inputs)
+    assert result.status.tolist() == status.tolist()
+    ok = status == 0
+    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()
+
+
 def test_static_pointers_keep_their_bounds():
     rows = [  # n, i, j, status, return
         (1, 5, 0, 0, 7.0),  # q[5] is tab[7]
@@ -201,13 +215,7 @@ def test_static_pointers_keep_their_bounds():
         (3, 8, 0, 2, 0.0),  # one element past tab's end
         (4, 7, 0, 0, 7.0),  # `moved` is assigned in f: no bound is kept for it
     ]
-    n, i, j, status, ret = (np.array(column) for column in zip(*rows, strict=True))
-    result = run(
-        STATIC_POINTERS, 100, n=n.astype(np.int32), i=i.astype(np.int32), j=j.astype(np.int32)
-    )
-    assert result.status.tolist() == status.tolist()
-    ok = status == 0
-    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()
+    check_rows(STATIC_POINTERS, "n,i,j", rows)
 
 
 POINTER_SUMS = """
@@ -235,12 +243,7 @@ def test_a_dereferenced_sum_is_bounds_checked_as_a_subscript():
         (3, 3, 2, 0.0),
         (4, 0, 0, 4.0),
     ]
-    n, k, status, ret = (np.array(column) for column in zip(*rows, strict=True))
-    v = np.tile(np.array([10.0, 20.0, 30.0]), (len(rows), 1))
-    result = run(POINTER_SUMS, 100, n=n.astype(np.int32), k=k.astype(np.int32), v=v)
-    assert result.status.tolist() == status.tolist()
-    ok = status == 0
-    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()
+    check_rows(POINTER_SUMS, "n,k", rows, v=[10.0, 20.0, 30.0])
 
 
 LOCAL_POINTERS = """
@@ -265,9 +268,4 @@ def test_a_local_pointer_set_once_from_an_array_keeps_its_bound():
         (2, 4, 2, 0.0),
         (3, 2, 0, 3.0),  # moved[k - 1] = moved[1] = a[2]
     ]
-    n, k, status, ret = (np.array(column) for column in zip(*rows, strict=True))
-    v = np.tile(np.array([10.0, 20.0, 30.0]), (len(rows), 1))
-    result = run(LOCAL_POINTERS, 100, n=n.astype(np.int32), k=k.astype(np.int32), v=v)
-    assert result.status.tolist() == status.tolist()
-    ok = status == 0
-    assert result.outputs["return"][ok].tolist() == ret[ok].tolist()
+    check_rows(LOCAL_POINTERS, "n,k", rows, v=[10.0, 20.0, 30.0])
