@@ -269,14 +269,15 @@ class FunctionType(CType):
 
     @property
     def llvm(self) -> ir.FunctionType:
-        return ir.FunctionType(self.ret.llvm, [p.llvm for p in self.params])
+        return ir.FunctionType(self.ret.llvm, [p.llvm for p in self.params], self.variadic)
 
     @property
     def size(self) -> int:
         raise TypeError("a function has no size")
 
     def __str__(self) -> str:
-        return f"{self.ret} ({', '.join(str(p) for p in self.params)})"
+        params = [str(p) for p in self.params] + (["..."] if self.variadic else [])
+        return f"{self.ret} ({', '.join(params)})"
 
 
 def _const(text: str, const: bool) -> str:

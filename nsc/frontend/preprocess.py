@@ -31,6 +31,18 @@ from pathlib import Path
 from nsc.diagnostics import CompileError, NscError, SourceLocation
 
 INCLUDE_DIR = Path(__file__).resolve().parent / "include"
+
+
+def system_header(file: str | None) -> str | None:
+    """The name of the nsc header that `file` names, if it names one (a node's location)."""
+    if not file:
+        return None
+    path = Path(file)
+    try:
+        inside = path.resolve().parent == INCLUDE_DIR
+    except (OSError, ValueError):
+        return None
+    return path.name if inside else None
 TIMEOUT_S = 10.0
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 MAX_MESSAGE_BYTES = 64 * 1024

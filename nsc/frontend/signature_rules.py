@@ -17,6 +17,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError, SourceLocation
 from nsc.frontend.codegen.context import FunctionInfo, did_you_mean, node_location
+from nsc.frontend.codegen.reach import reachable
 from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, VoidType, array_dims
 from nsc.frontend.options import FrontendOptions, FrontendWarning
 from nsc.frontend.pragmas import Pragma
@@ -61,6 +62,12 @@ def choose_entry(
         return named[0].args[0]
     static = _static_names(ast)
     external = [name for name in defined if name not in static]
+    if len(external) > 1 and "main" in external:
+        external.remove("main")  # the file's own test harness, not the function to compile
+    if len(external) > 1:  # helpers that another candidate calls are not the entry
+        reached = {name: reachable(ast.ext, name) - {name} for name in external}
+        roots = [n for n in external if not any(n in reached[m] for m in external if m != n)]
+        external = roots or external
     if len(external) == 1:
         return external[0]
     if not external:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import llvmlite.binding as llvm
@@ -26,9 +27,11 @@ from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
 from nsc.frontend.codegen.operators import OperatorLowering
 from nsc.frontend.codegen.prelude import declare_prelude
+from nsc.frontend.codegen.reach import compiled_names, declares_tag
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
 from nsc.frontend.codegen.typenames import TypeResolution
 from nsc.frontend.ctypes import CType
+from nsc.frontend.preprocess import system_header
 
 __all__ = ["CodeGenerator", "FunctionInfo", "LoweredModule", "generate"]
 
@@ -73,6 +76,7 @@ class CodeGenerator(
         self.functions: list[FunctionInfo] = []
         self.defined_functions: set[str] = set()
         self.initialized: set[str] = set()
+        self.extern_locations: dict[str, SourceLocation] = {}  # first `extern` declarations
         # struct and enum definitions already lowered, by node: `struct P {...} a, *b;` gives
         # each declarator the same definition node
         self.defined_types: dict[int, tuple[c_ast.Node, CType]] = {}
@@ -97,8 +101,11 @@ class CodeGenerator(
         }
         ext = ast.ext or []
         start = declare_prelude(ext, self.filename, self.scope, self.external)
+        needed = compiled_names(ext, self.entry) if self.entry is not None else None
         try:
             for node in ext[start:]:
+                if needed is not None and not self._needed(node, needed):
+                    continue
                 self.statement = node
                 self.external(node)
         except RecursionError:
@@ -110,13 +117,45 @@ class CodeGenerator(
         self._check_externs()
         return LoweredModule(self.module, self.functions)
 
+    def _needed(self, node: c_ast.Node, needed: set[str]) -> bool:
+        """Whether a file-scope node is lowered: a definition or declaration of a name in
+        `needed`, a prototype of a function from outside the file (checked where it is called),
+        a declaration that may define a tag, and every typedef and static assertion."""
+        if isinstance(node, c_ast.FuncDef):
+            return node.decl.name in needed
+        if not isinstance(node, c_ast.Decl) or node.name is None or node.name in needed:
+            return True
+        if declares_tag(node):
+            return True
+        return isinstance(node.type, c_ast.FuncDecl) and node.name not in self.defined_functions
+
     def _check_externs(self) -> None:
-        for symbol in self.scope.names.values():
-            if isinstance(symbol, Variable) and symbol.address.initializer is None:
+        """Refuse a used object that is declared `extern` and never defined; drop unused ones."""
+        undefined = [
+            symbol
+            for symbol in self.scope.names.values()
+            if isinstance(symbol, Variable) and symbol.address.initializer is None
+        ]
+        if not undefined:
+            return
+        text = str(self.module)  # rare: only files with such declarations pay for printing
+        for symbol in undefined:
+            uses = re.findall(rf'@"?{re.escape(symbol.name)}(?:"|(?![\w.$]))', text)
+            if len(uses) <= 1:  # the declaration alone
+                del self.module.globals[symbol.name]
+                continue
+            location = self.extern_locations.get(symbol.name)
+            header = system_header(location.file if location else None)
+            if header is None:
                 raise CompileError(
-                    f"variable '{symbol.name}' is declared 'extern' but never defined",
-                    None,
+                    f"variable '{symbol.name}' is declared 'extern' but never defined", location
                 )
+            raise CompileError(
+                f"'{symbol.name}' (from <{header}>) cannot be used in compiled code: nsc compiles "
+                "the entry function and what it calls, without the C library's input and output",
+                location,
+                ("keep input and output in main or in functions the entry does not call",),
+            )
 
 
 def generate(

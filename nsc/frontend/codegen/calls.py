@@ -5,6 +5,7 @@ from __future__ import annotations
 from llvmlite import ir
 from pycparser import c_ast
 
+from nsc.diagnostics import CompileError
 from nsc.frontend import mathlib
 from nsc.frontend.codegen.context import FunctionSymbol, RValue, Variable, did_you_mean
 from nsc.frontend.ctypes import (
@@ -20,6 +21,7 @@ from nsc.frontend.ctypes import (
     PointerType,
     VoidType,
 )
+from nsc.frontend.preprocess import system_header
 
 _C_TYPES: dict[str, CType] = {
     "double": DOUBLE,
@@ -61,16 +63,37 @@ class CallLowering:
         if name in _MEMORY and isinstance(symbol, FunctionSymbol):  # string.h's
             return self._call_memory(symbol, args, node)
         if isinstance(symbol, FunctionSymbol):
-            raise self.error(
-                f"function '{name}' is declared but never defined; nsc compiles one translation "
-                "unit and only math library functions may come from outside",
-                node.name,
-            )
+            raise self._outside_call(symbol, node.name)
         if symbol is not None:
             raise self.error(f"called object '{name}' is not a function", node.name)
         candidates = self.scope.visible_names() | set(mathlib.MATH_FUNCTIONS)
         hints = did_you_mean(name, candidates)
         raise self.error(f"call to undeclared function '{name}'", node.name, hints)
+
+    def _outside_call(self, symbol: FunctionSymbol, node: c_ast.Node) -> CompileError:
+        """The error for a call from the compiled code to a function defined outside the file."""
+        header = system_header(symbol.location.file)
+        if header is None:
+            return self.error(
+                f"function '{symbol.name}' is declared but never defined; nsc compiles one "
+                "translation unit and only math library functions may come from outside",
+                node,
+            )
+        entry = f"'{self.entry}'" if self.entry else "the entry function"
+        if self.entry == "main":
+            hint = "name the function to compile with --entry NAME or '#pragma nsc entry(NAME)'"
+        else:
+            hint = (
+                f"keep printing, the heap and strings in main or in functions {entry} does not "
+                "call: nsc does not compile those"
+            )
+        return self.error(
+            f"'{symbol.name}' (from <{header}>) cannot be called from compiled code: nsc compiles "
+            f"{entry} and the functions it calls, which may use only math.h and memset, memcpy "
+            "and memmove of the C library",
+            node,
+            (hint,),
+        )
 
     def _arguments(
         self, name: str, params: tuple[CType, ...], args: list[c_ast.Node], node: c_ast.Node
@@ -236,3 +259,4 @@ class CallLowering:
                 function.linkage = "internal"
             symbol.ir_function = function
         return symbol.ir_function
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from llvmlite import ir
 from pycparser import c_ast
 
+from nsc.diagnostics import CompileError
 from nsc.frontend.codegen.context import (
     FunctionInfo,
     FunctionState,
@@ -16,6 +17,7 @@ from nsc.frontend.codegen.context import (
 )
 from nsc.frontend.codegen.instrument import return_zero
 from nsc.frontend.ctypes import (
+    INT,
     ArrayType,
     CType,
     FunctionType,
@@ -75,6 +77,7 @@ class DeclarationLowering:
             ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
         variable = self._global_variable(node, ctype, "static" in storage)
         if "extern" in storage and tree is None:
+            self.extern_locations.setdefault(node.name, self.location(node))
             return
         if (
             tree is not None
@@ -122,11 +125,22 @@ class DeclarationLowering:
             raise self.error(f"variable '{node.name}' has incomplete type '{ctype}'", node)
 
     def declare_function(self, node: c_ast.Decl, defined: bool) -> FunctionSymbol:
-        ftype, names, declared, params = self.function_type(node.type)
         static = "static" in (node.storage or [])
         existing = self.scope.names.get(node.name)
         if existing is not None and not isinstance(existing, FunctionSymbol):
             raise self.error(f"'{node.name}' redeclared as a different kind of symbol", node)
+        try:
+            ftype, names, declared, params = self.function_type(node.type)
+        except CompileError:
+            if node.name in self.defined_functions:
+                raise
+            # a prototype of a function from outside the file with types nsc lacks (`qsort`
+            # takes a function pointer): calling it is an error anyway, so only the name counts
+            if existing is None:
+                placeholder = FunctionType(INT, ())
+                existing = FunctionSymbol(node.name, placeholder, static, self.location(node))
+                self.scope.names[node.name] = existing
+            return existing
         if existing is not None:
             if existing.ctype != ftype:
                 raise self.error(
@@ -162,6 +176,9 @@ class DeclarationLowering:
         if node.param_decls:
             raise self.error("old-style (K&R) function definitions are not supported", node)
         symbol = self.declare_function(node.decl, defined=True)
+        if symbol.ctype.variadic:
+            ellipsis = node.decl.type.args.params[-1]
+            raise self.error("variadic function definitions are not supported", ellipsis)
         info = self.functions[-1]
         function = self.ir_function(symbol)
         if symbol.static:

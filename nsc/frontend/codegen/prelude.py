@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from pycparser import c_ast
 
 from nsc.frontend.codegen.context import FunctionSymbol, Scope, Symbol, Typedef
+from nsc.frontend.codegen.reach import declares_tag
 
 _MAX_ENTRIES = 16
-_TAGGED = (c_ast.Struct, c_ast.Union, c_ast.Enum)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,14 +70,7 @@ def _remember(nodes: Sequence[c_ast.Node], scope: Scope) -> None:
 def _fresh(symbol: Symbol) -> Symbol:
     """A copy a compilation may change (typedefs are never changed, so they are shared)."""
     if isinstance(symbol, FunctionSymbol):
-        return FunctionSymbol(
-            symbol.name,
-            symbol.ctype,
-            symbol.static,
-            symbol.location,
-            symbol.defined,
-            symbol.ir_function,
-        )
+        return dataclasses.replace(symbol)
     return symbol
 
 
@@ -93,10 +86,4 @@ def _cacheable(node: c_ast.Node, filename: str) -> bool:
             return False
     elif not isinstance(node, c_ast.Typedef):
         return False
-    return not _has_tag(node)
-
-
-def _has_tag(node: c_ast.Node) -> bool:
-    if isinstance(node, _TAGGED):
-        return True
-    return any(_has_tag(child) for _, child in node.children())
+    return not declares_tag(node)

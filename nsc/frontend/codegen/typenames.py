@@ -81,9 +81,8 @@ class TypeResolution:
         declared: list[CType] = []
         nodes: list[c_ast.Node] = []
         params = node.args.params if node.args is not None else []
-        for param in params:
-            if isinstance(param, c_ast.EllipsisParam):
-                raise self.error("variadic functions are not supported", param)
+        variadic = bool(params) and isinstance(params[-1], c_ast.EllipsisParam)
+        for param in params[:-1] if variadic else params:
             if isinstance(param, c_ast.ID):
                 raise self.error("old-style (K&R) parameter lists are not supported", param)
             ptype = self.resolve_type(param.type)
@@ -100,7 +99,7 @@ class TypeResolution:
             PointerType(t.elem) if isinstance(t, ArrayType) else t.qualified(False)
             for t in declared
         )
-        return FunctionType(ret.qualified(False), decayed), names, declared, nodes
+        return FunctionType(ret.qualified(False), decayed, variadic), names, declared, nodes
 
     def resolve_specifier(self, node: c_ast.Node) -> CType:
         if isinstance(node, c_ast.IdentifierType):

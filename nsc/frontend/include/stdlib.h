@@ -1,16 +1,49 @@
-/* nsc's stdlib.h: the integer absolute values.
+/* nsc's stdlib.h.
  *
- * nsc compiles pure functions into neural surrogates, so there is no heap: malloc, calloc,
- * realloc and free are deliberately not declared, and using them is an undeclared-function
- * error. Neither are rand, exit or abort.
+ * Compiled code (the entry and the functions it calls) may use the integer absolute values.
+ * The rest is declared for a file's test harness (`main`), which nsc does not compile:
+ * surrogates have no heap, no random numbers and no process to exit, so calling these from
+ * compiled code is an error that says so.
  */
 #ifndef NSC_STDLIB_H
 #define NSC_STDLIB_H
 
 #include <stddef.h>
 
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
+#define RAND_MAX 2147483647
+
+typedef struct {
+    int quot;
+    int rem;
+} div_t;
+
 int abs(int x);
 long labs(long x);
 long long llabs(long long x);
+
+void *malloc(size_t size);
+void *calloc(size_t count, size_t size);
+void *realloc(void *pointer, size_t size);
+void free(void *pointer);
+int rand(void);
+void srand(unsigned seed);
+void exit(int status);
+void abort(void);
+int atexit(void (*function)(void));
+int atoi(const char *text);
+long atol(const char *text);
+double atof(const char *text);
+double strtod(const char *restrict text, char **restrict end);
+float strtof(const char *restrict text, char **restrict end);
+long strtol(const char *restrict text, char **restrict end, int base);
+unsigned long strtoul(const char *restrict text, char **restrict end, int base);
+char *getenv(const char *name);
+int system(const char *command);
+void qsort(void *base, size_t count, size_t size, int (*compare)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t count, size_t size,
+              int (*compare)(const void *, const void *));
+div_t div(int numerator, int denominator);
 
 #endif

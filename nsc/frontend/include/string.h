@@ -1,4 +1,9 @@
-/* nsc's string.h: memory fill, copy and move only. */
+/* nsc's string.h.
+ *
+ * Compiled code may fill, copy and move memory. The string functions are declared for a
+ * file's test harness (`main`), which nsc does not compile; calling them from compiled code
+ * is an error that says so.
+ */
 #ifndef NSC_STRING_H
 #define NSC_STRING_H
 
@@ -7,5 +12,19 @@
 void *memset(void *dest, int value, size_t count);
 void *memcpy(void *dest, const void *src, size_t count);
 void *memmove(void *dest, const void *src, size_t count);
+
+int memcmp(const void *a, const void *b, size_t count);
+void *memchr(const void *memory, int value, size_t count);
+size_t strlen(const char *text);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t count);
+char *strcpy(char *restrict dest, const char *restrict src);
+char *strncpy(char *restrict dest, const char *restrict src, size_t count);
+char *strcat(char *restrict dest, const char *restrict src);
+char *strncat(char *restrict dest, const char *restrict src, size_t count);
+char *strchr(const char *text, int c);
+char *strrchr(const char *text, int c);
+char *strstr(const char *text, const char *part);
+char *strerror(int number);
 
 #endif

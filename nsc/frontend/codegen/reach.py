@@ -1,0 +1,87 @@
+"""Which file-scope definitions are compiled: all but a test harness in `main`.
+
+nsc compiles one function, the entry, with what it calls. A file often carries its own test
+harness as well: a `main` that prints the entry's results, with helpers and tables only it
+uses. That code never runs in the oracle or the surrogate, so it is not lowered, and it may use
+what nsc's C subset leaves out (stdio, strings, the heap) without keeping the entry from
+compiling. Everything else in the file is lowered as before, used or not.
+
+References are found syntactically: every identifier a definition mentions counts. A local
+variable that shadows a file-scope name makes this keep more than it must, never less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pycparser import c_ast
+
+_TAGGED = (c_ast.Struct, c_ast.Union, c_ast.Enum)
+
+
+def compiled_names(ext: Sequence[c_ast.Node], entry: str) -> set[str] | None:
+    """The file-scope names to lower when `entry` is compiled, or None for all of them.
+
+    Left out: `main` (unless it is the entry) and the functions and objects that only code
+    reached from `main` mentions."""
+    definitions, always = _definitions(ext)
+    main = definitions.get("main", ())
+    if entry == "main" or not any(isinstance(node, c_ast.FuncDef) for node in main):
+        return None
+    harness = _reach(definitions, ["main"])
+    roots = [entry, *always, *(name for name in definitions if name not in harness)]
+    return _reach(definitions, roots)
+
+
+def reachable(ext: Sequence[c_ast.Node], name: str) -> set[str]:
+    """The file-scope names `name`'s definitions mention, directly or through others."""
+    definitions, _ = _definitions(ext)
+    return _reach(definitions, [name])
+
+
+def declares_tag(node: c_ast.Node) -> bool:
+    """Whether a declaration mentions a struct, union or enum (and so may define one)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _TAGGED):
+            return True
+        stack.extend(child for _, child in current.children())
+    return False
+
+
+def _definitions(ext: Sequence[c_ast.Node]) -> tuple[dict[str, list[c_ast.Node]], list[str]]:
+    """The nodes that define or declare each function and object, and the names mentioned by
+    nodes that are always lowered (typedefs, tags and enumerators, static assertions)."""
+    definitions: dict[str, list[c_ast.Node]] = {}
+    always: list[str] = []
+    for node in ext:
+        if isinstance(node, c_ast.FuncDef):
+            definitions.setdefault(node.decl.name, []).append(node)
+        elif isinstance(node, c_ast.Decl) and node.name is not None and not declares_tag(node):
+            definitions.setdefault(node.name, []).append(node)
+        else:
+            always.extend(_identifiers(node))
+    return definitions, always
+
+
+def _reach(definitions: dict[str, list[c_ast.Node]], roots: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    work = list(roots)
+    while work:
+        name = work.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in definitions.get(name, ()):
+            work.extend(_identifiers(node))
+    return seen
+
+
+def _identifiers(node: c_ast.Node) -> Iterable[str]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, c_ast.ID):
+            yield current.name
+        stack.extend(child for _, child in current.children())
