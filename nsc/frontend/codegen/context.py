@@ -12,12 +12,34 @@ from nsc.diagnostics import CompileError, SourceLocation
 from nsc.frontend.ctypes import CType, FunctionType
 
 
+@dataclass(frozen=True)
+class Region:
+    """The bytes of the object a pointer points into, for the oracle's checks of reads and
+    writes through pointers that move (`p++`, `p = q`): from `start` bytes past `base` (an
+    address, or an i64 holding one) to `end`, bytes past `base` or an i64 address itself.
+    Nothing is emitted for it until a check or a pointer's shadow needs the two addresses."""
+
+    base: ir.Value
+    start: int
+    end: int | ir.Value
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """The two i64 slots beside a pointer variable that hold its `Region`'s first and end
+    addresses (0 and 2**64 - 1 when it is not known), kept up to date by every store to it."""
+
+    lo: ir.Value
+    hi: ir.Value
+
+
 @dataclass
 class RValue:
     """A computed C value held in an LLVM register."""
 
     ctype: CType
     value: ir.Value
+    region: Region | None = None  # a pointer's object, when known (only the oracle checks it)
 
 
 @dataclass
@@ -30,6 +52,8 @@ class LValue:
     before: int = 0  # elements before that a pointer of known bound may reach (`tab + 2`)
     element_bound: int | None = None  # the bound of each pointer in an array of pointers
     temporary: bool = False  # an array member of a struct value, spilled: indexable, no lvalue
+    region: Region | None = None  # the object the lvalue lies in, when known
+    shadow: Shadow | None = None  # a pointer variable's shadow: stores to it update it
 
 
 @dataclass
@@ -40,6 +64,7 @@ class Variable:
     bound: int | None = None  # for pointers of known extent (array params, shape pragmas, statics)
     before: int = 0  # for a pointer of known bound into an array: elements before it
     element_bound: int | None = None  # for arrays of pointers with static storage, all alike
+    shadow: Shadow | None = None  # for local pointers that move, with the oracle's checks on
 
 
 @dataclass
@@ -113,6 +138,7 @@ class FunctionState:
     trap_blocks: dict[int, ir.Block] = field(default_factory=dict)
     unwind_block: ir.Block | None = None
     modified: frozenset[str] = frozenset()  # names the body assigns, increments or takes `&` of
+    address_taken: frozenset[str] = frozenset()  # names the body takes `&` of
 
 
 @dataclass

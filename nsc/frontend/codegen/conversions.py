@@ -82,7 +82,7 @@ def cast(builder: ir.IRBuilder, rv: RValue, to: CType) -> RValue:
         return RValue(to, value)
     if isinstance(to, PointerType):
         if isinstance(src, PointerType):
-            return RValue(to, value)
+            return RValue(to, value, rv.region)  # the same object, in other units
         return RValue(to, builder.inttoptr(value, to.llvm))
     if isinstance(to, IntType):
         return RValue(to, _to_int(builder, src, value, to))

@@ -11,6 +11,8 @@ from nsc.frontend.codegen.context import (
     FunctionState,
     FunctionSymbol,
     LValue,
+    Region,
+    Shadow,
     Typedef,
     Variable,
     opaque,
@@ -200,6 +202,7 @@ class DeclarationLowering:
     def _bind_parameters(self, info: FunctionInfo, node: c_ast.FuncDef) -> None:
         modified = _modified_names(node.body)
         self.fn.modified = frozenset(modified)
+        self.fn.address_taken = frozenset(_address_taken_names(node.body))
         function = self.fn.function
         for i, (name, declared) in enumerate(
             zip(info.param_names, info.declared_params, strict=True)
@@ -215,8 +218,18 @@ class DeclarationLowering:
             arg.name = name
             slot = self.alloca(ctype, name)
             self.builder.store(arg, slot)
-            bound = None if name in modified else self._parameter_bound(info.name, name, declared)
-            self.scope.names[name] = Variable(name, ctype, slot, bound)
+            bound = self._parameter_bound(info.name, name, declared)
+            if name not in modified:
+                self.scope.names[name] = Variable(name, ctype, slot, bound)
+                continue
+            # a parameter the body changes: its bound holds only until then, so it becomes
+            # the region its shadow starts with
+            shadow = self._pointer_shadow(name, ctype)
+            if shadow is not None:
+                known = bound is not None and ctype.pointee.is_complete
+                region = Region(arg, 0, bound * ctype.pointee.size) if known else None
+                self.store_region(shadow, region)
+            self.scope.names[name] = Variable(name, ctype, slot, shadow=shadow)
 
     def _parameter_bound(self, function: str, name: str, declared: CType) -> int | None:
         """The element count a pointer parameter of the entry is known to reach (array type or
@@ -271,10 +284,23 @@ class DeclarationLowering:
             self._local_static(node, ctype, tree)
             return
         slot = self.alloca(ctype, node.name)
-        variable = Variable(node.name, ctype, slot, *self._local_pointer_bound(node, ctype))
+        bound, before = self._local_pointer_bound(node, ctype)
+        shadow = self._pointer_shadow(node.name, ctype) if bound is None else None
+        variable = Variable(node.name, ctype, slot, bound, before, shadow=shadow)
         if tree is not None:
-            self.store_initializer(LValue(ctype.qualified(False), slot), tree)
+            self.store_initializer(LValue(ctype.qualified(False), slot, shadow=shadow), tree)
         self.scope.names[node.name] = variable
+
+    def _pointer_shadow(self, name: str, ctype: CType) -> Shadow | None:
+        """With the oracle's checks on, the shadow of a pointer variable without a static
+        bound: reads and writes through it are checked against the object it was last set
+        to point into. None for other variables, and for a pointer whose address is taken
+        (a store through `&p` would pass its shadow by)."""
+        if not self.instrument or not isinstance(ctype, PointerType):
+            return None
+        if name in self.fn.address_taken:
+            return None
+        return self.new_shadow(name)
 
     def _local_pointer_bound(self, node: c_ast.Decl, ctype: CType) -> tuple[int | None, int]:
         """The bound of a local pointer set once from a named array or bounded pointer
@@ -309,6 +335,18 @@ class DeclarationLowering:
 
 
 _MODIFYING_UNARY = ("++", "--", "p++", "p--", "&")
+
+
+def _address_taken_names(body: c_ast.Node) -> set[str]:
+    """Names whose address is taken (`&p`): they may be changed through a pointer."""
+    names: set[str] = set()
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, c_ast.UnaryOp) and node.op == "&" and isinstance(node.expr, c_ast.ID):
+            names.add(node.expr.name)
+        stack.extend(node)  # a node iterates over its children
+    return names
 
 
 def _modified_names(body: c_ast.Node) -> set[str]:

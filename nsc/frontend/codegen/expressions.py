@@ -58,12 +58,13 @@ class ExpressionLowering:
             return result
         ctype = result.ctype
         if isinstance(ctype, ArrayType):
-            return RValue(PointerType(ctype.elem), result.address)
+            return RValue(PointerType(ctype.elem), result.address, result.region)
         if isinstance(ctype, FunctionType):
             raise self.error("function pointers are not supported", node)
         if not ctype.is_complete:
             raise self.error(f"incomplete type '{ctype}' cannot be used as a value", node)
-        return RValue(ctype.qualified(False), self.builder.load(result.address, typ=ctype.llvm))
+        value = self.builder.load(result.address, typ=ctype.llvm)
+        return RValue(ctype.qualified(False), value, self.loaded_region(result, value))
 
     def lvalue(self, node: c_ast.Node, action: str) -> LValue:
         result = self.expr(node)
@@ -94,6 +95,8 @@ class ExpressionLowering:
 
     def store(self, target: LValue, rv: RValue) -> None:
         self.builder.store(rv.value, target.address)
+        if target.shadow is not None:
+            self.store_region(target.shadow, rv.region)
 
     # --- names and literals -------------------------------------------------------------
 
@@ -101,7 +104,13 @@ class ExpressionLowering:
         symbol = self.scope.lookup(node.name)
         if isinstance(symbol, Variable):
             return LValue(
-                symbol.ctype, symbol.address, symbol.bound, symbol.before, symbol.element_bound
+                symbol.ctype,
+                symbol.address,
+                symbol.bound,
+                symbol.before,
+                symbol.element_bound,
+                region=self.object_region(symbol.address, symbol.ctype),
+                shadow=symbol.shadow,
             )
         if isinstance(symbol, EnumConstant):
             return RValue(INT, ir.Constant(I32, symbol.value))
@@ -137,7 +146,9 @@ class ExpressionLowering:
             subscript = self._as_subscript(node)
             if subscript is not None:
                 return self.expr_ArrayRef(subscript)
-            return self.dereference(self.rvalue(node.expr), node)
+            target = self.dereference(self.rvalue(node.expr), node)
+            self.check_region(target.address, target.ctype, target.region)
+            return target
         operand = self.rvalue(node.expr)
         if op == "!":
             bit = truth(self.builder, self.scalar(operand, node.expr))
@@ -223,7 +234,7 @@ class ExpressionLowering:
             target = self.dereference(self.rvalue(node.expr.expr), node.expr)
         else:
             target = self.lvalue(node.expr, "'&'")
-        return RValue(PointerType(target.ctype), target.address)
+        return RValue(PointerType(target.ctype), target.address, target.region)
 
     def dereference(self, pointer: RValue, node: c_ast.Node) -> LValue:
         if not isinstance(pointer.ctype, PointerType):
@@ -233,7 +244,7 @@ class ExpressionLowering:
         pointee = pointer.ctype.pointee
         if isinstance(pointee, VoidType):
             raise self.error("dereferencing a 'void *' pointer", node)
-        return LValue(pointee, pointer.value)
+        return LValue(pointee, pointer.value, region=pointer.region)
 
     def _increment(self, node: c_ast.UnaryOp) -> RValue:
         target = self.modifiable(node.expr, f"'{node.op.lstrip('p')}'")
@@ -291,15 +302,18 @@ class ExpressionLowering:
         for value, block in ((then_value, then_end), (else_value, else_end)):
             self.builder.position_at_end(block)
             if not isinstance(ctype, VoidType):
-                incoming.append((cast(self.builder, value, ctype).value, self.builder.block))
+                incoming.append((cast(self.builder, value, ctype), self.builder.block))
             self.builder.branch(merge)
         self.builder.position_at_end(merge)
         if isinstance(ctype, VoidType):
             return RValue(VOID, None)
         phi = self.builder.phi(ctype.llvm)
         for value, block in incoming:
-            phi.add_incoming(value, block)
-        return RValue(ctype, phi)
+            phi.add_incoming(value.value, block)
+        if not isinstance(ctype, PointerType):
+            return RValue(ctype, phi)
+        arms = [(value.region, block) for value, block in incoming]
+        return RValue(ctype, phi, self.merged_region(arms, merge))
 
     def _conditional_type(self, a: RValue, b: RValue, node: c_ast.Node) -> CType:
         ta, tb = a.ctype, b.ctype
@@ -340,17 +354,24 @@ class ExpressionLowering:
             address = opaque(
                 self.builder.gep(base.address, [zero, offset], source_etype=array.llvm)
             )
-            return LValue(array.elem, address, base.element_bound)  # a pointer element: its bound
+            # a pointer element: its bound; an element of a multidimensional array lies in the
+            # whole array, so `&m[0][0]` may walk all of `m`
+            return LValue(array.elem, address, base.element_bound, region=base.region)
         pointer = self.load(base, node.name)
         if not isinstance(pointer.ctype, PointerType):
             raise self.error(
                 f"subscripted value is not an array or pointer ('{pointer.ctype}')", node
             )
-        if isinstance(base, LValue) and base.bound is not None:
+        static = isinstance(base, LValue) and base.bound is not None
+        if static:
             self.check_bounds(offset, base.bound + one_past, base.before)
-        if isinstance(pointer.ctype.pointee, VoidType):
+        pointee = pointer.ctype.pointee
+        if isinstance(pointee, VoidType):
             raise self.error("subscript of a 'void *' pointer", node)
-        return LValue(pointer.ctype.pointee, self.element_address(pointer, offset, node))
+        address = self.element_address(pointer, offset, node)
+        if not (static or one_past):  # a pointer that moves: checked against its object
+            self.check_region(address, pointee, pointer.region)
+        return LValue(pointee, address, region=pointer.region)
 
     def expr_StructRef(self, node: c_ast.StructRef) -> Result:
         if node.type == "->":
@@ -361,7 +382,8 @@ class ExpressionLowering:
                 raise self.error(
                     f"member reference type '{pointer.ctype}' is not a pointer to a struct", node
                 )
-            base: Result = LValue(pointer.ctype.pointee, pointer.value)
+            base: Result = LValue(pointer.ctype.pointee, pointer.value, region=pointer.region)
+            self.check_region(pointer.value, pointer.ctype.pointee, pointer.region)
         else:
             base = self.expr(node.name)
         struct = base.ctype
@@ -388,7 +410,11 @@ class ExpressionLowering:
                 base.address, [zero, ir.Constant(I32, index)], source_etype=struct.llvm
             )
         )
-        return LValue(ftype, address)
+        # an array member is an object of its own (a pointer into `s.v` stays in `v`); any other
+        # member lies in the enclosing object, which `&pts[0].x` may stride through
+        if isinstance(ftype, ArrayType):
+            return LValue(ftype, address, region=self.object_region(address, ftype))
+        return LValue(ftype, address, region=base.region)
 
     def _temporary_array(self, ctype: ArrayType, value: ir.Value) -> LValue:
         """An array member of a struct value (`f(x).v`, `(c ? s : t).v`): C11 gives it an
@@ -396,7 +422,7 @@ class ExpressionLowering:
         own and indexed (and bounds checked) there; `&` and assignment still refuse it."""
         slot = self.alloca(ctype, "member.tmp")
         self.builder.store(value, slot)
-        return LValue(ctype, slot, temporary=True)
+        return LValue(ctype, slot, temporary=True, region=self.object_region(slot, ctype))
 
     def expr_InitList(self, node: c_ast.InitList):
         raise self.error("initializer lists are only allowed in declarations", node)
@@ -416,7 +442,7 @@ class ExpressionLowering:
             ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
         slot = self.alloca(ctype, "literal")
         self.store_initializer(LValue(ctype.qualified(False), slot), tree)
-        return LValue(ctype, slot)
+        return LValue(ctype, slot, region=self.object_region(slot, ctype))
 
 
 def is_null_constant(rv: RValue) -> bool:

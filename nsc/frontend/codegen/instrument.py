@@ -10,13 +10,16 @@ import re
 
 from llvmlite import ir
 
-from nsc.frontend.ctypes import CType, FloatType, PointerType, VoidType
+from nsc.frontend.codegen.context import LValue, Region, Shadow, opaque
+from nsc.frontend.ctypes import CType, FloatType, FunctionType, PointerType, VoidType
 
 FUEL = "__nsc_fuel"
 TRAP = "__nsc_trap"
 TRAP_BLOCK = "__nsc.trap"  # + ".<status>"; no C name lowers to a name with this prefix
 UNWIND_BLOCK = "__nsc.unwind"
+SHADOW = "__nsc.shadow"  # names every value and slot of the pointers' dynamic bounds
 OUT_OF_FUEL, OUT_OF_BOUNDS, DIVISION = 1, 2, 3
+ASSERTION = 6  # 4 and 5 are the sandbox's: a crash, a timeout
 
 I32 = ir.IntType(32)
 I64 = ir.IntType(64)
@@ -107,6 +110,23 @@ class Instrumentation:
         )
         self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
 
+    def check_region(self, address: ir.Value, ctype: CType, region: Region | None) -> None:
+        """Trap 2 unless an object of type `ctype` at `address` lies in `region`: a read or
+        write through a pointer whose object is known only as it runs (see `Region`)."""
+        if not self.instrument or region is None or not _sized(ctype):
+            return
+        b = self.builder
+        lo, hi = self.region_bounds(region)
+        offset = b.sub(b.ptrtoint(address, I64, name=SHADOW), lo, name=SHADOW)
+        room = b.sub(hi, lo, name=SHADOW)
+        left = b.sub(room, offset, name=SHADOW)
+        outside = b.or_(
+            b.icmp_unsigned(">", offset, room, name=SHADOW),
+            b.icmp_unsigned(">", ir.Constant(I64, ctype.size), left, name=SHADOW),
+            name=SHADOW,
+        )
+        self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
+
     def check_division(self, lhs: ir.Value, rhs: ir.Value, signed: bool) -> None:
         """Trap 3 on a zero divisor, and on INT_MIN / -1 for signed division."""
         if not self.instrument:
@@ -130,6 +150,94 @@ class Instrumentation:
         self.builder.cbranch(trapped, self._unwind_block(), ok)
         self.builder.position_at_end(ok)
 
+    # --- dynamic bounds: the regions of pointers that move -----------------------------------
+    #
+    # A pointer value carries the `Region` of the object it points into where that is known
+    # (a named object, an array or member in one, a pointer of static bound, and what `+`,
+    # `-` and casts make of them); a local pointer variable without a static bound keeps its
+    # value's region in a `Shadow`. All of it is named `SHADOW...`, so `strip_checks` deletes
+    # it with the checks, and none of it is emitted without `instrument`.
+
+    def region_bounds(self, region: Region) -> tuple[ir.Value, ir.Value]:
+        """The i64 first and end addresses of a region."""
+        b = self.builder
+        base = region.base
+        if isinstance(base.type, ir.PointerType):
+            base = b.ptrtoint(base, I64, name=SHADOW)
+        lo = b.add(base, ir.Constant(I64, region.start), name=SHADOW) if region.start else base
+        end = region.end
+        if not isinstance(end, ir.Value):
+            end = b.add(base, ir.Constant(I64, end), name=SHADOW)
+        return lo, end
+
+    def object_region(self, address: ir.Value, ctype: CType) -> Region | None:
+        """The region of a whole object of type `ctype` at `address` (None: size not known)."""
+        if not self.instrument or not _sized(ctype):
+            return None
+        return Region(address, 0, ctype.size)
+
+    def loaded_region(self, target: LValue, value: ir.Value) -> Region | None:
+        """The region of the pointer `value` just loaded from `target`: what its shadow holds,
+        or what its static bound says (`before` elements back to `bound` on); else None."""
+        if not self.instrument or not isinstance(target.ctype, PointerType):
+            return None
+        if target.shadow is not None:
+            b = self.builder
+            lo = b.load(target.shadow.lo, typ=I64, name=SHADOW)
+            return Region(lo, 0, b.load(target.shadow.hi, typ=I64, name=SHADOW))
+        pointee = target.ctype.pointee
+        if target.bound is None or not _sized(pointee):
+            return None
+        return Region(value, -target.before * pointee.size, target.bound * pointee.size)
+
+    def new_shadow(self, name: str) -> Shadow:
+        """The slots of a pointer variable's region, set to 'not known' where the function
+        starts: a `switch` may jump past the declaration, and nothing may be left undefined."""
+        entry = self.fn.alloca_builder
+        slots = []
+        for part, unknown in (("lo", 0), ("hi", -1)):
+            slot = opaque(entry.alloca(I64, name=f"{SHADOW}.{name}.{part}"))
+            entry.store(ir.Constant(I64, unknown), slot)
+            slots.append(slot)
+        return Shadow(*slots)
+
+    def store_region(self, shadow: Shadow, region: Region | None) -> None:
+        """Keep a pointer variable's shadow in step with the value just stored to it: its
+        region, or 'not known' (0 to 2**64 - 1: every check through it passes)."""
+        if region is None:
+            lo, hi = ir.Constant(I64, 0), ir.Constant(I64, -1)
+        else:
+            lo, hi = self.region_bounds(region)
+        self.builder.store(lo, shadow.lo)
+        self.builder.store(hi, shadow.hi)
+
+    def merged_region(
+        self, arms: list[tuple[Region | None, ir.Block]], merge: ir.Block
+    ) -> Region | None:
+        """The region of `c ? p : q` (pointers): the arms' regions, joined in `merge` by phis.
+        Each arm's block ends in its branch to `merge`; the bounds go just before it."""
+        if not self.instrument or all(region is None for region, _ in arms):
+            return None
+        incoming = []
+        for region, block in arms:
+            self.builder.position_before(block.terminator)
+            if region is None:
+                incoming.append((ir.Constant(I64, 0), ir.Constant(I64, -1), block))
+            else:
+                incoming.append((*self.region_bounds(region), block))
+        self.builder.position_at_end(merge)
+        lo = self.builder.phi(I64, name=SHADOW)
+        hi = self.builder.phi(I64, name=SHADOW)
+        for first, end, block in incoming:
+            lo.add_incoming(first, block)
+            hi.add_incoming(end, block)
+        return Region(lo, 0, hi)
+
+
+def _sized(ctype: CType) -> bool:
+    """Whether a pointee has a size an access through the pointer can be checked against."""
+    return ctype.is_complete and not isinstance(ctype, VoidType | FunctionType)
+
 
 _NAME = r"[-\w.$]+"
 # Each check ends in a branch to a trap or unwind block, or on to the block right after it.
@@ -150,6 +258,10 @@ _CALL_CHECK = re.compile(
 _CHECK_BRANCH = re.compile(rf"^  br i1 %{_NAME}, label %__nsc\.[\w.]+, label %({_NAME})$", re.M)
 _EXIT_BLOCK = re.compile(r"^__nsc\.[\w.]+:.*\n(?:  .*\n)*\n?", re.M)
 _GLOBAL = re.compile(rf"^@(?:{FUEL}|{TRAP}) = .*\n", re.M)
+_SHADOW_LINE = re.compile(  # a value of the dynamic bounds, or a store to a shadow slot
+    rf"^  (?:%{re.escape(SHADOW)}[-\w.$]* = |store .*, ptr %{re.escape(SHADOW)}[-\w.$]*, ).*\n",
+    re.M,
+)
 _JOIN = "\n  ;__nsc.join "  # stands where a check was, naming the block the code goes on in
 _LABEL = re.compile(rf"^({_NAME}):", re.M)
 _PHI_LABEL = re.compile(rf"%({_NAME}) \]")
@@ -158,7 +270,8 @@ _PHI_LABEL = re.compile(rf"%({_NAME}) \]")
 def strip_checks(text: str) -> str | None:
     """The clean IR of a module, from LLVM's printing of its instrumented IR; or None.
 
-    Fuel and after-call checks are deleted; bounds and division checks lose their branch (their
+    Fuel and after-call checks are deleted, and so is all of pointers' dynamic bounds (values
+    and slots named `SHADOW...`); bounds and division checks lose their branch (their other
     conditions are left dead for the optimizer); the block each check goes on in is joined to
     the one before it (`_next_block` put it right there), and phis name that one instead; trap
     and unwind blocks and the protocol globals go. So the blocks are the clean lowering's, and
@@ -166,6 +279,7 @@ def strip_checks(text: str) -> str | None:
     the examples), at a fraction of the cost of lowering again. None when anything of the
     protocol is left over (say, a C program that names something `__nsc...`): lower it clean.
     """
+    text = _SHADOW_LINE.sub("", text)
     text = _FUEL_CHECK.sub(rf"{_JOIN[1:]}\4", text)
     text = _CALL_CHECK.sub(rf"{_JOIN[1:]}\3", text)
     text = _CHECK_BRANCH.sub(rf"{_JOIN[1:]}\1", text)

@@ -93,7 +93,7 @@ class OperatorLowering:
         index = self.index_value(offset)
         if op == "-":
             index = self.builder.neg(index)
-        return RValue(pointer.ctype, self.element_address(pointer, index, node))
+        return RValue(pointer.ctype, self.element_address(pointer, index, node), pointer.region)
 
     def _element_size(self, ptype: PointerType, node: c_ast.Node) -> int:
         if not ptype.pointee.is_complete:
