@@ -28,6 +28,11 @@ PROGRAMS = {
         "#pragma nsc range(i, 0, 100)\ndouble f(const double a[4], int i) { return a[i]; }\n",
     ),
     "div0.c": ("div0", "#pragma nsc range(k, 0, 3)\nint f(int k, int m) { return m / (k - k); }\n"),
+    "assert.c": (
+        "assertion",
+        "#include <assert.h>\n#pragma nsc range(x, -1, 1)\n"
+        "double f(double x) { assert(x > 0.5); return x; }\n",
+    ),
     "nan.c": (
         "nonfinite",
         "#include <math.h>\n#pragma nsc range(x, -2, -1)\ndouble f(double x) { return sqrt(x); }\n",

@@ -1,9 +1,11 @@
-"""A C file with its own test harness: `main` and what only it uses are not compiled."""
+"""A C file with its own test harness (`main` and what only it uses are not compiled), and the
+C library's headers: what compiled code may use of them, and `assert`."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +14,9 @@ import pytest
 from nsc.diagnostics import CompileError
 from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.frontend.preprocess import INCLUDE_DIR
-from nsc.ir.oracle import Oracle
+from nsc.ir.oracle import Oracle, Status
 from tests.cli_checks import run
+from tests.test_frontend_instrument import assert_strips_to_clean
 
 HARNESS = r"""
 #include <math.h>
@@ -150,3 +153,48 @@ def test_nscc_compiles_a_file_with_its_harness(tmp_path: Path):
     code, output = run("ir", tmp_path / "bad.c")
     assert code == 1 and "bad.c:2:16: error: 'puts' (from <stdio.h>)" in output, output
     assert "Traceback" not in output
+
+
+# --- assert.h: a failed assertion ends the row with its own status ---
+
+ASSERTING = """
+#include <assert.h>
+#include <math.h>
+#pragma nsc range(x, -1, 1)
+double f(double x) {
+    assert(x > -0.5 && "the root needs x > -0.5");
+    return sqrt(x + 0.5);
+}
+"""
+
+
+def test_a_failed_assertion_is_the_rows_status():
+    compiled = compile_text(ASSERTING, instrument=True)  # with the message idiom
+    x = np.array([0.5, -0.75, -0.5, 0.0])
+    result = Oracle(compiled.ir, compiled.signature).run({"x": x})
+    assert result.status.tolist() == [Status.OK, Status.ASSERTION, Status.ASSERTION, Status.OK]
+    assert result.outputs["return"][[0, 3]].tolist() == [1.0, np.sqrt(0.5)]
+    # NDEBUG takes the assertion out, as in C
+    relaxed = compile_text(ASSERTING, instrument=True, defines=("NDEBUG",))
+    result = Oracle(relaxed.ir, relaxed.signature).run({"x": x})
+    assert result.ok.all()
+
+
+def test_assertions_strip_to_the_clean_lowering_and_gcc_traps():
+    source = ASSERTING.replace(' && "the root needs x > -0.5"', "")
+    assert_strips_to_clean(source, "prog.c")
+    if shutil.which("gcc") is None:
+        pytest.skip("needs gcc")
+    # gcc against nsc's headers: a failed assertion traps, a holding one returns
+    with tempfile.TemporaryDirectory() as folder:
+        main = source + "\nint main(int argc, char **argv) { return f(argc - 2.0) > 0 ? 0 : 1; }\n"
+        Path(folder, "prog.c").write_text(main)
+        flags = ["-std=c99", "-nostdinc", "-I", str(INCLUDE_DIR)]
+        subprocess.run(["gcc", *flags, "prog.c", "-o", "prog", "-lm"], check=True, cwd=folder)
+        assert subprocess.run(["./prog", "a"], cwd=folder).returncode == 0  # f(0.0)
+        assert subprocess.run(["./prog"], cwd=folder).returncode < 0  # f(-1.0): a signal
+
+
+def test_assert_takes_one_condition():
+    with pytest.raises(CompileError, match="assert takes one condition"):
+        compile_text("double f(double x) { __nsc_assert(x, x); return x; }")

@@ -49,6 +49,7 @@ REASONS = (
     "fuel",
     "bounds",
     "div0",
+    "assertion",
     "crash",
     "timeout",
     "nonfinite",
@@ -61,6 +62,7 @@ STATUS_REASONS = {
     Status.OUT_OF_FUEL: "fuel",
     Status.OUT_OF_BOUNDS: "bounds",
     Status.DIV_BY_ZERO: "div0",
+    Status.ASSERTION: "assertion",
     Status.CRASH: "crash",
     Status.TIMEOUT: "timeout",
 }

@@ -30,7 +30,7 @@ from nsc.signature import Port, Signature
 
 
 class Status(enum.IntEnum):
-    """Per-row outcome; 1-3 come from `@__nsc_trap`, 4-5 from the sandbox."""
+    """Per-row outcome; 1-3 and 6 come from `@__nsc_trap`, 4-5 from the sandbox."""
 
     OK = 0
     OUT_OF_FUEL = 1
@@ -38,6 +38,7 @@ class Status(enum.IntEnum):
     DIV_BY_ZERO = 3
     CRASH = 4
     TIMEOUT = 5
+    ASSERTION = 6  # a failed `assert` (nsc's assert.h)
 
 
 @dataclass

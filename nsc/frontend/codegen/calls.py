@@ -8,6 +8,7 @@ from pycparser import c_ast
 from nsc.diagnostics import CompileError
 from nsc.frontend import mathlib
 from nsc.frontend.codegen.context import FunctionSymbol, RValue, Variable, did_you_mean
+from nsc.frontend.codegen.instrument import ASSERTION
 from nsc.frontend.ctypes import (
     DOUBLE,
     FLOAT,
@@ -33,6 +34,7 @@ _C_TYPES: dict[str, CType] = {
     "float*": PointerType(FLOAT),
 }
 _INLINE_ABS = ("abs", "labs", "llabs")
+ASSERT_BUILTIN = "__nsc_assert"  # what assert.h's `assert` expands to
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
 # a plain name gives (an array, or an entry parameter of known extent)
 _MEMORY = {
@@ -53,6 +55,8 @@ class CallLowering:
             raise self.error("inline assembly is not supported", node)
         args = list(node.args.exprs) if node.args is not None else []
         symbol = self.scope.lookup(name)
+        if name == ASSERT_BUILTIN and symbol is None:
+            return self._call_assert(args, node)
         if isinstance(symbol, Variable):
             raise self.error(f"called object '{name}' is not a function", node.name)
         if name in self.defined_functions and isinstance(symbol, FunctionSymbol):
@@ -69,6 +73,16 @@ class CallLowering:
         candidates = self.scope.visible_names() | set(mathlib.MATH_FUNCTIONS)
         hints = did_you_mean(name, candidates)
         raise self.error(f"call to undeclared function '{name}'", node.name, hints)
+
+    def _call_assert(self, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
+        """`assert(condition)` (nsc's assert.h): the oracle gives a row where the condition is
+        false the status `assertion`; clean code evaluates the condition and goes on."""
+        if len(args) != 1:
+            raise self.error("assert takes one condition", node)
+        holds = self.condition(_without_message(args[0]))
+        if self.instrument:
+            self._trap_if(self.builder.not_(holds), ASSERTION, "assert")
+        return RValue(VOID, None)
 
     def _outside_call(self, symbol: FunctionSymbol, node: c_ast.Node) -> CompileError:
         """The error for a call from the compiled code to a function defined outside the file."""
@@ -260,3 +274,18 @@ class CallLowering:
             symbol.ir_function = function
         return symbol.ir_function
 
+
+def _without_message(node: c_ast.Node) -> c_ast.Node:
+    """`c && "message"` is `c`: a string literal is a non-null pointer (the assert idiom)."""
+    while isinstance(node, c_ast.BinaryOp) and node.op == "&&":
+        if _is_string(node.right):
+            node = node.left
+        elif _is_string(node.left):
+            node = node.right
+        else:
+            break
+    return node
+
+
+def _is_string(node: c_ast.Node) -> bool:
+    return isinstance(node, c_ast.Constant) and node.type == "string"

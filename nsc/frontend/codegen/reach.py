@@ -24,10 +24,11 @@ def compiled_names(ext: Sequence[c_ast.Node], entry: str) -> set[str] | None:
 
     Left out: `main` (unless it is the entry) and the functions and objects that only code
     reached from `main` mentions."""
-    definitions, always = _definitions(ext)
-    main = definitions.get("main", ())
-    if entry == "main" or not any(isinstance(node, c_ast.FuncDef) for node in main):
+    if entry == "main" or not any(
+        isinstance(node, c_ast.FuncDef) and node.decl.name == "main" for node in ext
+    ):
         return None
+    definitions, always = _definitions(ext)
     harness = _reach(definitions, ["main"])
     roots = [entry, *always, *(name for name in definitions if name not in harness)]
     return _reach(definitions, roots)
