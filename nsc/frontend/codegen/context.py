@@ -138,6 +138,9 @@ class FunctionState:
     trap_blocks: dict[int, ir.Block] = field(default_factory=dict)
     unwind_block: ir.Block | None = None
     modified: frozenset[str] = frozenset()  # names the body assigns, increments or takes `&` of
+    labels: dict[str, ir.Block] = field(default_factory=dict)  # goto targets, placed or not
+    placed: set[str] = field(default_factory=set)  # labels lowered so far (a goto to one loops)
+    gotos: dict[str, c_ast.Node] = field(default_factory=dict)  # first goto to each label
     address_taken: frozenset[str] = frozenset()  # names the body takes `&` of
 
 

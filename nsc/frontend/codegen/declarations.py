@@ -195,6 +195,7 @@ class DeclarationLowering:
                 self._bind_parameters(info, node)
                 self.check_fuel()
                 self.block_items(node.body)
+                self.check_labels()
                 self._finish(function, entry, body)
         finally:
             self.fn = None

@@ -1,4 +1,4 @@
-"""Statements: blocks, if, loops, switch, break/continue, return."""
+"""Statements: blocks, if, loops, switch, break/continue, goto and labels, return."""
 
 from __future__ import annotations
 
@@ -74,10 +74,35 @@ class StatementLowering:
         self.static_assert(node)
 
     def stmt_Goto(self, node: c_ast.Goto) -> None:
-        raise self.error("goto is not supported", node)
+        """A jump to a label of the function. One back to a label already lowered may close a
+        loop, so it spends fuel as a loop's back edge does; a cycle of jumps always has one,
+        since code is lowered in source order and only those and loops go back."""
+        self.fn.gotos.setdefault(node.name, node)
+        if node.name in self.fn.placed:
+            self.check_fuel()
+        self.builder.branch(self._label_block(node.name))
 
     def stmt_Label(self, node: c_ast.Label) -> None:
-        raise self.error("labels and goto are not supported", node)
+        if node.name in self.fn.placed:
+            raise self.error(f"redefinition of label '{node.name}'", node)
+        self.fn.placed.add(node.name)
+        block = self._label_block(node.name)
+        if not self.builder.block.is_terminated:
+            self.builder.branch(block)
+        self.builder.position_at_end(block)
+        if node.stmt is not None:
+            self.stmt(node.stmt)
+
+    def _label_block(self, name: str) -> ir.Block:
+        if name not in self.fn.labels:
+            self.fn.labels[name] = self.new_block(f"label.{name}")
+        return self.fn.labels[name]
+
+    def check_labels(self) -> None:
+        """At the end of a function: every label a goto names is defined in it."""
+        for name, node in self.fn.gotos.items():
+            if name not in self.fn.placed:
+                raise self.error(f"label '{name}' used but not defined", node)
 
     def condition(self, node: c_ast.Node) -> ir.Value:
         return truth(self.builder, self.scalar(self.rvalue(node), node))
