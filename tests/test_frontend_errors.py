@@ -162,6 +162,18 @@ BAD = [
         r"division by zero in a constant expression",
     ),
     (
+        "enum { N = 0 && nope };\nint f(int x) { return x + N; }",
+        1,
+        17,
+        "use of undeclared identifier 'nope'",
+    ),
+    (
+        "double g(double);\nenum { N = 0 ? 1 : (int)g(1.0) };\nint f(int x) { return x + N; }",
+        2,
+        25,
+        "expression is not a compile-time constant",
+    ),
+    (
         "int *p;\nenum { N = 1 ? 3 : p };\nint f(int x) { return x + N; }",
         2,
         20,

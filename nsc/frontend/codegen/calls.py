@@ -24,7 +24,7 @@ from nsc.frontend.ctypes import (
 )
 from nsc.frontend.preprocess import system_header
 
-_C_TYPES: dict[str, CType] = {
+MATH_TYPES: dict[str, CType] = {
     "double": DOUBLE,
     "float": FLOAT,
     "int": INT,
@@ -136,8 +136,8 @@ class CallLowering:
         return RValue(ftype.ret, result)
 
     def _call_math(self, math: mathlib.MathFunc, args: list[c_ast.Node], node) -> RValue:
-        ret = _C_TYPES[math.ret]
-        params = tuple(_C_TYPES[a] for a in math.args)
+        ret = MATH_TYPES[math.ret]
+        params = tuple(MATH_TYPES[a] for a in math.args)
         values = self._arguments(math.name, params, args, node)
         if math.name in _INLINE_ABS:
             return self._inline_abs(ret, values[0])

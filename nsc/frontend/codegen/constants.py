@@ -9,7 +9,9 @@ from fractions import Fraction
 
 from pycparser import c_ast
 
-from nsc.frontend.codegen.context import EnumConstant, Variable
+from nsc.frontend import mathlib
+from nsc.frontend.codegen.calls import MATH_TYPES
+from nsc.frontend.codegen.context import EnumConstant, FunctionSymbol, Variable
 from nsc.frontend.codegen.conversions import promote, usual_arithmetic
 from nsc.frontend.ctypes import (
     DOUBLE,
@@ -284,6 +286,7 @@ class ConstantEvaluation:
         ltype, lhs = self.const_eval(node.left)
         if op in ("&&", "||"):
             if bool(lhs) == (op == "||"):  # decided: the right one is not evaluated (`0 && 1/0`)
+                self.unevaluated_type(node.right)  # but its names are declared (`0 && nope`)
                 return INT, int(bool(lhs))
             return INT, int(bool(self.const_eval(node.right)[1]))
         rtype, rhs = self.const_eval(node.right)
@@ -313,6 +316,28 @@ class ConstantEvaluation:
         if not self.unevaluated:
             raise self.error("expression is not a compile-time constant", node)
         return self.const_eval(node.exprs[-1])
+
+    def _const_FuncCall(self, node: c_ast.FuncCall) -> tuple[CType, Number]:
+        """A call is allowed where it is not evaluated (`1 ? 2 : f(3)`): its type counts."""
+        if self.unevaluated and isinstance(node.name, c_ast.ID):
+            ret = self._return_type(node.name.name)
+            if ret is not None and ret.is_arithmetic:
+                return ret.qualified(False), 0
+        raise self.error("expression is not a compile-time constant", node)
+
+    def _return_type(self, name: str) -> CType | None:
+        symbol = self.scope.lookup(name)
+        if isinstance(symbol, FunctionSymbol):
+            return symbol.ctype.ret
+        math = mathlib.lookup(name) if symbol is None else None
+        return MATH_TYPES.get(math.ret) if math is not None else None
+
+    def _const_Assignment(self, node: c_ast.Assignment) -> tuple[CType, Number]:
+        """An assignment is allowed where it is not evaluated: the type of its left side."""
+        ctype = self.object_type(node.lvalue) if self.unevaluated else None
+        if ctype is None or not ctype.is_arithmetic:
+            raise self.error("expression is not a compile-time constant", node)
+        return ctype.qualified(False), 0
 
     def _const_TernaryOp(self, node: c_ast.TernaryOp) -> tuple[CType, Number]:
         """Only the selected arm is evaluated; the other one gives just its type."""
