@@ -43,6 +43,8 @@ def system_header(file: str | None) -> str | None:
     except (OSError, ValueError):
         return None
     return path.name if inside else None
+
+
 TIMEOUT_S = 10.0
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 MAX_MESSAGE_BYTES = 64 * 1024

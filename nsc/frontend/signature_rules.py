@@ -261,6 +261,14 @@ def _param(info: FunctionInfo, i: int, shape: tuple[int, ...] | None, role: Role
         layout = _layout(_nest(leaf, shape), where, f"parameter '{name}'")
     elif isinstance(declared, ArrayType) and declared.n is not None:
         layout = _layout(declared, where, f"parameter '{name}'")
+    elif name in info.variable_lengths:
+        length = info.variable_lengths[name]
+        raise CompileError(
+            f"parameter '{name}' of the entry has a variable length ('{length}'), known only as "
+            "it runs; the oracle passes an array of fixed extent",
+            where,
+            (f"give its largest extent with '#pragma nsc shape({name}, N)'",),
+        )
     else:
         layout = _layout(pointee, where, f"parameter '{name}'")
     default: Role = "input" if const else "output"

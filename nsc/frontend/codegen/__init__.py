@@ -30,6 +30,7 @@ from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.reach import compiled_names, declares_tag
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
 from nsc.frontend.codegen.typenames import TypeResolution
+from nsc.frontend.codegen.vla import VariableLengthArrays
 from nsc.frontend.ctypes import CType
 from nsc.frontend.preprocess import system_header
 
@@ -54,6 +55,7 @@ class CodeGenerator(
     ExpressionLowering,
     ConstantEvaluation,
     TypeResolution,
+    VariableLengthArrays,
     Instrumentation,
 ):
     """Lowers one translation unit; create one per compilation."""

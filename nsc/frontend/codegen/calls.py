@@ -8,7 +8,7 @@ from pycparser import c_ast
 from nsc.diagnostics import CompileError
 from nsc.frontend import mathlib
 from nsc.frontend.codegen.context import FunctionSymbol, RValue, Variable, did_you_mean
-from nsc.frontend.codegen.instrument import ASSERTION
+from nsc.frontend.codegen.instrument import ASSERTION, OUT_OF_BOUNDS
 from nsc.frontend.ctypes import (
     DOUBLE,
     FLOAT,
@@ -36,7 +36,8 @@ MATH_TYPES: dict[str, CType] = {
 _INLINE_ABS = ("abs", "labs", "llabs")
 ASSERT_BUILTIN = "__nsc_assert"  # what assert.h's `assert` expands to
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
-# a plain name gives (an array, or an entry parameter of known extent)
+# a plain name gives (an array, or an entry parameter of known extent), or else against the
+# region a pointer argument carries
 _MEMORY = {
     "memset": ("llvm.memset.p0.i64", (0,)),  # intrinsic, the pointer arguments written or read
     "memcpy": ("llvm.memcpy.p0.p0.i64", (0, 1)),
@@ -154,10 +155,11 @@ class CallLowering:
         `memmove(d, s, n)` (which may overlap); they return `d`. With checks on, a count past
         a known object's end traps as an index would."""
         intrinsic, pointers = _MEMORY[symbol.name]
-        values = self._arguments(symbol.name, symbol.ctype.params, args, node)
+        arguments = self._memory_arguments(symbol, args, node)
+        values = [argument.value for argument in arguments]
         count = values[2]
         for i in pointers:
-            self._check_room(args[i], values[i], count)
+            self._check_room(args[i], arguments[i], count)
         i1, i8 = ir.IntType(1), ir.IntType(8)
         if symbol.name == "memset":
             operands = [values[0], self.builder.trunc(values[1], i8), count]
@@ -172,14 +174,36 @@ class CallLowering:
         self.builder.call(callee, [*operands, ir.Constant(i1, 0)])
         return RValue(symbol.ctype.ret, values[0])
 
-    def _check_room(self, arg: c_ast.Node, pointer: ir.Value, count: ir.Value) -> None:
-        """With checks on, trap unless `count` bytes from `pointer` lie in the object the
-        argument is computed from, where that is known (see `_memory_object`)."""
-        found = self._memory_object(arg) if self.instrument else None
+    def _memory_arguments(
+        self, symbol: FunctionSymbol, args: list[c_ast.Node], node: c_ast.Node
+    ) -> list[RValue]:
+        """The arguments of a memory function, converted, with the regions pointers carry."""
+        params = symbol.ctype.params
+        if len(args) != len(params):
+            self._arguments(symbol.name, params, args, node)  # raises the count's error
+        return [
+            self.convert_for_assignment(
+                self.rvalue(arg), ptype, arg, f"argument {i + 1} of '{symbol.name}'"
+            )
+            for i, (arg, ptype) in enumerate(zip(args, params, strict=True))
+        ]
+
+    def _check_room(self, arg: c_ast.Node, argument: RValue, count: ir.Value) -> None:
+        """With checks on, trap unless `count` bytes from the pointer `argument` lie in the
+        object the argument is computed from, where that is known (see `_memory_object`),
+        or else in the region the pointer carries."""
+        if not self.instrument:
+            return
+        pointer = argument.value
+        found = self._memory_object(arg)
         if found is None:
+            if argument.region is not None:
+                self.check_region_bytes(pointer, count, argument.region)
             return
         symbol, whole, direct = found
-        if whole:  # `&x`: the variable's own storage
+        if symbol.length is not None:  # a variable-length array
+            extent, base = self.variable_array_bytes(symbol), symbol.address
+        elif whole:  # `&x`: the variable's own storage
             extent, base = symbol.ctype.size, symbol.address
         elif isinstance(symbol.ctype, ArrayType):
             extent, base = symbol.ctype.size, symbol.address
@@ -190,8 +214,12 @@ class CallLowering:
             if symbol.before:
                 back = ir.Constant(ir.IntType(64), -symbol.before)
                 base = self.builder.gep(base, [back], source_etype=symbol.ctype.pointee.llvm)
-        if direct:
-            self.check_bounds(count, extent + 1)  # traps unless count <= extent
+        if direct:  # traps unless count <= extent
+            if isinstance(extent, ir.Value):
+                too_many = self.builder.icmp_unsigned(">", count, extent)
+                self._trap_if(too_many, OUT_OF_BOUNDS, "bounds")
+            else:
+                self.check_bounds(count, extent + 1)
             return
         i64 = ir.IntType(64)
         offset = self.builder.sub(
@@ -212,7 +240,7 @@ class CallLowering:
             if not isinstance(symbol, Variable):
                 return None
             ctype = symbol.ctype
-            if isinstance(ctype, ArrayType) and ctype.n is not None:
+            if isinstance(ctype, ArrayType) and (ctype.n is not None or symbol.length is not None):
                 return symbol, False, True
             if isinstance(ctype, PointerType) and symbol.bound is not None:
                 return (symbol, False, True) if ctype.pointee.is_complete else None

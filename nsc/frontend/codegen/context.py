@@ -54,6 +54,7 @@ class LValue:
     temporary: bool = False  # an array member of a struct value, spilled: indexable, no lvalue
     region: Region | None = None  # the object the lvalue lies in, when known
     shadow: Shadow | None = None  # a pointer variable's shadow: stores to it update it
+    length: ir.Value | None = None  # a variable-length array's element count, an i64
 
 
 @dataclass
@@ -65,6 +66,8 @@ class Variable:
     before: int = 0  # for a pointer of known bound into an array: elements before it
     element_bound: int | None = None  # for arrays of pointers with static storage, all alike
     shadow: Shadow | None = None  # for local pointers that move, with the oracle's checks on
+    length: ir.Value | None = None  # a variable-length array's element count, an i64
+    region: Region | None = None  # a variable-length array's bytes, with the checks on
 
 
 @dataclass
@@ -155,6 +158,7 @@ class FunctionInfo:
     static: bool
     location: SourceLocation
     param_locations: tuple[SourceLocation, ...]
+    variable_lengths: dict[str, str] = field(default_factory=dict)  # `x[n]` params: x -> "n"
 
 
 def opaque(value: ir.Value) -> ir.Value:

@@ -18,6 +18,7 @@ from nsc.frontend.codegen.context import (
     opaque,
 )
 from nsc.frontend.codegen.instrument import return_zero
+from nsc.frontend.codegen.vla import dimension_text
 from nsc.frontend.ctypes import (
     INT,
     ArrayType,
@@ -168,9 +169,19 @@ class DeclarationLowering:
                     static=symbol.static,
                     location=self.location(node),
                     param_locations=tuple(self.location(p) for p in params),
+                    variable_lengths=self._variable_lengths(params),
                 )
             )
         return symbol
+
+    def _variable_lengths(self, params: list[c_ast.Node]) -> dict[str, str]:
+        """The parameters declared with a variable length (`double x[n]`), and that length."""
+        lengths = {}
+        for param in params:
+            dim = self.variable_dimension(param.type, f"parameter '{param.name}'")
+            if dim is not None:
+                lengths[param.name] = dimension_text(dim)
+        return lengths
 
     # --- function bodies ------------------------------------------------------------------
 
@@ -274,6 +285,10 @@ class DeclarationLowering:
             raise self.error("block-scope 'extern' declarations are not supported", node)
         if node.name in self.scope.names:
             raise self.error(f"redefinition of '{node.name}'", node)
+        dim = self.variable_dimension(node.type, f"array '{node.name}'")
+        if dim is not None:
+            self.local_variable_array(node, dim)
+            return
         ctype = self.resolve_type(node.type)
         self._check_object_type(ctype, node)
         tree = self.init_tree(ctype, node.init) if node.init is not None else None

@@ -103,6 +103,10 @@ class ExpressionLowering:
     def expr_ID(self, node: c_ast.ID) -> Result:
         symbol = self.scope.lookup(node.name)
         if isinstance(symbol, Variable):
+            if symbol.length is not None:  # a variable-length array
+                return LValue(
+                    symbol.ctype, symbol.address, region=symbol.region, length=symbol.length
+                )
             return LValue(
                 symbol.ctype,
                 symbol.address,
@@ -136,6 +140,9 @@ class ExpressionLowering:
     def expr_UnaryOp(self, node: c_ast.UnaryOp) -> Result:
         op = node.op
         if op in ("sizeof", "_Alignof"):
+            measured = self.variable_sizeof(node.expr) if op == "sizeof" else None
+            if measured is not None:
+                return measured
             ctype, value = self.const_eval(node)
             return RValue(ctype, ir.Constant(ctype.llvm, value))
         if op in ("++", "--", "p++", "p--"):
@@ -347,6 +354,8 @@ class ExpressionLowering:
             raise self.error(f"array subscript is not an integer ('{index.ctype}')", node.subscript)
         offset = self.index_value(index)
         if isinstance(base, LValue) and isinstance(base.ctype, ArrayType):
+            if base.length is not None:
+                return self.variable_array_element(base, offset, one_past)
             array = base.ctype
             if array.n is not None:
                 self.check_bounds(offset, array.n + one_past)

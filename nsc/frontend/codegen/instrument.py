@@ -98,11 +98,11 @@ class Instrumentation:
         outside = self.builder.icmp_unsigned(">=", index, ir.Constant(index.type, count))
         self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
 
-    def check_span(self, offset: ir.Value, count: ir.Value, extent: int) -> None:
+    def check_span(self, offset: ir.Value, count: ir.Value, extent: int | ir.Value) -> None:
         """Trap 2 unless `count` bytes from `offset` fit in `extent` bytes (i64 operands)."""
         if not self.instrument:
             return
-        limit = ir.Constant(offset.type, extent)
+        limit = extent if isinstance(extent, ir.Value) else ir.Constant(offset.type, extent)
         room = self.builder.sub(limit, offset)
         outside = self.builder.or_(
             self.builder.icmp_unsigned(">", offset, limit),
@@ -115,6 +115,12 @@ class Instrumentation:
         write through a pointer whose object is known only as it runs (see `Region`)."""
         if not self.instrument or region is None or not _sized(ctype):
             return
+        self.check_region_bytes(address, ir.Constant(I64, ctype.size), region)
+
+    def check_region_bytes(self, address: ir.Value, size: ir.Value, region: Region) -> None:
+        """Trap 2 unless the `size` bytes (an i64) at `address` lie in `region`."""
+        if not self.instrument:
+            return
         b = self.builder
         lo, hi = self.region_bounds(region)
         offset = b.sub(b.ptrtoint(address, I64, name=SHADOW), lo, name=SHADOW)
@@ -122,7 +128,7 @@ class Instrumentation:
         left = b.sub(room, offset, name=SHADOW)
         outside = b.or_(
             b.icmp_unsigned(">", offset, room, name=SHADOW),
-            b.icmp_unsigned(">", ir.Constant(I64, ctype.size), left, name=SHADOW),
+            b.icmp_unsigned(">", size, left, name=SHADOW),
             name=SHADOW,
         )
         self._trap_if(outside, OUT_OF_BOUNDS, "bounds")

@@ -57,7 +57,11 @@ class TypeResolution:
         if node.dim is None:
             return ArrayType(elem, None)
         if not self._is_constant(node.dim):
-            raise self.error("variable-length arrays are not supported", node.dim)
+            raise self.error(
+                "variable-length array not supported here: only a local array or a parameter "
+                "may have a variable length, in its outermost dimension",
+                node.dim,
+            )
         n = self.const_int(node.dim, "array size")
         if n <= 0:
             raise self.error(f"array size must be positive, got {n}", node.dim)
@@ -85,7 +89,9 @@ class TypeResolution:
         for param in params[:-1] if variadic else params:
             if isinstance(param, c_ast.ID):
                 raise self.error("old-style (K&R) parameter lists are not supported", param)
-            ptype = self.resolve_type(param.type)
+            ptype = self.variable_parameter(param, names)
+            if ptype is None:
+                ptype = self.resolve_type(param.type)
             if isinstance(ptype, VoidType) and len(params) == 1 and param.name is None:
                 break
             if isinstance(ptype, FunctionType):
