@@ -53,10 +53,22 @@ BAD = [
         r"invalid operands to binary \* \(have 'int \*' and 'int'\)",
     ),
     (
-        "int f(int x) { int (*fp)(int) = 0; return x; }",
+        "int f(int x) { int (*fp)(int) = 0; return fp + x; }",
         1,
-        21,
-        r"function pointers are not supported",
+        43,
+        r"arithmetic on a pointer to a function \('int \(int\) \*'\)",
+    ),
+    (
+        "int f(int x) { double y = 2.0; return y(x); }",
+        1,
+        39,
+        r"called object type 'double' is not a function or function pointer",
+    ),
+    (
+        "double f(double (*g)(double), double x) { return g(x); }",
+        1,
+        18,
+        r"parameter 'g' is a function pointer",
     ),
     ('int f(int x) { asm("nop"); return x; }', 1, 16, r"inline assembly is not supported"),
     ("int f(int x) { break; return x; }", 1, 16, r"'break' statement not in a loop or switch"),
@@ -514,18 +526,18 @@ def test_range_on_a_default_output_warns_and_waits_for_input():
             "arithmetic on a null pointer is not an address constant",
         ),
         (
-            "static double h(double x) { return x; }\nstatic void *p = h;\n"
-            "double f(double x) { return p ? h(x) : x; }",
+            "static double h(double x) { return x; }\nstatic double (*p)(double) = h + 1;\n"
+            "double f(double x) { return p(x); }",
             2,
-            18,
-            "function pointers are not supported",
+            30,
+            "arithmetic on a function's address is not allowed",
         ),
         (
-            "static double h(double x) { return x; }\nstatic double (*p)(double) = h;\n"
-            "double f(double x) { return p ? h(x) : x; }",
+            "static int h(int x) { return x; }\nstatic double (*p)(double) = h;\n"
+            "double f(double x) { return p(x); }",
             2,
-            16,
-            "function pointers are not supported",
+            30,
+            "incompatible pointer types: 'int (int) *' and 'double (double) *' in initialization",
         ),
     ],
     ids=[
@@ -542,8 +554,8 @@ def test_range_on_a_default_output_warns_and_waits_for_input():
         "address-as-integer",
         "converted-address-arithmetic",
         "null-arithmetic",
-        "function-as-void-pointer",
-        "function-pointer",
+        "function-arithmetic",
+        "function-pointer-type",
     ],
 )
 def test_static_pointer_initializer_errors(source, line, column, message):

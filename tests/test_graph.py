@@ -114,6 +114,8 @@ def read_text(text: str) -> dict:
             (targets if label else operands).append(name) if label or name not in blocks else None
         opcode = re.sub(r"^(tail|musttail|notail) ", "", rhs.strip()).split()[0]
         callee = re.search(r"@([-\w.$]+)\(", rhs) if opcode == "call" else None
+        if opcode == "call" and callee is None and re.search(r"%[-\w.$\"]+\(", rhs):
+            operands.append(operands.pop(0))  # an indirect callee is LLVM's last operand
         index = len(instructions)
         instructions.append(
             {

@@ -18,7 +18,15 @@ from pycparser import c_ast
 from nsc.diagnostics import CompileError, NscError, SourceLocation
 from nsc.frontend.codegen.context import FunctionInfo, did_you_mean, node_location
 from nsc.frontend.codegen.reach import reachable
-from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, VoidType, array_dims
+from nsc.frontend.ctypes import (
+    ArrayType,
+    CType,
+    FunctionType,
+    PointerType,
+    StructType,
+    VoidType,
+    array_dims,
+)
 from nsc.frontend.options import FrontendOptions, FrontendWarning
 from nsc.frontend.pragmas import Pragma
 from nsc.signature import (
@@ -288,6 +296,14 @@ def _nest(leaf: CType, shape: tuple[int, ...]) -> CType:
 def _layout(ctype: CType, where: SourceLocation, what: str) -> Layout:
     if isinstance(ctype, StructType) and not ctype.is_complete:
         raise CompileError(f"{what} has incomplete type '{ctype}'", where)
+    if isinstance(ctype, FunctionType):
+        raise CompileError(
+            f"{what} is a function pointer; a surrogate's inputs and outputs are numbers",
+            where,
+            (
+                "compile a function that names the one to call: double f(double x) { return apply(g, x); }",
+            ),
+        )
     try:
         return ctype.layout()
     except TypeError:

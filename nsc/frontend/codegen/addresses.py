@@ -20,6 +20,7 @@ from nsc.frontend.ctypes import (
     VOID,
     ArrayType,
     CType,
+    FunctionType,
     PointerType,
     StructType,
 )
@@ -34,7 +35,7 @@ class Address:
     `ctype` that is element `index` of an array of `count` of them (a lone object is element
     0 of 1); a converted address (`(char *)&g`) knows neither."""
 
-    base: ir.GlobalVariable | None
+    base: ir.GlobalVariable | ir.FormattedConstant | None  # a global, or a function's address
     offset: int
     ctype: CType
     index: int | None
@@ -156,7 +157,7 @@ class AddressConstants:
             step = self.const_int(offset, "a pointer offset")
             return self._step(self._address_value(pointer), -step if node.op == "-" else step, node)
         if isinstance(node, c_ast.ID) and isinstance(self.scope.lookup(node.name), FunctionSymbol):
-            raise self.error("function pointers are not supported", node)
+            return self._function_address(node)
         target = self._object(node)
         if not isinstance(target.ctype, ArrayType):
             what = f"the value of '{node.name}'" if isinstance(node, c_ast.ID) else "the value"
@@ -193,6 +194,11 @@ class AddressConstants:
             return pointer
         raise self.error("initializer element is not a compile-time constant", node)
 
+    def _function_address(self, node: c_ast.ID) -> Address:
+        """A function's address (`fp = f`, `&f`, a table of them): no element of an array."""
+        designator = self.function_designator(node.name, self.scope.lookup(node.name), node)
+        return Address(designator.address, 0, designator.ctype, None, None)
+
     def _named_object(self, node: c_ast.ID) -> Address:
         symbol = self.scope.lookup(node.name)
         if isinstance(symbol, Variable):
@@ -204,7 +210,7 @@ class AddressConstants:
                 )
             return Address(symbol.address, 0, symbol.ctype, 0, 1)
         if isinstance(symbol, FunctionSymbol):
-            raise self.error("function pointers are not supported", node)
+            return self._function_address(node)
         if isinstance(symbol, EnumConstant):
             raise self.error(f"cannot take the address of enumerator '{node.name}'", node)
         if symbol is None:
@@ -245,6 +251,8 @@ class AddressConstants:
         """`address + step` elements, inside its array or one past its end (C99 6.5.6p8)."""
         if address.base is None:
             raise self.error("arithmetic on a null pointer is not an address constant", node)
+        if isinstance(address.ctype, FunctionType):
+            raise self.error("arithmetic on a function's address is not allowed", node)
         if not address.ctype.is_complete:
             raise self.error(f"arithmetic on a pointer to incomplete type '{address.ctype}'", node)
         if address.index is None:

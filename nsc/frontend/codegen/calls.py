@@ -7,7 +7,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError
 from nsc.frontend import mathlib
-from nsc.frontend.codegen.context import FunctionSymbol, RValue, Variable, did_you_mean
+from nsc.frontend.codegen.context import FunctionSymbol, LValue, RValue, Variable, did_you_mean
 from nsc.frontend.codegen.instrument import ASSERTION, OUT_OF_BOUNDS
 from nsc.frontend.ctypes import (
     DOUBLE,
@@ -50,7 +50,7 @@ class CallLowering:
 
     def expr_FuncCall(self, node: c_ast.FuncCall) -> RValue:
         if not isinstance(node.name, c_ast.ID):
-            raise self.error("only direct calls to named functions are supported", node)
+            return self._call_pointer(node)
         name = node.name.name
         if name in ("asm", "__asm", "__asm__"):
             raise self.error("inline assembly is not supported", node)
@@ -59,7 +59,7 @@ class CallLowering:
         if name == ASSERT_BUILTIN and symbol is None:
             return self._call_assert(args, node)
         if isinstance(symbol, Variable):
-            raise self.error(f"called object '{name}' is not a function", node.name)
+            return self._call_pointer(node)
         if name in self.defined_functions and isinstance(symbol, FunctionSymbol):
             return self._call_defined(symbol, args, node)
         math = mathlib.lookup(name)
@@ -75,6 +75,41 @@ class CallLowering:
         hints = did_you_mean(name, candidates)
         raise self.error(f"call to undeclared function '{name}'", node.name, hints)
 
+    def _call_pointer(self, node: c_ast.FuncCall) -> RValue:
+        """A call through a function pointer: `fp(x)`, `(*fp)(x)`, `ops[k](x)`."""
+        callee = self.rvalue(node.name)
+        ftype = callee.ctype.pointee if isinstance(callee.ctype, PointerType) else None
+        if not isinstance(ftype, FunctionType):
+            raise self.error(
+                f"called object type '{callee.ctype}' is not a function or function pointer",
+                node.name,
+            )
+        if ftype.variadic:
+            raise self.error(
+                "calls through a pointer to a variadic function are not supported", node
+            )
+        what = node.name.name if isinstance(node.name, c_ast.ID) else "the called function"
+        args = list(node.args.exprs) if node.args is not None else []
+        values = self._arguments(what, ftype.params, args, node)
+        result = self.builder.call(_Callee(callee.value, ftype.llvm), values)
+        self.check_after_call()
+        if isinstance(ftype.ret, VoidType):
+            return RValue(VOID, None)
+        return RValue(ftype.ret, result)
+
+    def function_designator(self, name: str, symbol: FunctionSymbol, node: c_ast.Node) -> LValue:
+        """A function named as a value (`fp = f`, `&f`, a table of them): its address. A
+        math function's is the C library's own (direct calls use LLVM's intrinsics)."""
+        if name in self.defined_functions:
+            function, ftype = self.ir_function(symbol), symbol.ctype
+        else:
+            math = mathlib.lookup(name)
+            if math is None:
+                raise self._outside_call(symbol, node, "used in")
+            ret, params = MATH_TYPES[math.ret], tuple(MATH_TYPES[a] for a in math.args)
+            function, ftype = self._declare(math.name, ret, params), FunctionType(ret, params)
+        return LValue(ftype, ir.FormattedConstant(ir.PointerType(), function.get_reference()))
+
     def _call_assert(self, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
         """`assert(condition)` (nsc's assert.h): the oracle gives a row where the condition is
         false the status `assertion`; clean code evaluates the condition and goes on."""
@@ -85,8 +120,11 @@ class CallLowering:
             self._trap_if(self.builder.not_(holds), ASSERTION, "assert")
         return RValue(VOID, None)
 
-    def _outside_call(self, symbol: FunctionSymbol, node: c_ast.Node) -> CompileError:
-        """The error for a call from the compiled code to a function defined outside the file."""
+    def _outside_call(
+        self, symbol: FunctionSymbol, node: c_ast.Node, verb: str = "called from"
+    ) -> CompileError:
+        """The error for compiled code calling (or taking the address of) a function defined
+        outside the file."""
         header = system_header(symbol.location.file)
         if header is None:
             return self.error(
@@ -103,7 +141,7 @@ class CallLowering:
                 "call: nsc does not compile those"
             )
         return self.error(
-            f"'{symbol.name}' (from <{header}>) cannot be called from compiled code: nsc compiles "
+            f"'{symbol.name}' (from <{header}>) cannot be {verb} compiled code: nsc compiles "
             f"{entry} and the functions it calls, which may use only math.h and memset, memcpy "
             "and memmove of the C library",
             node,
@@ -317,3 +355,19 @@ def _without_message(node: c_ast.Node) -> c_ast.Node:
 
 def _is_string(node: c_ast.Node) -> bool:
     return isinstance(node, c_ast.Constant) and node.type == "string"
+
+
+class _Callee:
+    """The callee of a call through a pointer, for llvmlite: the pointer value with the
+    function type it is called as (llvmlite reads that from the callee, and an opaque pointer
+    carries none)."""
+
+    def __init__(self, value: ir.Value, function_type: ir.FunctionType):
+        self.value, self.function_type = value, function_type
+
+    @property
+    def type(self) -> ir.Type:
+        return self.value.type
+
+    def get_reference(self) -> str:
+        return self.value.get_reference()

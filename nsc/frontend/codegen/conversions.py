@@ -146,7 +146,7 @@ def _pointers_compatible(a: PointerType, b: PointerType) -> bool:
     if isinstance(pa, VoidType) or isinstance(pb, VoidType):
         return True
     if isinstance(pa, FunctionType) or isinstance(pb, FunctionType):
-        return False
+        return pa == pb  # the same return and parameter types
     if pa == pb:
         return True
     return (

@@ -59,8 +59,8 @@ class ExpressionLowering:
         ctype = result.ctype
         if isinstance(ctype, ArrayType):
             return RValue(PointerType(ctype.elem), result.address, result.region)
-        if isinstance(ctype, FunctionType):
-            raise self.error("function pointers are not supported", node)
+        if isinstance(ctype, FunctionType):  # a function designator is its address
+            return RValue(PointerType(ctype), result.address)
         if not ctype.is_complete:
             raise self.error(f"incomplete type '{ctype}' cannot be used as a value", node)
         value = self.builder.load(result.address, typ=ctype.llvm)
@@ -77,6 +77,8 @@ class ExpressionLowering:
         target = self.lvalue(node, action)
         if isinstance(target.ctype, ArrayType):
             raise self.error(f"array type '{target.ctype}' is not assignable", node)
+        if isinstance(target.ctype, FunctionType):
+            raise self.error(f"function '{target.ctype}' is not assignable", node)
         if target.ctype.const or _has_const_member(target.ctype):
             what = f"variable '{node.name}'" if isinstance(node, c_ast.ID) else "read-only location"
             raise self.error(
@@ -119,10 +121,7 @@ class ExpressionLowering:
         if isinstance(symbol, EnumConstant):
             return RValue(INT, ir.Constant(I32, symbol.value))
         if isinstance(symbol, FunctionSymbol):
-            raise self.error(
-                f"function '{node.name}' used as a value (function pointers are not supported)",
-                node,
-            )
+            return self.function_designator(node.name, symbol, node)
         if isinstance(symbol, Typedef):
             raise self.error(f"unexpected type name '{node.name}'", node)
         raise self.undeclared(node)

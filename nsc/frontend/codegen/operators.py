@@ -13,6 +13,7 @@ from nsc.frontend.ctypes import (
     PTRDIFF_T,
     ULONG,
     FloatType,
+    FunctionType,
     IntType,
     PointerType,
 )
@@ -96,6 +97,8 @@ class OperatorLowering:
         return RValue(pointer.ctype, self.element_address(pointer, index, node), pointer.region)
 
     def _element_size(self, ptype: PointerType, node: c_ast.Node) -> int:
+        if isinstance(ptype.pointee, FunctionType):
+            raise self.error(f"arithmetic on a pointer to a function ('{ptype}')", node)
         if not ptype.pointee.is_complete:
             raise self.error(f"arithmetic on a pointer to incomplete type '{ptype.pointee}'", node)
         return ptype.pointee.size

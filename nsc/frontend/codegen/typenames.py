@@ -36,8 +36,6 @@ class TypeResolution:
             return base.qualified(base.const or "const" in (node.quals or []))
         if isinstance(node, c_ast.PtrDecl):
             pointee = self.resolve_type(node.type)
-            if isinstance(pointee, FunctionType):
-                raise self.error("function pointers are not supported", node)
             return PointerType(pointee, const="const" in (node.quals or []))
         if isinstance(node, c_ast.ArrayDecl):
             return self._array_type(node)
@@ -94,8 +92,8 @@ class TypeResolution:
                 ptype = self.resolve_type(param.type)
             if isinstance(ptype, VoidType) and len(params) == 1 and param.name is None:
                 break
-            if isinstance(ptype, FunctionType):
-                raise self.error("function pointers are not supported", param)
+            if isinstance(ptype, FunctionType):  # a function parameter is a function pointer
+                ptype = PointerType(ptype)
             if isinstance(ptype, VoidType):
                 raise self.error("parameter has type void", param)
             names.append(param.name)
