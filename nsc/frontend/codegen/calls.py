@@ -8,6 +8,7 @@ from pycparser import c_ast
 from nsc.diagnostics import CompileError
 from nsc.frontend import mathlib
 from nsc.frontend.codegen.context import FunctionSymbol, LValue, RValue, Variable, did_you_mean
+from nsc.frontend.codegen.conversions import cast
 from nsc.frontend.codegen.instrument import ASSERTION, OUT_OF_BOUNDS
 from nsc.frontend.ctypes import (
     DOUBLE,
@@ -34,6 +35,12 @@ MATH_TYPES: dict[str, CType] = {
     "float*": PointerType(FLOAT),
 }
 _INLINE_ABS = ("abs", "labs", "llabs")
+_INFINITIES = {
+    "__builtin_inf": DOUBLE,
+    "__builtin_huge_val": DOUBLE,
+    "__builtin_inff": FLOAT,
+    "__builtin_huge_valf": FLOAT,
+}
 ASSERT_BUILTIN = "__nsc_assert"  # what assert.h's `assert` expands to
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
 # a plain name gives (an array, or an entry parameter of known extent), or else against the
@@ -58,6 +65,8 @@ class CallLowering:
         symbol = self.scope.lookup(name)
         if name == ASSERT_BUILTIN and symbol is None:
             return self._call_assert(args, node)
+        if name.startswith("__builtin_") and symbol is None:
+            return self._call_builtin(name, args, node)
         if isinstance(symbol, Variable):
             return self._call_pointer(node)
         if name in self.defined_functions and isinstance(symbol, FunctionSymbol):
@@ -109,6 +118,28 @@ class CallLowering:
             ret, params = MATH_TYPES[math.ret], tuple(MATH_TYPES[a] for a in math.args)
             function, ftype = self._declare(math.name, ret, params), FunctionType(ret, params)
         return LValue(ftype, ir.FormattedConstant(ir.PointerType(), function.get_reference()))
+
+    def _call_builtin(self, name: str, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
+        """GNU's builtins that numeric code uses: `__builtin_expect(e, c)` is `e` (a long),
+        `__builtin_sqrt(x)` and the like are the math functions, `__builtin_inf()` and
+        `__builtin_huge_val()` (`f` for float) an infinity."""
+        if name == "__builtin_expect":
+            if len(args) != 2:
+                raise self.error("__builtin_expect takes a value and the value it expects", node)
+            value = self.rvalue(args[0])
+            if not value.ctype.is_integer:
+                raise self.error(f"__builtin_expect needs an integer, not '{value.ctype}'", node)
+            self.rvalue(args[1])
+            return cast(self.builder, value, LONG)
+        infinity = _INFINITIES.get(name)
+        if infinity is not None:
+            if args:
+                raise self.error(f"{name} takes no arguments", node)
+            return RValue(infinity, ir.Constant(infinity.llvm, float("inf")))
+        math = mathlib.lookup(name.removeprefix("__builtin_"))
+        if math is None:
+            raise self.error(f"builtin function '{name}' is not supported", node.name)
+        return self._call_math(math, args, node)
 
     def _call_assert(self, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
         """`assert(condition)` (nsc's assert.h): the oracle gives a row where the condition is

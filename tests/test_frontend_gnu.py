@@ -1,0 +1,57 @@
+"""GNU spellings: read as the C they mean (positions kept) or refused by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from nsc.diagnostics import CompileError
+from nsc.frontend import FrontendOptions, c_to_ir
+from nsc.frontend.gnu import translate
+
+
+def test_keywords_and_attributes_keep_every_position():
+    text = (
+        "static __inline__ __attribute__((always_inline,\n"
+        '  format(printf, 1, 2))) double *__restrict__ p; char *s = "__inline__";\n'
+    )
+    out = translate(text, "t.c")
+    assert len(out) == len(text) and out.count("\n") == text.count("\n")
+    assert out.split() == ["static", "inline", "double", "*restrict", "p;", "char", "*s", "=",
+                           '"__inline__";']  # fmt: skip
+    assert translate("double f(double x);\n", "t.c") == "double f(double x);\n"
+
+
+@pytest.mark.parametrize(
+    "source, line, column, name",
+    [
+        ("struct __attribute__((packed)) P { char c; double d; };\n", 1, 23, "packed"),
+        ("int x;\ndouble v[4] __attribute__((__aligned__(16), unused));\n", 2, 28, "__aligned__"),
+        ("typedef float v4 __attribute__((unused, vector_size(16)));\n", 1, 41, "vector_size"),
+    ],
+)
+def test_attributes_that_change_results_are_refused_where_they_are(source, line, column, name):
+    text = '# 1 "prog.c"\n' + source
+    with pytest.raises(CompileError, match=f"attribute '{name}' is not supported") as info:
+        translate(text, "prog.c")
+    location = info.value.location
+    assert (location.file, location.line, location.column) == ("prog.c", line, column)
+
+
+def test_an_error_after_an_attribute_is_located_as_without_it():
+    body = "static int k;\ndouble f(double x) { return x + ; }\n"
+    places = []
+    for source in (body, "__attribute__((unused))" + body):
+        with pytest.raises(CompileError) as info:
+            c_to_ir(source, FrontendOptions(), filename="t.c")
+        places.append((info.value.location.line, info.value.location.column))
+    assert places[0] == places[1] and places[0][0] == 2
+
+
+def test_builtins():
+    source = "double f(double x) { return __builtin_expect(x > 0, 1) + __builtin_fabs(x); }"
+    assert "llvm.fabs" in c_to_ir(source, FrontendOptions(), filename="t.c").ir
+    with pytest.raises(CompileError, match="builtin function '__builtin_popcount' is not"):
+        c_to_ir("int f(int x) { return __builtin_popcount(x); }", FrontendOptions(), filename="t.c")
+    with pytest.raises(CompileError, match="__builtin_expect needs an integer"):
+        c_to_ir("long f(double x) { return __builtin_expect(x, 1); }", FrontendOptions(),
+                filename="t.c")  # fmt: skip
