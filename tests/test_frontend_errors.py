@@ -179,6 +179,12 @@ BAD = [
         r"division by zero in a constant expression",
     ),
     (
+        "double f(double x) { extern int k = 3; return x; }",
+        1,
+        33,
+        "'k' has both 'extern' and an initializer",
+    ),
+    (
         "enum { N = 0 && nope };\nint f(int x) { return x + N; }",
         1,
         17,

@@ -279,10 +279,9 @@ class DeclarationLowering:
             self.tag_declaration(node)
             return
         storage = node.storage or []
-        if isinstance(node.type, c_ast.FuncDecl):
-            raise self.error("functions must be declared at file scope", node)
-        if "extern" in storage:
-            raise self.error("block-scope 'extern' declarations are not supported", node)
+        if isinstance(node.type, c_ast.FuncDecl) or "extern" in storage:
+            self._block_scope_extern(node)
+            return
         if node.name in self.scope.names:
             raise self.error(f"redefinition of '{node.name}'", node)
         dim = self.variable_dimension(node.type, f"array '{node.name}'")
@@ -306,6 +305,26 @@ class DeclarationLowering:
         if tree is not None:
             self.store_initializer(LValue(ctype.qualified(False), slot, shadow=shadow), tree)
         self.scope.names[node.name] = variable
+
+    def _block_scope_extern(self, node: c_ast.Decl) -> None:
+        """`extern double g;` or `double h(double);` in a block: the file-scope variable or
+        function (declared there if it is not yet), visible by that name in this block."""
+        if node.init is not None:
+            raise self.error(f"'{node.name}' has both 'extern' and an initializer", node)
+        outer = self.scope
+        while self.scope.parent is not None:
+            self.scope = self.scope.parent
+        try:
+            if isinstance(node.type, c_ast.FuncDecl):
+                self.declare_function(node, defined=False)
+            else:
+                self.global_decl(node)
+            symbol = self.scope.names[node.name]
+        finally:
+            self.scope = outer
+        if self.scope.names.get(node.name, symbol) is not symbol:
+            raise self.error(f"redefinition of '{node.name}'", node)
+        self.scope.names[node.name] = symbol
 
     def _pointer_shadow(self, name: str, ctype: CType) -> Shadow | None:
         """With the oracle's checks on, the shadow of a pointer variable without a static
