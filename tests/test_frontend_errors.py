@@ -39,7 +39,12 @@ BAD = [
         25,
         r"array 'a' has a variable inner dimension 'n'; only the outermost dimension",
     ),
-    ("union U { int a; float b; };\nint f(int x) { return x; }", 1, 7, r"unions are not supported"),
+    (
+        "union U { int a; float b; };\nint f(struct U *p) { return 0; }",
+        2,
+        14,
+        r"'U' defined as wrong kind of tag",
+    ),
     (
         "struct P { float x; };\nfloat f(struct P p) { return p.z; }",
         2,

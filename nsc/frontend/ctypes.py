@@ -216,7 +216,10 @@ class ArrayType(CType):
 
 @dataclass(frozen=True)
 class StructType(CType):
-    """A struct; identified by a unique id, its fields filled in when the definition is seen."""
+    """A struct; identified by a unique id, its fields filled in when the definition is seen.
+
+    An anonymous member (C11: a struct or union without a name inside another) is a field
+    named ""; `member` finds the names in it."""
 
     tag: str | None
     uid: int
@@ -235,10 +238,8 @@ class StructType(CType):
     def size(self) -> int:
         if not self.is_complete:
             raise TypeError(f"incomplete type '{self}' has no size")
-        offset = 0
-        for _, ftype in self.fields:
-            offset = round_up(offset, ftype.align) + ftype.size
-        return round_up(offset, self.align)
+        last = len(self.fields) - 1
+        return round_up(self.field_offset(last) + self.fields[last][1].size, self.align)
 
     @property
     def align(self) -> int:
@@ -250,6 +251,35 @@ class StructType(CType):
                 return i
         return None
 
+    def field_offset(self, index: int) -> int:
+        """The byte offset of the field at `index` (SysV: each at its alignment)."""
+        offset = 0
+        for _, ftype in self.fields[:index]:
+            offset = round_up(offset, ftype.align) + ftype.size
+        return round_up(offset, self.fields[index][1].align)
+
+    def member(self, name: str) -> Member | None:
+        """The member called `name`, looked for through anonymous members (C11) as well."""
+        for i, (fname, ftype) in enumerate(self.fields):
+            if fname == name:
+                return Member((i,), self.field_offset(i), ftype)
+            if not fname and isinstance(ftype, StructType):
+                inner = ftype.member(name)
+                if inner is not None:
+                    offset = self.field_offset(i) + inner.offset
+                    return Member((i, *inner.path), offset, inner.ctype)
+        return None
+
+    def member_names(self) -> list[str]:
+        """The names `.` can reach: the fields, and the members of anonymous ones."""
+        names: list[str] = []
+        for fname, ftype in self.fields:
+            if fname:
+                names.append(fname)
+            elif isinstance(ftype, StructType):
+                names += ftype.member_names()
+        return names
+
     def layout(self) -> Layout:
         return {
             "kind": "struct",
@@ -259,6 +289,52 @@ class StructType(CType):
 
     def __str__(self) -> str:
         return _const(f"struct {self.tag or '<anonymous>'}", self.const)
+
+
+@dataclass(frozen=True)
+class UnionType(StructType):
+    """A union: a record whose members all lie at offset 0 (everything else as StructType).
+
+    Its size is the largest member's rounded up to the largest alignment, its alignment the
+    largest member's (x86-64 SysV, as gcc). In LLVM it is `{ [n x iA] }`: A the alignment in
+    bits, n = size / alignment. LLVM lays that out with exactly the union's size and alignment
+    (x86-64 aligns i8/i16/i32/i64 to 1/2/4/8), and a load or store of it moves every byte: a
+    union value copied whole keeps whatever member was written last, padding included. (A
+    member type plus padding bytes, clang's form, loses the bytes in a struct member's own
+    padding when copied as a value.) Members are read and written at the union's address.
+    """
+
+    @property
+    def llvm(self) -> ir.Type:
+        if not self.is_complete:
+            return ir.LiteralStructType([])
+        word = ir.IntType(8 * self.align)
+        return ir.LiteralStructType([ir.ArrayType(word, self.size // self.align)])
+
+    @property
+    def size(self) -> int:
+        if not self.is_complete:
+            raise TypeError(f"incomplete type '{self}' has no size")
+        return round_up(max(t.size for _, t in self.fields), self.align)
+
+    def field_offset(self, index: int) -> int:
+        return 0
+
+    def layout(self) -> Layout:
+        raise TypeError(f"'{self}' has no data layout: its bytes have several meanings")
+
+    def __str__(self) -> str:
+        return _const(f"union {self.tag or '<anonymous>'}", self.const)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a struct or union: the field indices that reach it (more than one through
+    anonymous members), its byte offset in the outermost record and its type."""
+
+    path: tuple[int, ...]
+    offset: int
+    ctype: CType
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from nsc.frontend.ctypes import (
     PointerType,
     StructType,
 )
-from nsc.signature import round_up
 
 _CHANGING_UNARY = ("++", "--", "p++", "p--", "&")
 
@@ -236,16 +235,11 @@ class AddressConstants:
         stype = struct.ctype
         if not isinstance(stype, StructType) or not stype.is_complete:
             raise self.error(f"member reference base type '{stype}' is not a struct", node)
-        index = stype.field_index(node.field.name)
-        if index is None:
+        found = stype.member(node.field.name)
+        if found is None:
             raise self.error(f"no member named '{node.field.name}' in '{stype}'", node.field)
-        offset = 0
-        for _, ftype in stype.fields[:index]:
-            offset = round_up(offset, ftype.align) + ftype.size
-        ftype = stype.fields[index][1]
-        offset = round_up(offset, ftype.align)
-        member = ftype.qualified(ftype.const or stype.const)
-        return Address(struct.base, struct.offset + offset, member, 0, 1)
+        member = found.ctype.qualified(found.ctype.const or stype.const)
+        return Address(struct.base, struct.offset + found.offset, member, 0, 1)
 
     def _step(self, address: Address, step: int, node: c_ast.Node) -> Address:
         """`address + step` elements, inside its array or one past its end (C99 6.5.6p8)."""

@@ -267,9 +267,9 @@ class ConstantEvaluation:
             inner = self.object_type(node.name)
             if node.type == "->" and isinstance(inner, ArrayType | PointerType):
                 inner = inner.elem if isinstance(inner, ArrayType) else inner.pointee
-            index = inner.field_index(node.field.name) if isinstance(inner, StructType) else None
-            if index is not None:
-                return inner.fields[index][1].qualified(False)
+            member = inner.member(node.field.name) if isinstance(inner, StructType) else None
+            if member is not None:
+                return member.ctype.qualified(False)
         return None
 
     def unevaluated_type(self, node: c_ast.Node) -> CType:

@@ -33,6 +33,7 @@ from nsc.frontend.ctypes import (
     IntType,
     PointerType,
     StructType,
+    UnionType,
     VoidType,
 )
 
@@ -399,30 +400,48 @@ class ExpressionLowering:
             raise self.error(f"member reference base type '{struct}' is not a struct", node)
         if not struct.is_complete:
             raise self.error(f"incomplete type '{struct}' has no members", node)
-        index = struct.field_index(node.field.name)
-        if index is None:
-            names = [name for name, _ in struct.fields]
-            hints = did_you_mean(node.field.name, names)
+        member = struct.member(node.field.name)
+        if member is None:
+            hints = did_you_mean(node.field.name, struct.member_names())
             raise self.error(
                 f"no member named '{node.field.name}' in '{struct}'", node.field, hints
             )
-        ftype = struct.fields[index][1].qualified(struct.fields[index][1].const or struct.const)
+        result = base
+        for index in member.path:  # more than one step through anonymous members
+            result = self._field(result, index)
+        if isinstance(base, RValue) and not isinstance(result.ctype, ArrayType):
+            return self.load(result, node)  # a member of a union value, spilled to be read
+        return result
+
+    def _field(self, base: Result, index: int) -> Result:
+        """The field at `index` of a struct or union object or value."""
+        record = base.ctype
+        ftype = record.fields[index][1].qualified(record.fields[index][1].const or record.const)
         if isinstance(base, RValue):
-            value = self.builder.extract_value(base.value, index)
-            if isinstance(ftype, ArrayType):
-                return self._temporary_array(ftype, value)
-            return RValue(ftype.qualified(False), value)
-        zero = ir.Constant(I32, 0)
-        address = opaque(
-            self.builder.gep(
-                base.address, [zero, ir.Constant(I32, index)], source_etype=struct.llvm
+            if not isinstance(record, UnionType):
+                value = self.builder.extract_value(base.value, index)
+                if isinstance(ftype, ArrayType):
+                    return self._temporary_array(ftype, value)
+                return RValue(ftype.qualified(False), value)
+            # a union value's members are views of its bytes: they are read from a copy
+            slot = self.alloca(record, "member.tmp")
+            self.builder.store(base.value, slot)
+            base = LValue(record, slot, temporary=True)
+        if isinstance(record, UnionType):
+            address = base.address  # every member of a union lies at its start
+        else:
+            zero = ir.Constant(I32, 0)
+            address = opaque(
+                self.builder.gep(
+                    base.address, [zero, ir.Constant(I32, index)], source_etype=record.llvm
+                )
             )
-        )
         # an array member is an object of its own (a pointer into `s.v` stays in `v`); any other
         # member lies in the enclosing object, which `&pts[0].x` may stride through
         if isinstance(ftype, ArrayType):
-            return LValue(ftype, address, region=self.object_region(address, ftype))
-        return LValue(ftype, address, region=base.region)
+            region = self.object_region(address, ftype)
+            return LValue(ftype, address, temporary=base.temporary, region=region)
+        return LValue(ftype, address, temporary=base.temporary, region=base.region)
 
     def _temporary_array(self, ctype: ArrayType, value: ir.Value) -> LValue:
         """An array member of a struct value (`f(x).v`, `(c ? s : t).v`): C11 gives it an

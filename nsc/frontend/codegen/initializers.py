@@ -7,7 +7,8 @@ from pycparser import c_ast
 
 from nsc.frontend.codegen.constants import convert_constant
 from nsc.frontend.codegen.context import LValue, did_you_mean, opaque
-from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType
+from nsc.frontend.codegen.unions import union_constant
+from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, UnionType
 
 # An initializer tree: a scalar's expression node, or the given sub-objects of an aggregate.
 InitTree = c_ast.Node | dict[int, "InitTree"]
@@ -56,8 +57,12 @@ class InitializerLowering:
                     break  # the designator belongs to the enclosing brace list
                 index, items[pos] = self._designated(ctype, item)
                 item = items[pos]
+                if isinstance(ctype, UnionType) and index not in tree:
+                    tree.clear()  # a union holds the member named last
             elif count is not None and index >= count:
                 break
+            elif isinstance(ctype, UnionType) and not first:
+                break  # a union takes one initializer, for its first member or a named one
             first = False
             sub = types[0] if isinstance(ctype, ArrayType) else types[index]
             if isinstance(item, c_ast.InitList):
@@ -92,13 +97,15 @@ class InitializerLowering:
         else:
             if not isinstance(designator, c_ast.ID):
                 raise self.error(f"array designator used for type '{ctype}'", designator)
-            index = ctype.field_index(designator.name)
-            if index is None:
-                names = [name for name, _ in ctype.fields]
-                hints = did_you_mean(designator.name, names)
+            member = ctype.member(designator.name)
+            if member is None:
+                hints = did_you_mean(designator.name, ctype.member_names())
                 raise self.error(
                     f"no member named '{designator.name}' in '{ctype}'", designator, hints
                 )
+            index = member.path[0]
+            if len(member.path) > 1:  # in an anonymous member, which takes the designator
+                rest = item.name
         remaining = c_ast.NamedInitializer(rest, item.expr, item.coord) if rest else item.expr
         return index, remaining
 
@@ -121,6 +128,12 @@ class InitializerLowering:
     def const_initializer(self, ctype: CType, tree: InitTree | None) -> ir.Constant:
         if tree is None:
             return ir.Constant(ctype.llvm, None)
+        if isinstance(tree, dict) and isinstance(ctype, UnionType):
+            if not tree:
+                return ir.Constant(ctype.llvm, None)
+            ((index, sub),) = tree.items()
+            member_type = ctype.fields[index][1]
+            return union_constant(ctype, member_type, self.const_initializer(member_type, sub))
         if isinstance(tree, dict):
             count, types = _members(ctype)
             items = [
@@ -153,18 +166,26 @@ class InitializerLowering:
     def _store_members(self, target: LValue, tree: dict) -> None:
         ctype = target.ctype
         for index, sub in sorted(tree.items()):
-            if isinstance(ctype, ArrayType):
-                indices = [ir.Constant(I64, 0), ir.Constant(I64, index)]
-                member_type = ctype.elem
+            if isinstance(ctype, UnionType):  # the member lies at the union's start
+                member = LValue(ctype.fields[index][1], target.address)
             else:
-                indices = [ir.Constant(I32, 0), ir.Constant(I32, index)]
-                member_type = ctype.fields[index][1]
-            address = opaque(self.builder.gep(target.address, indices, source_etype=ctype.llvm))
-            member = LValue(member_type, address)
+                member = self._member_object(target, index)
             if isinstance(sub, dict):
                 self._store_members(member, sub)
             else:
                 self.store_initializer(member, sub)
+
+    def _member_object(self, target: LValue, index: int) -> LValue:
+        """Element or field `index` of an array or struct object."""
+        ctype = target.ctype
+        if isinstance(ctype, ArrayType):
+            indices = [ir.Constant(I64, 0), ir.Constant(I64, index)]
+            member_type = ctype.elem
+        else:
+            indices = [ir.Constant(I32, 0), ir.Constant(I32, index)]
+            member_type = ctype.fields[index][1]
+        address = opaque(self.builder.gep(target.address, indices, source_etype=ctype.llvm))
+        return LValue(member_type, address)
 
     def _zero_fill(self, target: LValue) -> None:
         memset = self.module.globals.get("llvm.memset.p0.i64")

@@ -14,6 +14,7 @@ from nsc.frontend.ctypes import (
     FunctionType,
     PointerType,
     StructType,
+    UnionType,
     VoidType,
     from_specifiers,
 )
@@ -108,11 +109,11 @@ class TypeResolution:
     def resolve_specifier(self, node: c_ast.Node) -> CType:
         if isinstance(node, c_ast.IdentifierType):
             return self._identifier_type(node)
-        if isinstance(node, c_ast.Struct | c_ast.Enum):
+        if isinstance(node, c_ast.Struct | c_ast.Union | c_ast.Enum):
             defined = self.defined_types.get(id(node))
             if defined is not None and defined[0] is node:  # another declarator of one definition
                 return defined[1]
-            if isinstance(node, c_ast.Struct):
+            if isinstance(node, c_ast.Struct | c_ast.Union):
                 ctype = self.resolve_struct(node)
                 defining = node.decls is not None
             else:
@@ -121,8 +122,6 @@ class TypeResolution:
             if defining:
                 self.defined_types[id(node)] = (node, ctype)
             return ctype
-        if isinstance(node, c_ast.Union):
-            raise self.error("unions are not supported", node)
         raise self.error(f"unsupported type specifier {type(node).__name__}", node)
 
     def _identifier_type(self, node: c_ast.IdentifierType) -> CType:
@@ -144,40 +143,51 @@ class TypeResolution:
             raise self.error(f"unknown type name '{spelled}'", node)
         raise self.error(f"invalid type specifier '{spelled}'", node)
 
-    def resolve_struct(self, node: c_ast.Struct) -> StructType:
+    def resolve_struct(self, node: c_ast.Struct | c_ast.Union) -> StructType:
+        """A struct or union type (a union is a StructType whose members share offset 0)."""
+        kind = "union" if isinstance(node, c_ast.Union) else "struct"
         if node.decls is None:
             if node.name is None:
-                raise self.error("anonymous struct without fields", node)
+                raise self.error(f"anonymous {kind} without fields", node)
             known = self.scope.lookup_tag(node.name)
             if known is not None:
-                return known
-            return self._declare_tag(node.name)
+                return self._same_kind_tag(known, kind, node)
+            return self._declare_tag(node.name, kind)
         existing = self.scope.tags.get(node.name) if node.name else None
         if isinstance(existing, StructType) and not existing.is_complete:
-            struct = existing
+            struct = self._same_kind_tag(existing, kind, node)
         elif existing is not None:
-            raise self.error(f"redefinition of 'struct {node.name}'", node)
+            raise self.error(f"redefinition of '{kind} {node.name}'", node)
         else:
-            struct = self._declare_tag(node.name)
+            struct = self._declare_tag(node.name, kind)
         fields: list[tuple[str, CType]] = []
         for decl in node.decls:
             fields.append(self._struct_field(decl, struct, fields))
         if not fields:
-            raise self.error("structs without fields are not supported", node)
+            raise self.error(f"{kind}s without fields are not supported", node)
         struct.fields.extend(fields)
         struct.complete[0] = True
         return struct
 
+    def _same_kind_tag(self, known: CType, kind: str, node: c_ast.Node) -> CType:
+        """A tag used again: `union U` must not name a struct, nor `struct S` a union."""
+        if isinstance(known, StructType) and isinstance(known, UnionType) != (kind == "union"):
+            raise self.error(f"'{node.name}' defined as wrong kind of tag", node)
+        return known
+
     def _struct_field(
         self, decl: c_ast.Node, struct: StructType, fields: list[tuple[str, CType]]
     ) -> tuple[str, CType]:
-        if not isinstance(decl, c_ast.Decl) or decl.name is None:
-            raise self.error("anonymous struct members are not supported", decl)
+        kind = "union" if isinstance(struct, UnionType) else "struct"
+        if not isinstance(decl, c_ast.Decl):
+            raise self.error(f"unsupported {kind} member", decl)
+        if decl.name is None:
+            return self._anonymous_member(decl, struct, fields)
         if decl.bitsize is not None:
             raise self.error("bit-fields are not supported", decl)
         ftype = self.resolve_type(decl.type)
         if isinstance(ftype, FunctionType):
-            raise self.error("a struct member cannot be a function", decl)
+            raise self.error(f"a {kind} member cannot be a function", decl)
         if not ftype.is_complete:
             what = "flexible array members are" if isinstance(ftype, ArrayType) else None
             message = (
@@ -186,11 +196,31 @@ class TypeResolution:
                 else f"field '{decl.name}' has incomplete type '{ftype}'"
             )
             raise self.error(message, decl)
-        if any(name == decl.name for name, _ in fields):
+        if decl.name in _reachable_names(fields):
             raise self.error(f"duplicate member '{decl.name}'", decl)
         if decl.align:
             self._check_member_alignment(decl, ftype)
         return decl.name, ftype
+
+    def _anonymous_member(
+        self, decl: c_ast.Decl, struct: StructType, fields: list[tuple[str, CType]]
+    ) -> tuple[str, CType]:
+        """C11's anonymous struct or union member (`union { float f; int i; };` in a struct):
+        a field named "" whose members are reached as if they were the enclosing one's."""
+        spec = decl.type
+        if decl.bitsize is not None or not isinstance(spec, c_ast.Struct | c_ast.Union):
+            raise self.error("a member needs a name", decl)
+        if spec.name is not None or spec.decls is None:
+            raise self.error(
+                "a tagged struct or union member needs a name (anonymous members are untagged)",
+                decl,
+            )
+        ftype = self.resolve_specifier(spec)
+        taken = _reachable_names(fields)
+        for name in ftype.member_names():
+            if name in taken:
+                raise self.error(f"duplicate member '{name}'", decl)
+        return "", ftype
 
     def _check_member_alignment(self, decl: c_ast.Decl, ftype: CType) -> None:
         """`_Alignas` on a member: its natural alignment (or 0) is all the layout can give."""
@@ -214,8 +244,9 @@ class TypeResolution:
                 decl,
             )
 
-    def _declare_tag(self, name: str | None) -> StructType:
-        struct = StructType(name, next(_struct_ids))
+    def _declare_tag(self, name: str | None, kind: str) -> StructType:
+        record = UnionType if kind == "union" else StructType
+        struct = record(name, next(_struct_ids))
         if name is not None:
             self.scope.tags[name] = struct
         return struct
@@ -241,6 +272,15 @@ class TypeResolution:
         if node.name:
             self.scope.tags[node.name] = INT
         return INT
+
+
+def _reachable_names(fields: list[tuple[str, CType]]) -> set[str]:
+    """The member names the fields so far make reachable, through anonymous members too."""
+    names = {name for name, _ in fields if name}
+    for name, ftype in fields:
+        if not name and isinstance(ftype, StructType):
+            names.update(ftype.member_names())
+    return names
 
 
 __all__ = ["VOID", "TypeResolution"]
