@@ -348,3 +348,12 @@ def test_select_checkpoint_scores_each_kept_epoch_by_fine_tuning(corpus, tmp_pat
     assert table.count("| epoch-00") == 2 and (out / "select.png").is_file()
     with pytest.raises(SystemExit, match="no checkpoints"):
         select_checkpoint.main(["--run", str(tmp_path / "empty")])
+
+
+def test_cli_train_says_when_no_program_is_held_out(corpus, tmp_path):
+    args = ["train", "--data", corpus, "--out", tmp_path / "run", "--epochs", "1"]
+    args += ["--batch-programs", "2", "--samples-per-program", "8", "--calibration", "16"]
+    args += ["--dim", "8", "--steps", "1", "--head-dim", "8", "--hidden", "4", "--no-progress"]
+    result = CliRunner().invoke(main, [str(a) for a in [*args, "--val-percent", "0"]])
+    assert result.exit_code == 0, result.output
+    assert "epoch 1: no validation programs (--val-percent 0 of this corpus)" in result.output

@@ -289,7 +289,11 @@ def train_command(
     ).progress
     if state.epochs and env.get("RANK", "0") == "0":
         last = state.epochs[-1]
-        click.echo(f"epoch {last['epoch']}: val_mse {last['val_mse']:.4f} ({out / 'epochs.csv'})")
+        if last["val_mse"] == last["val_mse"]:
+            score = f"val_mse {last['val_mse']:.4f}"
+        else:  # NaN: no program fell in the validation split
+            score = f"no validation programs (--val-percent {config.val_percent:g} of this corpus)"
+        click.echo(f"epoch {last['epoch']}: {score} ({out / 'epochs.csv'})")
 
 
 def _widths(text: str, option: str) -> tuple[int, ...]:
