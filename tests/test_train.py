@@ -357,3 +357,13 @@ def test_cli_train_says_when_no_program_is_held_out(corpus, tmp_path):
     result = CliRunner().invoke(main, [str(a) for a in [*args, "--val-percent", "0"]])
     assert result.exit_code == 0, result.output
     assert "epoch 1: no validation programs (--val-percent 0 of this corpus)" in result.output
+
+
+def test_cli_train_refuses_a_batch_larger_than_the_corpus_and_keeps_its_cache(corpus, tmp_path):
+    args = ["train", "--data", corpus, "--out", tmp_path / "run", "--batch-programs", "1000"]
+    args += ["--calibration", "16"]
+    result = CliRunner().invoke(main, [str(a) for a in [*args, "--no-progress"]])
+    assert result.exit_code == 1, result.output
+    assert "--batch-programs 1000 needs at least that many" in result.output
+    assert f"stays in {tmp_path / 'run' / 'cache'}" in result.output
+    assert (tmp_path / "run" / "cache").is_dir()

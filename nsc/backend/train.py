@@ -266,7 +266,8 @@ def prepare_data(
     if len(train_set) < config.batch_programs:
         raise NscError(
             f"the corpus has {len(train_set)} training programs; "
-            f"--batch-programs {config.batch_programs} needs at least that many"
+            f"--batch-programs {config.batch_programs} needs at least that many",
+            hints=(f"the encoded corpus stays in {cache} for a run with a smaller batch",),
         )
     return vocab, train_set, val_set
 
