@@ -41,3 +41,17 @@ def test_an_indirect_call_the_optimizer_keeps_is_in_the_graph():
     graph = build_graph(optimized)
     calls = [n for n, data in graph.nodes(data=True) if data.get("text") == "call"]
     assert calls and all("callee" not in graph.nodes[n] for n in calls)
+
+
+def test_a_call_through_a_pointer_is_typed_where_it_is_not_evaluated():
+    source = """
+    static float half(float x) { return x / 2; }
+    static float (*const fp)(float) = half;
+    static float (*const table[2])(float) = {half, half};
+    static const int k = sizeof(fp(1)) + sizeof((*fp)(1)) + sizeof(table[1](1));
+    _Static_assert(sizeof(0 ? fp(1) : 2.0) == 8, "the arms' common type");
+    int f(int v) { switch (v) { case sizeof(fp(1)): return k; } return 0 && fp(1); }
+    """
+    compiled = c_to_ir(source, FrontendOptions(), filename="t.c")
+    result = Oracle(compiled.ir, compiled.signature).run({"v": np.array([4, 5], np.int32)})
+    assert result.outputs["return"].tolist() == [12, 0]

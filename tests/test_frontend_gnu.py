@@ -37,6 +37,15 @@ def test_attributes_that_change_results_are_refused_where_they_are(source, line,
     assert (location.file, location.line, location.column) == ("prog.c", line, column)
 
 
+def test_attribute_parentheses_may_be_spaced_out_as_gcc_takes_them():
+    text = "static double __attribute__ ( (\n unused ) ) k;\n"
+    out = translate(text, "t.c")
+    assert out.split() == ["static", "double", "k;"] and out.count("\n") == 2
+    with pytest.raises(CompileError, match="attribute 'packed' is not supported") as info:
+        translate('# 1 "prog.c"\nstruct __attribute__ ( (packed) ) P { char c; };\n', "prog.c")
+    assert (info.value.location.line, info.value.location.column) == (1, 25)
+
+
 def test_an_error_after_an_attribute_is_located_as_without_it():
     body = "static int k;\ndouble f(double x) { return x + ; }\n"
     places = []

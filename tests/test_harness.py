@@ -102,6 +102,31 @@ def test_the_entry_is_the_function_main_does_not_hide():
     assert compile_text("int main(void) { return 0; }").signature.entry == "main"
 
 
+def test_members_parameters_and_locals_do_not_reach_the_harness():
+    source = """
+    #include <stdio.h>
+    static void report(double v) { printf("%g\\n", v); }
+    static void check(double v) { printf("%g\\n", v); }
+    double scale = 3.0;
+    struct sample { double report, check; };
+    static double twice(double check) { return 2 * check; }
+    double f(double x) {
+        struct sample s = {.report = x}, *p = &s;
+        double scale = 0.5;
+        p->check = twice(s.report) * scale;
+        { extern double scale; p->check += scale; }
+        return p->check;
+    }
+    int main(void) { report(f(1.0)); check(scale); return 0; }
+    """
+    compiled = compile_text(source)
+    assert "@report" not in compiled.ir and "@check" not in compiled.ir
+    result = Oracle(compile_text(source, instrument=True).ir, compiled.signature).run(
+        {"x": np.array([1.0, 2.5])}
+    )
+    assert result.outputs["return"].tolist() == [4.0, 5.5]
+
+
 def test_library_calls_from_compiled_code_are_refused():
     source = '#include <stdio.h>\ndouble f(double x) {\n  printf("%g", x);\n  return x;\n}\n'
     with pytest.raises(CompileError) as info:

@@ -53,6 +53,7 @@ _WORD = re.compile(
     r"|\b(__attribute__|__attribute|" + "|".join(_KEYWORDS) + r")\b"
 )
 _FIRST = re.compile(r"__attribute|" + "|".join(_KEYWORDS))
+_OPEN = re.compile(r"\(\s*\(")  # `((`, which gcc also takes spaced out
 _MARKER = re.compile(r'^# (\d+) "((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
 
 
@@ -92,7 +93,7 @@ def _attribute_end(text: str, start: int, filename: str) -> int:
     i = start
     while i < len(text) and text[i] in " \t\n":
         i += 1
-    if not text.startswith("((", i):
+    if _OPEN.match(text, i) is None:
         raise CompileError("expected '((' after __attribute__", _location(text, i, filename))
     depth = 0
     while i < len(text):

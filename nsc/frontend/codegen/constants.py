@@ -28,6 +28,7 @@ from nsc.frontend.ctypes import (
     BoolType,
     CType,
     FloatType,
+    FunctionType,
     IntType,
     PointerType,
     StructType,
@@ -319,18 +320,24 @@ class ConstantEvaluation:
 
     def _const_FuncCall(self, node: c_ast.FuncCall) -> tuple[CType, Number]:
         """A call is allowed where it is not evaluated (`1 ? 2 : f(3)`): its type counts."""
-        if self.unevaluated and isinstance(node.name, c_ast.ID):
-            ret = self._return_type(node.name.name)
+        if self.unevaluated:
+            ret = self._return_type(node.name)
             if ret is not None and ret.is_arithmetic:
                 return ret.qualified(False), 0
         raise self.error("expression is not a compile-time constant", node)
 
-    def _return_type(self, name: str) -> CType | None:
-        symbol = self.scope.lookup(name)
-        if isinstance(symbol, FunctionSymbol):
-            return symbol.ctype.ret
-        math = mathlib.lookup(name) if symbol is None else None
-        return MATH_TYPES.get(math.ret) if math is not None else None
+    def _return_type(self, callee: c_ast.Node) -> CType | None:
+        if isinstance(callee, c_ast.ID):
+            symbol = self.scope.lookup(callee.name)
+            if isinstance(symbol, FunctionSymbol):
+                return symbol.ctype.ret
+            math = mathlib.lookup(callee.name) if symbol is None else None
+            if math is not None:
+                return MATH_TYPES.get(math.ret)
+        ctype = self.object_type(callee)  # a pointer to a function: `fp(1)`, `(*fp)(1)`, `t[k](1)`
+        if isinstance(ctype, PointerType):
+            ctype = ctype.pointee
+        return ctype.ret if isinstance(ctype, FunctionType) else None
 
     def _const_Assignment(self, node: c_ast.Assignment) -> tuple[CType, Number]:
         """An assignment is allowed where it is not evaluated: the type of its left side."""

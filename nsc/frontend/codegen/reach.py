@@ -6,8 +6,9 @@ uses. That code never runs in the oracle or the surrogate, so it is not lowered,
 what nsc's C subset leaves out (stdio, strings, the heap) without keeping the entry from
 compiling. Everything else in the file is lowered as before, used or not.
 
-References are found syntactically: every identifier a definition mentions counts. A local
-variable that shadows a file-scope name makes this keep more than it must, never less.
+References are found syntactically: every identifier a definition mentions counts, except a
+member's name (`s.report`, `.report = 1`) and a parameter's or local variable's where it is in
+scope. A block-scope `extern` declaration or prototype hides nothing: it names the file's.
 """
 
 from __future__ import annotations
@@ -80,9 +81,46 @@ def _reach(definitions: dict[str, list[c_ast.Node]], roots: Iterable[str]) -> se
 
 
 def _identifiers(node: c_ast.Node) -> Iterable[str]:
-    stack = [node]
+    """The names `node` mentions that may be file-scope ones (see the module's doc)."""
+    stack: list[tuple[c_ast.Node, frozenset[str]]] = [(node, frozenset())]
     while stack:
-        current = stack.pop()
+        current, hidden = stack.pop()
         if isinstance(current, c_ast.ID):
-            yield current.name
-        stack.extend(child for _, child in current.children())
+            if current.name not in hidden:
+                yield current.name
+            continue
+        if isinstance(current, c_ast.StructRef):
+            stack.append((current.name, hidden))  # not the member's name
+            continue
+        if isinstance(current, c_ast.NamedInitializer):  # `.m = e`, `[i] = e`
+            parts = [current.expr, *current.name]
+            stack.extend((part, hidden) for part in parts if not isinstance(part, c_ast.ID))
+            continue
+        if isinstance(current, c_ast.FuncDef):
+            hidden |= _parameters(current.decl)
+        for _, child in current.children():
+            stack.append((child, hidden))
+            if isinstance(current, _SEQUENCES):  # what a block item declares hides what follows
+                objects, externs = _block_names(child)
+                hidden = (hidden | objects) - externs
+
+
+# nodes whose children are in the scope of the declarations before them
+_SEQUENCES = (c_ast.Compound, c_ast.For, c_ast.DeclList)
+
+
+def _parameters(decl: c_ast.Decl) -> frozenset[str]:
+    args = decl.type.args if isinstance(decl.type, c_ast.FuncDecl) else None
+    params = args.params if args is not None else []
+    return frozenset(p.name for p in params if isinstance(p, c_ast.Decl) and p.name)
+
+
+def _block_names(node: c_ast.Node) -> tuple[frozenset[str], frozenset[str]]:
+    """The names a block item declares: objects of the block, and the file's (`extern`, a
+    prototype)."""
+    decls = node.decls if isinstance(node, c_ast.DeclList) else [node]
+    named = [d for d in decls if isinstance(d, c_ast.Decl) and d.name]
+    outer = {
+        d.name for d in named if "extern" in (d.storage or []) or isinstance(d.type, c_ast.FuncDecl)
+    }
+    return frozenset(d.name for d in named) - outer, frozenset(outer)
