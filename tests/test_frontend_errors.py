@@ -184,6 +184,18 @@ BAD = [
         r"division by zero in a constant expression",
     ),
     (
+        "#include <stddef.h>\nstruct S { int a; };\nint f(int x) { return offsetof(struct S, b) + x; }",
+        3,
+        42,
+        "no member named 'b' in 'struct S'",
+    ),
+    (
+        "#include <stddef.h>\nint f(int x) { return offsetof(int, b) + x; }",
+        2,
+        32,
+        "offsetof needs a struct or union type, not 'int'",
+    ),
+    (
         "double f(double x) { extern int k = 3; return x; }",
         1,
         33,

@@ -15,6 +15,7 @@ from nsc.frontend.ctypes import (
     FLOAT,
     INT,
     LONG,
+    SIZE_T,
     VOID,
     ArrayType,
     CType,
@@ -65,6 +66,8 @@ class CallLowering:
         symbol = self.scope.lookup(name)
         if name == ASSERT_BUILTIN and symbol is None:
             return self._call_assert(args, node)
+        if self.is_offsetof(node):
+            return RValue(SIZE_T, ir.Constant(SIZE_T.llvm, self.offset_of(node)))
         if name.startswith("__builtin_") and symbol is None:
             return self._call_builtin(name, args, node)
         if isinstance(symbol, Variable):

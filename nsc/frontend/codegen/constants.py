@@ -320,11 +320,55 @@ class ConstantEvaluation:
 
     def _const_FuncCall(self, node: c_ast.FuncCall) -> tuple[CType, Number]:
         """A call is allowed where it is not evaluated (`1 ? 2 : f(3)`): its type counts."""
+        if self.is_offsetof(node):
+            return SIZE_T, self.offset_of(node)
         if self.unevaluated:
             ret = self._return_type(node.name)
             if ret is not None and ret.is_arithmetic:
                 return ret.qualified(False), 0
         raise self.error("expression is not a compile-time constant", node)
+
+    def is_offsetof(self, node: c_ast.FuncCall) -> bool:
+        """`offsetof(type, member)`, which pycparser parses as a call (stddef.h's macro)."""
+        name = node.name
+        return (
+            isinstance(name, c_ast.ID)
+            and name.name == "offsetof"
+            and not self.scope.lookup("offsetof")
+        )
+
+    def offset_of(self, node: c_ast.FuncCall) -> int:
+        """The byte offset `offsetof(type, designator)` names (`m`, `a.b`, `v[2]`)."""
+        args = node.args.exprs if node.args is not None else []
+        if len(args) != 2 or not isinstance(args[0], c_ast.Typename):
+            raise self.error("offsetof takes a type and a member designator", node)
+        record = self.resolve_typename(args[0])
+        if not isinstance(record, StructType):
+            raise self.error(f"offsetof needs a struct or union type, not '{record}'", args[0])
+        if not record.is_complete:
+            raise self.error(f"offsetof of incomplete type '{record}'", args[0])
+        return self._member_offset(record, args[1])[0]
+
+    def _member_offset(self, record: StructType, node: c_ast.Node) -> tuple[int, CType]:
+        """The offset and type of the designator `node` (an offsetof operand) in `record`."""
+        if isinstance(node, c_ast.ID | c_ast.StructRef):
+            base, ctype = (
+                (0, record)
+                if isinstance(node, c_ast.ID)
+                else self._member_offset(record, node.name)
+            )
+            name = node.name if isinstance(node, c_ast.ID) else node.field.name
+            member = ctype.member(name) if isinstance(ctype, StructType) else None
+            if member is None:
+                raise self.error(f"no member named '{name}' in '{ctype}'", node)
+            return base + member.offset, member.ctype
+        if isinstance(node, c_ast.ArrayRef):
+            base, ctype = self._member_offset(record, node.name)
+            if not isinstance(ctype, ArrayType):
+                raise self.error(f"subscripted member is not an array ('{ctype}')", node)
+            index = self.const_int(node.subscript, "an offsetof subscript")
+            return base + index * ctype.elem.size, ctype.elem
+        raise self.error("offsetof needs a member designator (m, m.n or m[k])", node)
 
     def _return_type(self, callee: c_ast.Node) -> CType | None:
         if isinstance(callee, c_ast.ID):

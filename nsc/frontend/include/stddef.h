@@ -8,4 +8,9 @@ typedef int wchar_t;
 
 #define NULL ((void *)0)
 
+/* nsc reads `offsetof(type, member)` itself (pycparser parses it); gcc has a builtin */
+#ifdef __GNUC__
+#define offsetof(type, member) __builtin_offsetof(type, member)
+#endif
+
 #endif

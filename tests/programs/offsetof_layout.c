@@ -1,0 +1,33 @@
+/* offsetof: members, nested members, array elements and anonymous union members, in enums,
+ * static assertions, static tables and code; gcc's layout, padding included. */
+#pragma nsc entry(f)
+#pragma nsc range(i, 0, 2)
+
+#include <stddef.h>
+
+struct Q {
+    char c;
+    double d;
+};
+
+struct P {
+    double x;
+    int k[3];
+    struct Q q[2];
+    union {
+        float f;
+        int n;
+    };
+    double y;
+};
+
+enum { OFF_Y = offsetof(struct P, y) };
+_Static_assert(offsetof(struct P, q[1].d) == 48, "gcc's layout");
+
+static const size_t table[] = {offsetof(struct P, k[2]), offsetof(struct P, q[1].c),
+                               offsetof(struct P, n)};
+
+int f(int i)
+{
+    return (int)offsetof(struct P, y) * 1000 + OFF_Y * 100 + (int)table[i];
+}
