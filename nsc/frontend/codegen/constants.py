@@ -260,18 +260,28 @@ class ConstantEvaluation:
         if isinstance(node, c_ast.ArrayRef | c_ast.UnaryOp):
             if getattr(node, "op", "*") != "*":
                 return None
-            inner = self.object_type(node.name if isinstance(node, c_ast.ArrayRef) else node.expr)
+            inner = self._pointed_type(node.name if isinstance(node, c_ast.ArrayRef) else node.expr)
             if isinstance(inner, ArrayType | PointerType):
                 return inner.elem if isinstance(inner, ArrayType) else inner.pointee
             return None
         if isinstance(node, c_ast.StructRef):
-            inner = self.object_type(node.name)
+            inner = (
+                self._pointed_type(node.name) if node.type == "->" else self.object_type(node.name)
+            )
             if node.type == "->" and isinstance(inner, ArrayType | PointerType):
                 inner = inner.elem if isinstance(inner, ArrayType) else inner.pointee
             member = inner.member(node.field.name) if isinstance(inner, StructType) else None
             if member is not None:
                 return member.ctype.qualified(False)
         return None
+
+    def _pointed_type(self, node: c_ast.Node) -> CType | None:
+        """The type of a pointer operand of `*`, `[]` or `->` found without lowering: an
+        object's, or a null pointer constant's cast (`sizeof(((T *)0)->m)`, a member's size)."""
+        if isinstance(node, c_ast.Cast) and isinstance(node.expr, c_ast.Constant):
+            to = self.resolve_typename(node.to_type)
+            return to if isinstance(to, PointerType) else None
+        return self.object_type(node)
 
     def unevaluated_type(self, node: c_ast.Node) -> CType:
         """The type of a constant expression that is not evaluated (sizeof's operand, the
