@@ -11,6 +11,7 @@ from pathlib import Path
 import llvmlite.binding as llvm
 import numpy as np
 import pytest
+from test_frontend_errors import compile_error
 from test_frontend_instrument import assert_strips_to_clean, run
 
 from nsc.diagnostics import CompileError
@@ -280,9 +281,7 @@ BAD = [
 
 @pytest.mark.parametrize(("source", "line", "column", "message"), BAD)
 def test_located_errors(source, line, column, message):
-    with pytest.raises(CompileError) as info:
-        c_to_ir(source, FrontendOptions(), filename="bad.c")
-    err = info.value
+    err = compile_error(source)
     assert (err.location.line, err.location.column) == (line, column), err.render()
     assert re.search(message, err.message), err.message
 
