@@ -74,7 +74,7 @@ def choose_entry(
     if len(external) > 1 and "main" in external:
         external.remove("main")  # the file's own test harness, not the function to compile
     if len(external) > 1:  # helpers that another candidate calls are not the entry
-        reached = {name: reachable(ast.ext, name) - {name} for name in external}
+        reached = {name: names - {name} for name, names in reachable(ast.ext, external).items()}
         roots = [n for n in external if not any(n in reached[m] for m in external if m != n)]
         external = roots or external
     if len(external) == 1:

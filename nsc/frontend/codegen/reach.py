@@ -14,6 +14,7 @@ scope. A block-scope `extern` declaration or prototype hides nothing: it names t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pycparser import c_ast
 
@@ -30,15 +31,18 @@ def compiled_names(ext: Sequence[c_ast.Node], entry: str) -> set[str] | None:
     ):
         return None
     definitions, always = _definitions(ext)
-    harness = _reach(definitions, ["main"])
+    mentions: dict[int, list[str]] = {}
+    harness = _reach(definitions, ["main"], mentions)
     roots = [entry, *always, *(name for name in definitions if name not in harness)]
-    return _reach(definitions, roots)
+    return _reach(definitions, roots, mentions)
 
 
-def reachable(ext: Sequence[c_ast.Node], name: str) -> set[str]:
-    """The file-scope names `name`'s definitions mention, directly or through others."""
+def reachable(ext: Sequence[c_ast.Node], names: Iterable[str]) -> dict[str, set[str]]:
+    """For each of `names`, the file-scope names its definitions mention, directly or through
+    others (each definition read once)."""
     definitions, _ = _definitions(ext)
-    return _reach(definitions, [name])
+    mentions: dict[int, list[str]] = {}
+    return {name: _reach(definitions, [name], mentions) for name in names}
 
 
 def declares_tag(node: c_ast.Node) -> bool:
@@ -67,7 +71,14 @@ def _definitions(ext: Sequence[c_ast.Node]) -> tuple[dict[str, list[c_ast.Node]]
     return definitions, always
 
 
-def _reach(definitions: dict[str, list[c_ast.Node]], roots: Iterable[str]) -> set[str]:
+def _reach(
+    definitions: dict[str, list[c_ast.Node]],
+    roots: Iterable[str],
+    mentions: dict[int, list[str]] | None = None,
+) -> set[str]:
+    """The names reached from `roots` (`mentions`: each definition's names, kept across
+    calls)."""
+    mentions = {} if mentions is None else mentions
     seen: set[str] = set()
     work = list(roots)
     while work:
@@ -76,33 +87,66 @@ def _reach(definitions: dict[str, list[c_ast.Node]], roots: Iterable[str]) -> se
             continue
         seen.add(name)
         for node in definitions.get(name, ()):
-            work.extend(_identifiers(node))
+            if id(node) not in mentions:
+                mentions[id(node)] = list(_identifiers(node))
+            work.extend(mentions[id(node)])
     return seen
 
 
 def _identifiers(node: c_ast.Node) -> Iterable[str]:
-    """The names `node` mentions that may be file-scope ones (see the module's doc)."""
-    stack: list[tuple[c_ast.Node, frozenset[str]]] = [(node, frozenset())]
+    """The names `node` mentions that may be file-scope ones (see the module's doc).
+
+    One pass, linear in the nodes: a name declared in a block is hidden from the items after
+    it until the block ends (`_Hide`/`_Show` events on the stack). A name that any block-scope
+    `extern` or prototype of the definition declares is never hidden, which keeps more than
+    it must only where a local shadows a name the same function also redeclares `extern`."""
+    exposed = _outer_names(node)
+    hidden: dict[str, int] = {}
+    stack: list[c_ast.Node | _Hide | _Show] = [node]
     while stack:
-        current, hidden = stack.pop()
+        current = stack.pop()
+        if isinstance(current, _Hide | _Show):
+            step = 1 if isinstance(current, _Hide) else -1
+            for name in current.names:
+                hidden[name] = hidden.get(name, 0) + step
+            continue
         if isinstance(current, c_ast.ID):
-            if current.name not in hidden:
+            if not hidden.get(current.name):
                 yield current.name
             continue
         if isinstance(current, c_ast.StructRef):
-            stack.append((current.name, hidden))  # not the member's name
+            stack.append(current.name)  # not the member's name
             continue
         if isinstance(current, c_ast.NamedInitializer):  # `.m = e`, `[i] = e`
             parts = [current.expr, *current.name]
-            stack.extend((part, hidden) for part in parts if not isinstance(part, c_ast.ID))
+            stack.extend(part for part in parts if not isinstance(part, c_ast.ID))
             continue
+        children = [child for _, child in current.children()]
         if isinstance(current, c_ast.FuncDef):
-            hidden |= _parameters(current.decl)
-        for _, child in current.children():
-            stack.append((child, hidden))
-            if isinstance(current, _SEQUENCES):  # what a block item declares hides what follows
-                objects, externs = _block_names(child)
-                hidden = (hidden | objects) - externs
+            params = _parameters(current.decl) - exposed
+            stack += [_Show(params), *reversed(children), _Hide(params)]
+        elif isinstance(current, _SEQUENCES):  # what a block item declares hides what follows
+            events: list[c_ast.Node | _Hide | _Show] = []
+            declared: list[str] = []
+            for child in children:
+                events.append(child)
+                names = _block_objects(child) - exposed
+                if names:
+                    events.append(_Hide(names))
+                    declared.extend(names)
+            stack += [_Show(declared), *reversed(events)]
+        else:
+            stack.extend(reversed(children))
+
+
+@dataclass(frozen=True)
+class _Hide:
+    names: Iterable[str]
+
+
+@dataclass(frozen=True)
+class _Show:
+    names: Iterable[str]
 
 
 # nodes whose children are in the scope of the declarations before them
@@ -115,12 +159,29 @@ def _parameters(decl: c_ast.Decl) -> frozenset[str]:
     return frozenset(p.name for p in params if isinstance(p, c_ast.Decl) and p.name)
 
 
-def _block_names(node: c_ast.Node) -> tuple[frozenset[str], frozenset[str]]:
-    """The names a block item declares: objects of the block, and the file's (`extern`, a
-    prototype)."""
+def _block_objects(node: c_ast.Node) -> frozenset[str]:
+    """The names a block item declares as objects of the block (not `extern`, no prototype)."""
     decls = node.decls if isinstance(node, c_ast.DeclList) else [node]
-    named = [d for d in decls if isinstance(d, c_ast.Decl) and d.name]
-    outer = {
-        d.name for d in named if "extern" in (d.storage or []) or isinstance(d.type, c_ast.FuncDecl)
-    }
-    return frozenset(d.name for d in named) - outer, frozenset(outer)
+    return frozenset(
+        d.name
+        for d in decls
+        if isinstance(d, c_ast.Decl)
+        and d.name
+        and "extern" not in (d.storage or [])
+        and not isinstance(d.type, c_ast.FuncDecl)
+    )
+
+
+def _outer_names(node: c_ast.Node) -> frozenset[str]:
+    """The names block-scope `extern` declarations and prototypes inside `node` declare."""
+    if not isinstance(node, c_ast.FuncDef):
+        return frozenset()
+    names = set()
+    stack: list[c_ast.Node] = [node.body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, c_ast.Decl) and current.name:
+            if "extern" in (current.storage or []) or isinstance(current.type, c_ast.FuncDecl):
+                names.add(current.name)
+        stack.extend(child for _, child in current.children())
+    return frozenset(names)
