@@ -27,6 +27,7 @@ def test_keywords_and_attributes_keep_every_position():
         ("struct __attribute__((packed)) P { char c; double d; };\n", 1, 23, "packed"),
         ("int x;\ndouble v[4] __attribute__((__aligned__(16), unused));\n", 2, 28, "__aligned__"),
         ("typedef float v4 __attribute__((unused, vector_size(16)));\n", 1, 41, "vector_size"),
+        ("double f(double x) __attribute__((frobnicate));\n", 1, 35, "frobnicate"),
     ],
 )
 def test_attributes_that_change_results_are_refused_where_they_are(source, line, column, name):

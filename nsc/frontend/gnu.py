@@ -42,11 +42,21 @@ _IGNORED = frozenset(
     {
         "always_inline", "artificial", "cold", "const", "deprecated", "externally_visible",
         "fallthrough", "flatten", "format", "format_arg", "gnu_inline", "hot", "leaf", "malloc",
-        "maybe_unused", "no_instrument_function", "no_reorder", "noclone", "noinline",
+        "may_alias", "maybe_unused", "no_instrument_function", "no_reorder", "noclone", "noinline",
         "noipa", "nonnull", "noreturn", "nothrow", "optimize", "pure", "returns_nonnull",
         "section", "target", "unused", "used", "visibility", "warn_unused_result", "weak",
     }
 )  # fmt: skip
+# attributes gcc knows that change a layout or a value: ignoring them would be wrong
+_CHANGING = {
+    "aligned": "a layout",
+    "packed": "a layout",
+    "vector_size": "a type",
+    "mode": "a type",
+    "scalar_storage_order": "a layout",
+    "transparent_union": "a calling convention",
+    "cleanup": "what runs at a scope's end",
+}
 _WORD = re.compile(
     r'"(?:[^"\\\n]|\\.)*"'  # a string literal
     r"|'(?:[^'\\\n]|\\.)*'"  # a character constant
@@ -74,18 +84,28 @@ def translate(text: str, filename: str) -> str:
         end = _attribute_end(text, match.end(), filename)
         for name, offset in _attribute_names(text[match.end() : end]):
             if name.strip("_") not in _IGNORED:
-                raise CompileError(
-                    f"attribute '{name}' is not supported: it changes what gcc computes "
-                    "(a layout or a value), and nsc would ignore it",
-                    _location(text, match.end() + offset, filename),
-                    ("remove it, or use C11's _Alignas for alignment",)
-                    if name.strip("_") == "aligned"
-                    else (),
-                )
+                raise _unsupported(name, _location(text, match.end() + offset, filename))
         out.append(text[done : match.start()] + _blank(text[match.start() : end]))
         done = end
     out.append(text[done:])
     return "".join(out)
+
+
+def _unsupported(name: str, where: SourceLocation) -> CompileError:
+    """The error for an attribute nsc does not know to change nothing it computes."""
+    plain = name.strip("_")
+    if plain in _CHANGING:
+        return CompileError(
+            f"attribute '{name}' is not supported: it changes what gcc computes ({_CHANGING[plain]}),"
+            " and nsc would ignore it",
+            where,
+            ("remove it, or use C11's _Alignas for alignment",) if plain == "aligned" else (),
+        )
+    return CompileError(
+        f"attribute '{name}' is not supported: nsc drops only attributes known to change nothing "
+        "it computes (optimizer hints, diagnostics, linkage), and refuses the rest",
+        where,
+    )
 
 
 def _attribute_end(text: str, start: int, filename: str) -> int:
