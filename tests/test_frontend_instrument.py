@@ -269,3 +269,10 @@ def test_a_local_pointer_set_once_from_an_array_keeps_its_bound():
         (3, 2, 0, 3.0),  # moved[k - 1] = moved[1] = a[2]
     ]
     check_rows(LOCAL_POINTERS, "n,k", rows, v=[10.0, 20.0, 30.0])
+
+
+def test_an_extern_array_completed_further_down_is_checked_from_the_start():
+    source = "extern double t[];\ndouble f(int i) { return t[i]; }\ndouble t[3] = {1, 2, 3};\n"
+    result = run(source, 100, i=np.array([2, 3], np.int32))
+    assert result.status.tolist() == [0, 2]
+    assert result.outputs["return"][0] == 3.0

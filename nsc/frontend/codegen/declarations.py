@@ -75,9 +75,12 @@ class DeclarationLowering:
         self._check_object_type(ctype, node)
         tree = self.init_tree(ctype, node.init) if node.init is not None else None
         if isinstance(ctype, ArrayType) and ctype.n is None:
-            if tree is None:
+            if tree is None and "extern" not in storage:
                 raise self.error(f"array '{node.name}' has unknown size", node)
-            ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+            if tree is not None:
+                ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+            else:  # `extern T a[];`, completed further down: its size, if that says it
+                ctype = self._completed_later(node, ctype)
         variable = self._global_variable(node, ctype, "static" in storage)
         if "extern" in storage and tree is None:
             self.extern_locations.setdefault(node.name, self.location(node))
@@ -95,6 +98,26 @@ class DeclarationLowering:
             bounds = self.static_bounds(node.name, ctype, tree)
             variable.bound, variable.before, variable.element_bound = bounds
 
+    def _completed_later(self, node: c_ast.Decl, ctype: ArrayType) -> ArrayType:
+        """The type a later definition gives `extern T a[];` when its size is a constant known
+        here (`T a[3]`), so code before it indexes a checked array; else `ctype` as it is."""
+        ext = self.unit.ext or []
+        start = next((i + 1 for i, item in enumerate(ext) if item is node), 0)  # 0: in a block
+        for later in ext[start:]:
+            if not isinstance(later, c_ast.Decl) or later.name != node.name:
+                continue
+            dim = getattr(later.type, "dim", None)
+            if not isinstance(later.type, c_ast.ArrayDecl) or dim is None:
+                continue
+            try:
+                complete = ArrayType(
+                    ctype.elem, self.const_int(dim, "array size"), const=ctype.const
+                )
+            except CompileError:  # the definition's own lowering will say what is wrong
+                return ctype
+            return complete if _completes(ctype, complete) else ctype
+        return ctype
+
     def tag_declaration(self, node: c_ast.Decl) -> None:
         """A declaration that only declares a struct or enum (`struct P {...};`)."""
         if isinstance(node.type, c_ast.Struct | c_ast.Enum | c_ast.Union):
@@ -105,6 +128,11 @@ class DeclarationLowering:
     def _global_variable(self, node: c_ast.Decl, ctype: CType, static: bool) -> Variable:
         existing = self.scope.names.get(node.name)
         if isinstance(existing, Variable):
+            if _completes(existing.ctype, ctype):  # `extern T a[];`, then `T a[3]`
+                existing.ctype = ctype
+                existing.address.value_type = ctype.llvm
+            if _completes(ctype, existing.ctype):  # `T a[3];`, then `extern T a[];`
+                return existing
             if existing.ctype != ctype:
                 raise self.error(
                     f"conflicting types for '{node.name}' ('{existing.ctype}' and '{ctype}')", node
@@ -367,6 +395,18 @@ class DeclarationLowering:
         var.initializer = self.const_initializer(ctype, tree)
         bound, before, element_bound = self.static_bounds(node.name, ctype, tree)
         self.scope.names[node.name] = Variable(node.name, ctype, var, bound, before, element_bound)
+
+
+def _completes(incomplete: CType, ctype: CType) -> bool:
+    """Whether `ctype` completes `incomplete`, an array of unknown size of the same elements."""
+    return (
+        isinstance(incomplete, ArrayType)
+        and incomplete.n is None
+        and isinstance(ctype, ArrayType)
+        and ctype.n is not None
+        and incomplete.elem == ctype.elem
+        and incomplete.const == ctype.const
+    )
 
 
 _MODIFYING_UNARY = ("++", "--", "p++", "p--", "&")
