@@ -196,6 +196,12 @@ BAD = [
         "offsetof needs a struct or union type, not 'int'",
     ),
     (
+        "double sq();\ndouble f(double x) { return sq(x); }\nint sq(int v) { return v; }",
+        3,
+        5,
+        "conflicting types for 'sq'",
+    ),
+    (
         "double f(double x) { extern int k = 3; return x; }",
         1,
         33,

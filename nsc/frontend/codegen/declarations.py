@@ -172,6 +172,17 @@ class DeclarationLowering:
                 existing = FunctionSymbol(node.name, placeholder, static, self.location(node))
                 self.scope.names[node.name] = existing
             return existing
+        if node.type.args is None and not defined and node.name in self.defined_functions:
+            # `double sq();` (no prototype) of a function the file defines: its definition's
+            # prototype, so calls before the definition pass what it takes
+            prototype, definition = self._definition_type(node.name)
+            if prototype is not None and prototype.ret != ftype.ret:
+                raise self.error(
+                    f"conflicting types for '{node.name}'",
+                    definition,
+                    (f"previous declaration is at {self.location(node)}",),
+                )
+            ftype = prototype or ftype
         if existing is not None:
             if existing.ctype != ftype:
                 raise self.error(
@@ -210,6 +221,17 @@ class DeclarationLowering:
             if dim is not None:
                 lengths[param.name] = dimension_text(dim)
         return lengths
+
+    def _definition_type(self, name: str) -> tuple[FunctionType | None, c_ast.Node | None]:
+        """The type the file's definition of function `name` gives it, if it can be read here
+        (its parameters' types declared already), and the definition's declarator."""
+        for node in self.unit.ext or []:
+            if isinstance(node, c_ast.FuncDef) and node.decl.name == name:
+                try:
+                    return self.function_type(node.decl.type)[0], node.decl
+                except CompileError:
+                    return None, node.decl
+        return None, None
 
     # --- function bodies ------------------------------------------------------------------
 
