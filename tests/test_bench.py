@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -336,18 +337,30 @@ def test_ctrl_c_stops_the_workers_at_once_and_a_rerun_keeps_what_finished(tmp_pa
     command += ["--calibration", "16", "--epochs", "1500", "--patience", "1500"]
     command += ["--workers", "2", "--out", str(tmp_path / "out")]
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines: list[str] = []  # stderr as it arrives: a program's line is printed after it is saved
+
+    def collect() -> None:
+        for line in proc.stderr:
+            lines.append(line)
+
+    reader = threading.Thread(target=collect)
+    reader.start()
     saved = tmp_path / "out" / "programs"
     deadline = time.monotonic() + 120
-    while not (saved.is_dir() and any(saved.iterdir())) and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (
+        saved.is_dir() and any(saved.iterdir()) and any(x.endswith(" s)\n") for x in lines[:])
+    ):
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGINT)
     start = time.monotonic()
     try:
-        _, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail("nsc bench did not exit within 30 s of SIGINT")
     waited = time.monotonic() - start
+    reader.join(timeout=10)
+    err = "".join(lines)
     assert proc.returncode == 130 and "nsc: interrupted" in err and "Traceback" not in err
     # the worker that finished first had already taken the next program from the pool's queue
     took = min(float(line.rsplit("(", 1)[1].split(" s)")[0]) for line in err.splitlines()
