@@ -45,6 +45,20 @@ def test_run_with_assignments(models):
     assert value == pytest.approx(float(direct["return"]), rel=1e-6)
 
 
+def test_run_warns_outside_the_compiled_ranges(models):
+    kmeans, _ = models
+    values = dict(zip(KMEANS_INPUTS, [0.1, 0.2, 3.0, 0.5, float("nan"), 0.5], strict=True))
+    result = run("run", kmeans, *[f"{name}={v}" for name, v in values.items()])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("return = ")
+    warned = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warned) == 2, result.stderr
+    assert "input pixel.b: 1 of 1 values outside the range [0, 1]" in warned[0]
+    assert "input centroid.g:" in warned[1]
+    inside = run("run", kmeans, *[f"{name}=0.5" for name in KMEANS_INPUTS])
+    assert inside.exit_code == 0 and inside.stderr == ""
+
+
 @pytest.mark.parametrize(("src", "dst"), [(".npz", ".csv"), (".csv", ".npz")])
 def test_run_with_files(models, tmp_path, src, dst):
     _, sobel = models

@@ -54,7 +54,7 @@ def run_command(
     --inputs (CSV columns: `x`, and `w[0][1]` for array elements), or sample them with --samples N.
     """
     from nsc import pipeline as pl
-    from nsc.runtime.surrogate import Surrogate, format_outputs
+    from nsc.runtime.surrogate import Surrogate, format_outputs, range_warnings
     from nsc.runtime.tabular import write_table
 
     check_outputs([model, inputs_file], {"--outputs": outputs_file})
@@ -62,6 +62,8 @@ def run_command(
     signature = surrogate.signature
     inputs = pl.gather_inputs(signature, assignments, inputs_file, samples, seed)
     outputs = surrogate.run(inputs)
+    for line in range_warnings(signature, inputs):
+        click.echo(line, err=True)
     if outputs_file is not None:
         write_table(outputs_file, outputs)
     else:

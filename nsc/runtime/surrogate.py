@@ -324,6 +324,26 @@ def _session(model: onnx.ModelProto, providers: list[str] | None):
         raise NscError(f"ONNX Runtime cannot load the model: {err}") from None
 
 
+def range_warnings(signature: Signature, inputs: Mapping[str, Any]) -> list[str]:
+    """One line per input holding values outside the range the surrogate was compiled for:
+    there it extrapolates from what it learned, and its outputs are guesses."""
+    lines = []
+    for port in signature.inputs:
+        if port.range is None or port.name not in inputs:
+            continue
+        lo, hi = port.range
+        values = np.asarray(inputs[port.name], dtype=np.float64).reshape(-1)
+        outside = ~((values >= lo) & (values <= hi))  # NaN counts as outside
+        if outside.any():
+            count = int(outside.sum())
+            lines.append(
+                f"nsc: warning: input {port.name}: {count} of {values.size} values outside "
+                f"the range [{lo:g}, {hi:g}] the surrogate was compiled for; its outputs "
+                "there are extrapolations"
+            )
+    return lines
+
+
 def format_outputs(signature: Signature, outputs: Mapping[str, np.ndarray]) -> str:
     """A readable listing of each row's outputs; for more than 8 rows, a summary per port."""
     rows = len(next(iter(outputs.values()))) if outputs else 0
