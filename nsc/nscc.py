@@ -73,12 +73,14 @@ class CompileOptions:
 
 
 class StageTimes:
-    """Wall time per stage, in the order the stages were recorded. Stages merged from the worker
-    are marked `*`: they ran there, beside this process, and `total` leaves them out."""
+    """Wall time per stage, in the order the stages were recorded, and the warnings the stages
+    met. Stages merged from the worker are marked `*`: they ran there, beside this process, and
+    `total` leaves them out."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.elsewhere: set[str] = set()
+        self.warnings: list[str] = []  # for the user, once the stages are done
 
     def run(self, name: str, function, *args, **kwargs):
         """Call one stage, adding its wall time under `name`."""
@@ -149,7 +151,9 @@ def _compile_with_worker(
         if options.calibrate > 0:  # the oracle's IR, with its checks
             checked = t.run("frontend", lambda: lower_parsed(parsed, instrument=True).ir)
         worker.send(compiled, checked)
-        t.merge(t.run("worker", worker.result))
+        times, warnings = t.run("worker", worker.result)
+        t.merge(times)
+        t.warnings.extend(warnings)
     finally:
         worker.cancel()
 

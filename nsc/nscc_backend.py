@@ -44,16 +44,17 @@ def compile_rest(
         graph = t.run("graph", program_graph, ir, signature, options.emit_graph)
         observed = None
         if fused:  # the hypernetwork waits for the calibration rows, then sees them run
-            norm, samples = t.run("calibration", pending.result)
+            norm, samples = t.run("calibration", pending.result, t.warnings)
             observed = t.run("observation", observe_rows, ir, signature, graph, pending.finished)
         arrays = t.run("tensors", encode_program, graph, model, signature, observed)
         params = t.run("hypernetwork", emit_weights, model, arrays, options.init, options.seed)
         if not fused:
-            norm, samples = t.run("calibration", pending.result)
+            norm, samples = t.run("calibration", pending.result, t.warnings)
     finally:
         pending.cancel()
     params, tuned = t.run(
-        "fine-tuning", finetune, source, frontend, signature, params, norm, model, options
+        "fine-tuning", finetune, source, frontend, signature, params, norm, model, options,
+        t.warnings,
     )
     meta = surrogate_metadata(source, model, options, samples, tuned)
     t.run("onnx write", write_surrogate, output, signature, params, model, norm, meta)
@@ -167,13 +168,15 @@ class Calibration:
                 method=None if options.fork_workers else "spawn",
             )
 
-    def result(self):
-        """(Normalization, samples used), waiting for the oracle if it is still running."""
+    def result(self, warnings: list[str]):
+        """(Normalization, samples used), waiting for the oracle if it is still running; a
+        warning added to `warnings` if some rows did not finish."""
         from nsc.backend.normalize import Normalization
 
         if self._pending is None:
             return Normalization.uncalibrated(self._signature), 0
-        self.finished, outputs = finished_rows(self._inputs, self._pending.result())
+        run = self._pending.result()
+        self.finished, outputs = finished_rows(self._inputs, run, "calibration", warnings)
         return Normalization.from_calibration(self._signature, outputs), self._n
 
     def cancel(self) -> None:
@@ -182,8 +185,11 @@ class Calibration:
             self._pending.cancel()
 
 
-def finished_rows(inputs: dict[str, np.ndarray], run) -> tuple[dict, dict]:
-    """The inputs and outputs of the rows the oracle finished; an error if it finished none."""
+def finished_rows(
+    inputs: dict[str, np.ndarray], run, purpose: str, warnings: list[str]
+) -> tuple[dict, dict]:
+    """The inputs and outputs of the rows the oracle finished; an error if it finished none,
+    a warning added to `warnings` if it did not finish them all (`purpose` names the rows)."""
     from nsc.pipeline import status_summary
 
     ok = run.status == 0
@@ -192,6 +198,12 @@ def finished_rows(inputs: dict[str, np.ndarray], run) -> tuple[dict, dict]:
             f"the oracle finished none of the {len(ok)} sampled inputs "
             f"({status_summary(run.status)})",
             hints=("check the input ranges (--range NAME=LO:HI)",),
+        )
+    if not ok.all():
+        warnings.append(
+            f"nscc: warning: {int((~ok).sum())} of {len(ok)} {purpose} rows did not finish "
+            f"({status_summary(run.status)}); the surrogate learns from the others only, and "
+            "inputs like theirs are outside what it saw (narrow them with --range NAME=LO:HI)"
         )
     keep = lambda arrays: {k: np.asarray(v)[ok] for k, v in arrays.items()}  # noqa: E731
     return keep(inputs), keep(run.outputs)
@@ -204,8 +216,10 @@ def oracle_samples(
     n: int,
     seed: int,
     options: CompileOptions,
+    warnings: list[str],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """`n` inputs sampled from the ranges and the oracle's outputs, rows that failed dropped."""
+    """`n` inputs sampled from the ranges and the oracle's outputs, rows that failed dropped
+    (and a warning added to `warnings` if there were any)."""
     from dataclasses import replace
 
     from nsc.ir.oracle import run_isolated
@@ -214,7 +228,7 @@ def oracle_samples(
     checked = c_to_ir(source, replace(frontend, instrument=True))
     inputs = sample_inputs(signature, n, seed)
     run = run_isolated(checked.ir, signature, inputs, fuel=options.fuel, timeout=options.timeout)
-    return finished_rows(inputs, run)
+    return finished_rows(inputs, run, "fine-tuning", warnings)
 
 
 def finetune(
@@ -225,6 +239,7 @@ def finetune(
     norm,
     model,
     options: CompileOptions,
+    warnings: list[str],
 ):
     """Fit the weights to `options.finetune` fresh oracle samples (imports torch); else as is."""
     if options.finetune == 0:
@@ -234,7 +249,7 @@ def finetune(
     from nsc.runtime.surrogate import ArrayParams
 
     inputs, outputs = oracle_samples(
-        source, frontend, signature, options.finetune, options.seed + 1, options
+        source, frontend, signature, options.finetune, options.seed + 1, options, warnings
     )
     torch_norm = Normalization(norm.in_low, norm.in_high, norm.out_center, norm.out_scale)
     result = fit(

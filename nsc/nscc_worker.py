@@ -98,8 +98,9 @@ class ForkedCompile:
         os.close(self._request)
         self._request = -1
 
-    def result(self) -> dict[str, float]:
-        """The worker's stage times once it has written the output; its error if it met one."""
+    def result(self) -> tuple[dict[str, float], list[str]]:
+        """The worker's stage times and warnings once it has written the output; its error if
+        it met one."""
         try:
             reply = _read_all(self._reply)
         finally:
@@ -150,7 +151,7 @@ def _serve(requests: int, replies: int) -> None:
         checked = request["checked"]
         args = (Path(job["source"]), _frontend(job["frontend"]), Path(job["output"]), found)
         _compile_rest(_compiled(request), lambda: checked, *args, options, times, model)
-        reply = {"times": times.seconds}
+        reply = {"times": times.seconds, "warnings": times.warnings}
     except NscError as err:
         reply = {"error": error_record(err)}
     except BaseException as err:  # a bug: say so rather than die silently
@@ -218,14 +219,15 @@ def _text(path: Path | None) -> str | None:
     return None if path is None else str(path)
 
 
-def _decode(data: bytes) -> dict[str, float]:
+def _decode(data: bytes) -> tuple[dict[str, float], list[str]]:
     try:
         reply = json.loads(data)
     except ValueError:
         raise NscError("nscc's worker died without an answer") from None
     if "error" in reply:
         raise error_from(json.dumps(reply["error"]).encode())
-    return {name: float(seconds) for name, seconds in reply["times"].items()}
+    times = {name: float(seconds) for name, seconds in reply["times"].items()}
+    return times, [str(line) for line in reply["warnings"]]
 
 
 def _read_request(fd: int) -> dict | None:

@@ -185,6 +185,22 @@ def test_finetune_counts_its_samples(tmp_path, model):
     assert json.loads(meta["nsc.finetune"])[0]["samples"] == 64
 
 
+def test_rows_the_oracle_did_not_finish_are_a_warning(tmp_path, model):
+    source = tmp_path / "div.c"
+    source.write_text("#pragma nsc range(x, -2, 3)\nint f(int x) { return 12 / x; }\n")
+    out = tmp_path / "d.onnx"
+    result = nscc(source, "-o", out, "--model", model, "--calibrate", 64)
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warned) == 1, result.stderr
+    assert "of 64 calibration rows did not finish (div by zero:" in warned[0]
+    result = nscc(source, "-o", out, "--model", model, "--calibrate", 0, "--finetune", 32)
+    assert result.exit_code == 0, result.output
+    assert "of 32 fine-tuning rows did not finish (div by zero:" in result.stderr
+    quiet = nscc(EXAMPLES / "neuron.c", "-o", out, "--model", model, "--calibrate", 64)
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr
+
+
 def test_compiling_never_imports_torch(tmp_path, model):
     out = tmp_path / "s.onnx"
     script = (

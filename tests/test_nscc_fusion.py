@@ -71,6 +71,20 @@ def test_fusion_needs_calibration_and_a_fused_model(tmp_path):
     assert not out.exists()
 
 
+def test_a_deep_recursion_the_oracle_finished_is_observed(tmp_path):
+    # the observed run's frames are larger than the oracle's: it gets a larger stack
+    source = tmp_path / "deep.c"
+    source.write_text(
+        "#pragma nsc range(n, 0, 60000)\n"
+        "static double sum(int n) { return n <= 0 ? 0.0 : n + sum(n - 1); }\n"
+        "double f(int n) { return sum(n); }\n"
+    )
+    out = tmp_path / "deep.onnx"
+    result = nscc(source, "-o", out, "--fusion", "--calibrate", 16)
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+
+
 def test_the_fused_model_turns_fusion_on_by_itself(tmp_path):
     out = tmp_path / "m.onnx"
     result = nscc(EXAMPLES / "newton_sqrt.c", "-o", out, "--model", "fused", "--calibrate", 32)

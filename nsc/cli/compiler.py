@@ -227,6 +227,8 @@ def compile_command(
             _emit_llvm(source, frontend, options, None if printed else output, times)
         else:
             nscc.compile_c(source, output, frontend, options, times)
+            for line in times.warnings:
+                click.echo(line, err=True)
             if verbose:
                 model = nscc.find_model(options.model, options.init)[0]
                 click.echo(f"nscc: using the model {model}", err=True)

@@ -10,13 +10,16 @@ printing order over the defined functions, which is the order of the program gra
 nodes (`instruction_nodes`), so the summaries attach to the graph without any other bookkeeping.
 
 The run uses the clean IR, which has no fuel or bounds checks: give it only rows the instrumented
-oracle finished normally (calibration does), on which the clean program finishes too.
+oracle finished normally (calibration does), on which the clean program finishes too. It runs in
+this process, on a thread with a stack far larger than the oracle's: the instrumented code's
+frames are larger, and a deep recursion that just fit the oracle's stack must fit here too.
 """
 
 from __future__ import annotations
 
 import ctypes
 import struct
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +38,7 @@ _INTEGERS = {"i1", "i8", "i16", "i32", "i64"}
 _FLOATS = {"float", "double"}
 _TERMINATORS = {"ret", "br", "switch", "unreachable", "indirectbr", "resume"}
 _LIMIT = 1e30  # values are clamped to +-_LIMIT (NaN counts as 0) so sums stay finite
+STACK_BYTES = 1 << 30  # the observing thread's stack (address space; pages are used on demand)
 
 
 @dataclass(frozen=True)
@@ -236,9 +240,33 @@ def observe(ir: str, signature: Signature, inputs: Mapping[str, np.ndarray]) -> 
 
     text, observed = instrument(ir)
     oracle = Oracle(text, signature, opt_level=0)
-    execution = oracle.run(inputs)
+    execution = _on_large_stack(oracle.run, inputs)
     address = oracle.engine.get_global_value_address(OBSERVATIONS)
     size = max(len(observed), 1) * _SLOTS
     raw = np.ctypeslib.as_array((ctypes.c_double * size).from_address(address))
     stats = raw.reshape(-1, _SLOTS)[: len(observed)].copy()
     return Observation(rows=len(execution.status), stats=stats, observed=observed)
+
+
+def _on_large_stack(run, inputs):  # noqa: ANN001, ANN202
+    """`run(inputs)` on a thread with a `STACK_BYTES` stack; its error re-raised here."""
+    results: list = []
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            results.append(run(inputs))
+        except BaseException as err:  # handed to the calling thread
+            failures.append(err)
+
+    old = threading.stack_size()
+    threading.stack_size(STACK_BYTES)
+    try:
+        worker = threading.Thread(target=work, name="nsc-observe", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old)
+    worker.join()
+    if failures:
+        raise failures[0]
+    return results[0]
