@@ -53,7 +53,15 @@ def compile_rest(
     finally:
         pending.cancel()
     params, tuned = t.run(
-        "fine-tuning", finetune, source, frontend, signature, params, norm, model, options,
+        "fine-tuning",
+        finetune,
+        source,
+        frontend,
+        signature,
+        params,
+        norm,
+        model,
+        options,
         t.warnings,
     )
     meta = surrogate_metadata(source, model, options, samples, tuned)

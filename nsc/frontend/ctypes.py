@@ -7,11 +7,15 @@ equality, so type compatibility checks compare the unqualified types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llvmlite import ir
 
+from nsc.frontend.x86fp80 import X86_FP80
 from nsc.signature import Layout, round_up
+
+if TYPE_CHECKING:
+    from nsc.frontend.bitfields import BitField, RecordLayout
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class IntType(CType):
     bits: int
     signed: bool
     rank: int
+    # An enum without negative enumerators: gcc makes `unsigned int` its compatible type. nsc
+    # keeps enums `int` (equal to INT); only a bit-field of one reads this (as unsigned).
+    enum_unsigned: bool = field(default=False, compare=False, kw_only=True)
 
     @property
     def llvm(self) -> ir.Type:
@@ -141,21 +148,29 @@ class BoolType(CType):
 
 @dataclass(frozen=True)
 class FloatType(CType):
+    """`float` (32 bits), `double` (64) or `long double` (80: the x87 extended type, kept in
+    16 bytes aligned to 16, as gcc does on x86-64)."""
+
     bits: int
 
     @property
     def llvm(self) -> ir.Type:
+        if self.bits == 80:
+            return X86_FP80
         return ir.FloatType() if self.bits == 32 else ir.DoubleType()
 
     @property
     def size(self) -> int:
-        return self.bits // 8
+        return 16 if self.bits == 80 else self.bits // 8
 
     def layout(self) -> Layout:
         return {"kind": "float", "bits": self.bits}
 
     def __str__(self) -> str:
-        return _const("float" if self.bits == 32 else "double", self.const)
+        return _const(_FLOAT_NAMES[self.bits], self.const)
+
+
+_FLOAT_NAMES = {32: "float", 64: "double", 80: "long double"}
 
 
 @dataclass(frozen=True)
@@ -209,9 +224,15 @@ class ArrayType(CType):
         return replace(self, elem=self.elem.qualified(const), const=const)
 
     def __str__(self) -> str:
-        dims, inner = array_dims(self)
-        text = "".join(f"[{d if d is not None else ''}]" for d in dims)
+        text, inner = "", self
+        while isinstance(inner, ArrayType):
+            text, inner = f"{text}[{inner.dim_text}]", inner.elem
         return f"{inner}{text}"
+
+    @property
+    def dim_text(self) -> str:
+        """The length as written between the brackets ('' when not known)."""
+        return str(self.n) if self.n is not None else ""
 
 
 @dataclass(frozen=True)
@@ -219,30 +240,51 @@ class StructType(CType):
     """A struct; identified by a unique id, its fields filled in when the definition is seen.
 
     An anonymous member (C11: a struct or union without a name inside another) is a field
-    named ""; `member` finds the names in it."""
+    named ""; `member` finds the names in it. A record with bit-fields has them as fields of
+    their declared types and gcc's placement in `bit_layout` (`nsc.frontend.bitfields`); LLVM
+    holds it as words, as a union (`{ [n x iA] }`), its members at their byte offsets."""
 
     tag: str | None
     uid: int
     fields: list[tuple[str, CType]] = field(default_factory=list, compare=False, hash=False)
     complete: list[bool] = field(default_factory=lambda: [False], compare=False, hash=False)
+    bit_layout: list[RecordLayout | None] = field(
+        default_factory=lambda: [None], compare=False, hash=False
+    )
 
     @property
     def is_complete(self) -> bool:
         return self.complete[0]
 
     @property
+    def has_bitfields(self) -> bool:
+        return self.bit_layout[0] is not None
+
+    def bitfield(self, index: int) -> BitField | None:
+        """The placement of field `index` when it is a bit-field."""
+        placed = self.bit_layout[0]
+        return None if placed is None else placed.bitfields[index]
+
+    @property
     def llvm(self) -> ir.Type:
+        if self.has_bitfields:
+            word = ir.IntType(8 * self.align)
+            return ir.LiteralStructType([ir.ArrayType(word, self.size // self.align)])
         return ir.LiteralStructType([t.llvm for _, t in self.fields])
 
     @property
     def size(self) -> int:
         if not self.is_complete:
             raise TypeError(f"incomplete type '{self}' has no size")
+        if self.bit_layout[0] is not None:
+            return self.bit_layout[0].size
         last = len(self.fields) - 1
         return round_up(self.field_offset(last) + self.fields[last][1].size, self.align)
 
     @property
     def align(self) -> int:
+        if self.bit_layout[0] is not None:
+            return self.bit_layout[0].align
         return max((t.align for _, t in self.fields), default=1)
 
     def field_index(self, name: str) -> int | None:
@@ -253,6 +295,8 @@ class StructType(CType):
 
     def field_offset(self, index: int) -> int:
         """The byte offset of the field at `index` (SysV: each at its alignment)."""
+        if self.bit_layout[0] is not None:
+            return self.bit_layout[0].offsets[index]
         offset = 0
         for _, ftype in self.fields[:index]:
             offset = round_up(offset, ftype.align) + ftype.size
@@ -262,12 +306,15 @@ class StructType(CType):
         """The member called `name`, looked for through anonymous members (C11) as well."""
         for i, (fname, ftype) in enumerate(self.fields):
             if fname == name:
-                return Member((i,), self.field_offset(i), ftype)
+                bitfield = self.bitfield(i)
+                if bitfield is not None:  # typed as its value is
+                    ftype = bitfield.value_type.qualified(ftype.const)
+                return Member((i,), self.field_offset(i), ftype, bitfield)
             if not fname and isinstance(ftype, StructType):
                 inner = ftype.member(name)
                 if inner is not None:
                     offset = self.field_offset(i) + inner.offset
-                    return Member((i, *inner.path), offset, inner.ctype)
+                    return Member((i, *inner.path), offset, inner.ctype, inner.bitfield)
         return None
 
     def member_names(self) -> list[str]:
@@ -281,6 +328,8 @@ class StructType(CType):
         return names
 
     def layout(self) -> Layout:
+        if self.has_bitfields:
+            raise TypeError(f"'{self}' has no data layout: it has bit-fields")
         return {
             "kind": "struct",
             "name": self.tag or "",
@@ -315,6 +364,8 @@ class UnionType(StructType):
     def size(self) -> int:
         if not self.is_complete:
             raise TypeError(f"incomplete type '{self}' has no size")
+        if self.bit_layout[0] is not None:
+            return self.bit_layout[0].size
         return round_up(max(t.size for _, t in self.fields), self.align)
 
     def field_offset(self, index: int) -> int:
@@ -330,11 +381,13 @@ class UnionType(StructType):
 @dataclass(frozen=True)
 class Member:
     """A member of a struct or union: the field indices that reach it (more than one through
-    anonymous members), its byte offset in the outermost record and its type."""
+    anonymous members), its byte offset in the outermost record and its type (a bit-field's:
+    its value's, its offset its storage unit's)."""
 
     path: tuple[int, ...]
     offset: int
     ctype: CType
+    bitfield: BitField | None = None
 
 
 @dataclass(frozen=True)
@@ -393,6 +446,7 @@ LLONG = IntType("long long", 64, True, 5)
 ULLONG = IntType("unsigned long long", 64, False, 5)
 FLOAT = FloatType(32)
 DOUBLE = FloatType(64)
+LONG_DOUBLE = FloatType(80)
 SIZE_T = ULONG
 PTRDIFF_T = LONG
 
@@ -413,6 +467,7 @@ _SPECIFIERS: dict[tuple[str, ...], CType] = {
     ("long", "long", "unsigned"): ULLONG,
     ("float",): FLOAT,
     ("double",): DOUBLE,
+    ("double", "long"): LONG_DOUBLE,
 }
 
 

@@ -1,11 +1,13 @@
 """The C math library nsc knows: every function its math.h and stdlib.h declare.
 
-Each entry gives the C prototype (type names 'double', 'float', 'int', 'long', and 'int*',
-'double*' or 'float*' for frexp's and modf's out-parameters; `long long` is listed as 'long',
-both are i64 on LP64) and, where one exists with exactly libm's semantics for every input, the
-LLVM intrinsic's base name without the type suffix (`llvm.sin` -> `llvm.sin.f64` /
-`llvm.sin.f32`). Functions without an intrinsic are called by their libm symbol, which the JIT
-resolves from the running process (libm loaded).
+Each entry gives the C prototype (type names 'double', 'float', 'long double', 'int', 'long',
+and 'int*', 'double*', 'float*' or 'long double*' for frexp's and modf's out-parameters;
+`long long` is listed as 'long', both are i64 on LP64) and, where one exists with exactly libm's
+semantics for every input, the LLVM intrinsic's base name without the type suffix (`llvm.sin`
+-> `llvm.sin.f64` / `llvm.sin.f32` / `llvm.sin.f80`). Functions without an intrinsic are called
+by their libm symbol, which the JIT resolves from the running process (libm loaded). For
+x86_fp80 LLVM's code generator turns most intrinsics back into the `l` libm call (`sinl`,
+`powl`, `floorl`) and `llvm.sqrt`/`llvm.fabs` into the x87 instructions, as gcc -O0 does.
 
 `llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do; the
 one difference: for -0.0 and +0.0 they may return either zero, where glibc returns the second
@@ -35,8 +37,9 @@ class MathFunc:
         return self.name
 
 
-# name: (argument kinds, intrinsic). 'F' is the floating type of the variant (double or float);
-# 'F*' a pointer to it; any other kind is a C type name kept as is in both variants.
+# name: (argument kinds, intrinsic). 'F' is the floating type of the variant (double, float or
+# long double); 'F*' a pointer to it; any other kind is a C type name kept as is in every
+# variant.
 _FLOATING: dict[str, tuple[tuple[str, ...], str | None]] = {
     "sin": (("F",), "llvm.sin"),
     "cos": (("F",), "llvm.cos"),
@@ -106,7 +109,7 @@ _INTEGER: tuple[MathFunc, ...] = (
 
 def _variants(name: str, kinds: tuple[str, ...], intrinsic: str | None) -> list[MathFunc]:
     out = []
-    for suffix, floating in (("", "double"), ("f", "float")):
+    for suffix, floating in (("", "double"), ("f", "float"), ("l", "long double")):
         args = tuple(kind.replace("F", floating) if kind[0] == "F" else kind for kind in kinds)
         ret = _TO_INTEGER.get(name, floating)
         out.append(MathFunc(name + suffix, ret, args, intrinsic))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError, SourceLocation
+from nsc.frontend import bitfields
 from nsc.frontend.codegen.context import FunctionInfo, did_you_mean, node_location
 from nsc.frontend.codegen.reach import reachable
 from nsc.frontend.ctypes import (
@@ -28,8 +29,10 @@ from nsc.frontend.ctypes import (
     VoidType,
     array_dims,
 )
+from nsc.frontend.longdouble import refuse_in_entry
 from nsc.frontend.options import FrontendOptions, FrontendWarning
 from nsc.frontend.pragmas import Pragma
+from nsc.frontend.variable_types import refuse_in_entry as refuse_variable_in_entry
 from nsc.signature import (
     DEFAULT_RANGE,
     MAX_SCALARS,
@@ -246,6 +249,7 @@ def _names_read(body: c_ast.Node | None, names: set[str]) -> set[str]:
 
 def _param(info: FunctionInfo, i: int, shape: tuple[int, ...] | None, role: Role | None) -> Param:
     name, declared, where = info.param_names[i], info.declared_params[i], info.param_locations[i]
+    refuse_variable_in_entry(name, declared, where)  # `double a[n][m]`, `double (*a)[m]`
     if not isinstance(declared, PointerType | ArrayType):
         if shape is not None:
             raise CompileError(
@@ -306,6 +310,8 @@ def _layout(ctype: CType, where: SourceLocation, what: str) -> Layout:
             ),
         )
     _refuse_union(ctype, where, what)
+    refuse_in_entry(ctype, where, what)  # a long double, or a struct or array holding one
+    bitfields.refuse_in_entry(ctype, where, what)  # a struct with bit-fields, or one holding one
     try:
         return ctype.layout()
     except TypeError:

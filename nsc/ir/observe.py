@@ -35,7 +35,7 @@ FEATURES = ("runs per row", "mean", "std", "min", "max", "non-zero fraction")
 FUSION_DIM = len(FEATURES)
 _SLOTS = 6  # per instruction: count, sum, sum of squares, min, max, non-zero count
 _INTEGERS = {"i1", "i8", "i16", "i32", "i64"}
-_FLOATS = {"float", "double"}
+_FLOATS = {"float", "double", "x86_fp80"}  # long double is observed rounded to double
 _TERMINATORS = {"ret", "br", "switch", "unreachable", "indirectbr", "resume"}
 _LIMIT = 1e30  # values are clamped to +-_LIMIT (NaN counts as 0) so sums stay finite
 STACK_BYTES = 1 << 30  # the observing thread's stack (address space; pages are used on demand)
@@ -165,7 +165,8 @@ def _observation(k: int, instr) -> list[str]:  # noqa: ANN001
     if type_ == "double":
         return [f"  call void @{_OBSERVE}(i32 {k}, double {value})"]
     name = f"%__nsc_o{k}"
-    cast = "fpext" if type_ == "float" else "uitofp" if type_ == "i1" else "sitofp"
+    casts = {"float": "fpext", "x86_fp80": "fptrunc", "i1": "uitofp"}
+    cast = casts.get(type_, "sitofp")
     return [
         f"  {name} = {cast} {type_} {value} to double",
         f"  call void @{_OBSERVE}(i32 {k}, double {name})",

@@ -11,6 +11,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, SourceLocation, printable_name
 from nsc.frontend.codegen.addresses import AddressConstants
+from nsc.frontend.codegen.bitfields import BitFieldAccess
 from nsc.frontend.codegen.calls import CallLowering
 from nsc.frontend.codegen.constants import ConstantEvaluation
 from nsc.frontend.codegen.context import (
@@ -23,14 +24,17 @@ from nsc.frontend.codegen.context import (
 )
 from nsc.frontend.codegen.declarations import DeclarationLowering
 from nsc.frontend.codegen.expressions import ExpressionLowering
+from nsc.frontend.codegen.generic import GenericSelections
 from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
 from nsc.frontend.codegen.operators import OperatorLowering
 from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.reach import compiled_names, declares_tag
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
+from nsc.frontend.codegen.strings import StringLiterals
 from nsc.frontend.codegen.typenames import TypeResolution
 from nsc.frontend.codegen.vla import VariableLengthArrays
+from nsc.frontend.codegen.vmtypes import VariablyModifiedTypes
 from nsc.frontend.ctypes import CType
 from nsc.frontend.preprocess import system_header
 
@@ -53,9 +57,13 @@ class CodeGenerator(
     CallLowering,
     OperatorLowering,
     ExpressionLowering,
+    GenericSelections,
+    StringLiterals,
     ConstantEvaluation,
     TypeResolution,
     VariableLengthArrays,
+    VariablyModifiedTypes,
+    BitFieldAccess,
     Instrumentation,
 ):
     """Lowers one translation unit; create one per compilation."""

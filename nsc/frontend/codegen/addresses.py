@@ -16,7 +16,9 @@ from pycparser import c_ast
 
 from nsc.frontend.codegen.context import EnumConstant, FunctionSymbol, Variable
 from nsc.frontend.codegen.conversions import assignment_problem
+from nsc.frontend.codegen.strings import is_string
 from nsc.frontend.ctypes import (
+    CHAR,
     VOID,
     ArrayType,
     CType,
@@ -66,6 +68,7 @@ class AddressConstants:
 
     def pointer_constant(self, ctype: PointerType, node: c_ast.Node) -> Address:
         """The address a pointer with static storage is initialized with, type-checked."""
+        node = self.through_generic(node)  # `_Generic(x, int: "int", default: "other")`
         if self._is_address(node):
             address = self._address_value(node)
         else:
@@ -132,6 +135,8 @@ class AddressConstants:
             return self._is_address(node.left) or self._is_address(node.right)
         if isinstance(node, c_ast.ID) and isinstance(self.scope.lookup(node.name), FunctionSymbol):
             return True
+        if is_string(node):
+            return True
         return isinstance(self.object_type(node), ArrayType | PointerType)
 
     def _address_value(self, node: c_ast.Node) -> Address:
@@ -180,6 +185,9 @@ class AddressConstants:
         """Where an object with static storage lies (the operand of `&`, a decaying array)."""
         if isinstance(node, c_ast.ID):
             return self._named_object(node)
+        if is_string(node):  # a string literal's unnamed array
+            data = self.string_bytes(node)
+            return Address(self.string_object(data), 0, ArrayType(CHAR, len(data)), 0, 1)
         if isinstance(node, c_ast.ArrayRef):
             return self._element(node, one_past=False)
         if isinstance(node, c_ast.StructRef):
@@ -238,6 +246,7 @@ class AddressConstants:
         found = stype.member(node.field.name)
         if found is None:
             raise self.error(f"no member named '{node.field.name}' in '{stype}'", node.field)
+        self.refuse_bitfield_address(found.bitfield, node)
         member = found.ctype.qualified(found.ctype.const or stype.const)
         return Address(struct.base, struct.offset + found.offset, member, 0, 1)
 

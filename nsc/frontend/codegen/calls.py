@@ -15,6 +15,7 @@ from nsc.frontend.ctypes import (
     FLOAT,
     INT,
     LONG,
+    LONG_DOUBLE,
     SIZE_T,
     VOID,
     ArrayType,
@@ -34,6 +35,8 @@ MATH_TYPES: dict[str, CType] = {
     "int*": PointerType(INT),
     "double*": PointerType(DOUBLE),
     "float*": PointerType(FLOAT),
+    "long double": LONG_DOUBLE,
+    "long double*": PointerType(LONG_DOUBLE),
 }
 _INLINE_ABS = ("abs", "labs", "llabs")
 _INFINITIES = {
@@ -41,6 +44,8 @@ _INFINITIES = {
     "__builtin_huge_val": DOUBLE,
     "__builtin_inff": FLOAT,
     "__builtin_huge_valf": FLOAT,
+    "__builtin_infl": LONG_DOUBLE,
+    "__builtin_huge_vall": LONG_DOUBLE,
 }
 ASSERT_BUILTIN = "__nsc_assert"  # what assert.h's `assert` expands to
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
@@ -57,6 +62,8 @@ class CallLowering:
     """Mixin: lower `f(args)`."""
 
     def expr_FuncCall(self, node: c_ast.FuncCall) -> RValue:
+        if isinstance(node.name, c_ast.GenericSelection):  # <tgmath.h>: call the selected one
+            node = c_ast.FuncCall(self.through_generic(node.name), node.args, node.coord)
         if not isinstance(node.name, c_ast.ID):
             return self._call_pointer(node)
         name = node.name.name
@@ -216,7 +223,7 @@ class CallLowering:
             return self._inline_abs(ret, values[0])
         if math.intrinsic is not None:
             floating = next(t for t in (ret, *params) if isinstance(t, FloatType))
-            suffix = ".f32" if floating.bits == 32 else ".f64"
+            suffix = {32: ".f32", 64: ".f64", 80: ".f80"}[floating.bits]
             callee = self._declare(math.intrinsic + suffix, ret, params)
         else:
             callee = self._declare(math.symbol, ret, params)

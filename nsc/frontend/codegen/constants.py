@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import re
 import struct
+from contextlib import nullcontext
 from fractions import Fraction
 
 from pycparser import c_ast
 
-from nsc.frontend import mathlib
+from nsc.frontend import longdouble, mathlib, x86fp80
 from nsc.frontend.codegen.calls import MATH_TYPES
 from nsc.frontend.codegen.context import EnumConstant, FunctionSymbol, Variable
 from nsc.frontend.codegen.conversions import promote, usual_arithmetic
@@ -19,6 +20,7 @@ from nsc.frontend.ctypes import (
     INT,
     LLONG,
     LONG,
+    LONG_DOUBLE,
     SIZE_T,
     UINT,
     ULLONG,
@@ -91,10 +93,12 @@ def int_literal(text: str) -> tuple[CType, int]:
     longs = suffix.count("l")
     if longs == 0:
         candidates = [INT, LONG] if decimal else [INT, UINT, LONG, ULONG]
-    else:
+    elif longs == 1:
         candidates = [LONG, LLONG] if decimal else [LONG, ULONG, LLONG, ULLONG]
+    else:  # `ll`: long long, not long, though both are 64 bits (`_Generic` tells them apart)
+        candidates = [LLONG] if decimal else [LLONG, ULLONG]
     if unsigned:
-        candidates = [UINT, ULONG] if longs == 0 else [ULONG, ULLONG]
+        candidates = [UINT, ULONG] if longs == 0 else [ULONG, ULLONG] if longs == 1 else [ULLONG]
     for ctype in candidates:
         if ctype.min <= value <= ctype.max:
             return ctype, value
@@ -107,7 +111,7 @@ def float_literal(text: str) -> tuple[CType, float]:
     suffix = text[-1].lower()
     body = text[:-1] if suffix in "fl" else text
     if suffix == "l":
-        raise ValueError("long double is not supported")
+        return LONG_DOUBLE, x86fp80.literal(body)
     hexadecimal = body[:2].lower() == "0x"
     try:
         value = float.fromhex(body) if hexadecimal else float(body)
@@ -179,7 +183,7 @@ def literal(node: c_ast.Constant) -> tuple[CType, Number]:
     if node.type in ("float", "double", "long double"):
         return float_literal(node.value)
     if node.type == "string":
-        raise ValueError("string literals are not supported")
+        raise ValueError("a string literal is not an arithmetic constant")
     return int_literal(node.value)
 
 
@@ -252,8 +256,10 @@ class ConstantEvaluation:
         return ctype if ctype is not None else self.unevaluated_type(node)
 
     def object_type(self, node: c_ast.Node) -> CType | None:
-        """The type of a variable, or of an element or member reached from one, found
-        without lowering anything; None for other expressions."""
+        """The type of a variable or a string literal, or of an element or member reached
+        from one, found without lowering anything; None for other expressions."""
+        if isinstance(node, c_ast.Constant) and node.type == "string":
+            return self.string_type(node)
         if isinstance(node, c_ast.ID):
             symbol = self.scope.lookup(node.name)
             return symbol.ctype if isinstance(symbol, Variable) else None
@@ -317,7 +323,8 @@ class ConstantEvaluation:
             if self.unevaluated:  # only the type counts (`1 ? 3 : 1 / 0`)
                 return ctype, 0
             raise self.error("division by zero in a constant expression", node)
-        result = _arith(op, a, b, isinstance(ctype, FloatType))
+        with x86fp80.quiet() if longdouble.is_long_double(ctype) else nullcontext():
+            result = _arith(op, a, b, isinstance(ctype, FloatType))
         if result is None:
             raise self.error(f"operator '{op}' is not allowed in a constant expression", node)
         return ctype, convert_constant(result, ctype)
@@ -371,6 +378,10 @@ class ConstantEvaluation:
             member = ctype.member(name) if isinstance(ctype, StructType) else None
             if member is None:
                 raise self.error(f"no member named '{name}' in '{ctype}'", node)
+            if member.bitfield is not None:
+                raise self.error(
+                    f"attempt to take address of bit-field structure member '{name}'", node
+                )
             return base + member.offset, member.ctype
         if isinstance(node, c_ast.ArrayRef):
             base, ctype = self._member_offset(record, node.name)
@@ -381,6 +392,7 @@ class ConstantEvaluation:
         raise self.error("offsetof needs a member designator (m, m.n or m[k])", node)
 
     def _return_type(self, callee: c_ast.Node) -> CType | None:
+        callee = self.through_generic(callee)  # `_Generic(x, float: sinf, default: sin)(x)`
         if isinstance(callee, c_ast.ID):
             symbol = self.scope.lookup(callee.name)
             if isinstance(symbol, FunctionSymbol):
@@ -413,6 +425,8 @@ def convert_constant(value: Number, to: CType) -> Number:
     """Convert a folded constant to an arithmetic type, rounding floats to float32 when needed."""
     if isinstance(to, BoolType):
         return scalar_value(to, value)  # nonzero (NaN and infinities too) converts to 1
+    if x86fp80.is_extended(value) or longdouble.is_long_double(to):
+        return longdouble.convert_constant(value, to)
     if isinstance(to, FloatType):
         if to.bits == 32 and isinstance(value, int):
             return round_exact_float(Fraction(value))

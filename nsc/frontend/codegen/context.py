@@ -9,6 +9,7 @@ from llvmlite import ir
 from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, SourceLocation
+from nsc.frontend.bitfields import BitField
 from nsc.frontend.ctypes import CType, FunctionType
 
 
@@ -22,6 +23,7 @@ class Region:
     base: ir.Value
     start: int
     end: int | ir.Value
+    read_only: bool = False  # a string literal's bytes: a store known to land there traps
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class LValue:
     region: Region | None = None  # the object the lvalue lies in, when known
     shadow: Shadow | None = None  # a pointer variable's shadow: stores to it update it
     length: ir.Value | None = None  # a variable-length array's element count, an i64
+    bitfield: BitField | None = None  # a bit-field: `address` is its storage unit's
 
 
 @dataclass

@@ -19,6 +19,8 @@ from nsc.frontend.ctypes import (
     VoidType,
     make_unsigned,
 )
+from nsc.frontend.longdouble import fold_conversion, is_long_double
+from nsc.frontend.variable_types import is_variably_modified
 
 I1 = ir.IntType(1)
 
@@ -32,12 +34,9 @@ def promote(ctype: CType) -> CType:
 
 def usual_arithmetic(a: CType, b: CType) -> CType:
     """The common type of two arithmetic operands (C99 6.3.1.8)."""
-    for ftype in (a, b):
-        if isinstance(ftype, FloatType) and ftype.bits == 64:
-            return ftype.qualified(False)
-    for ftype in (a, b):
-        if isinstance(ftype, FloatType):
-            return ftype.qualified(False)
+    floats = [t for t in (a, b) if isinstance(t, FloatType)]
+    if floats:  # the wider one: long double, then double, then float
+        return max(floats, key=lambda t: t.bits).qualified(False)
     pa, pb = promote(a), promote(b)
     assert isinstance(pa, IntType) and isinstance(pb, IntType)
     if pa == pb:
@@ -149,9 +148,22 @@ def _pointers_compatible(a: PointerType, b: PointerType) -> bool:
         return pa == pb  # the same return and parameter types
     if pa == pb:
         return True
+    if isinstance(pa, ArrayType) and isinstance(pb, ArrayType):
+        if is_variably_modified(pa) or is_variably_modified(pb):  # `double (*)[m]`, `[3]`
+            return _arrays_compatible(pa, pb)
     return (
         isinstance(pa, PointerType) and isinstance(pb, PointerType) and _pointers_compatible(pa, pb)
     )
+
+
+def _arrays_compatible(a: CType, b: CType) -> bool:
+    """Array types one of which has a variable length: compatible when their elements are
+    and lengths that are both constants agree (C99 6.7.5.2p6)."""
+    if not (isinstance(a, ArrayType) and isinstance(b, ArrayType)):
+        return a == b
+    if a.n is not None and b.n is not None and a.n != b.n:
+        return False
+    return _arrays_compatible(a.elem, b.elem)
 
 
 __all__ = [
@@ -168,6 +180,9 @@ __all__ = [
 def _fold(rv: RValue, to: CType) -> RValue | None:
     """Fold the conversion of an integer or float literal when the result is exact or rounds once."""
     value = rv.value
+    if isinstance(value, ir.Constant) and (is_long_double(rv.ctype) or is_long_double(to)):
+        folded = fold_conversion(value.constant, rv.ctype, to)
+        return None if folded is None else RValue(to, ir.Constant(to.llvm, folded))
     if not isinstance(value, ir.Constant) or not isinstance(value.constant, int | float):
         return None
     number, src = value.constant, rv.ctype

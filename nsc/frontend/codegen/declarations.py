@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from llvmlite import ir
 from pycparser import c_ast
 
@@ -28,6 +30,7 @@ from nsc.frontend.ctypes import (
     VoidType,
     array_dims,
 )
+from nsc.frontend.variable_types import is_variably_modified, is_variably_sized
 
 
 class DeclarationLowering:
@@ -55,9 +58,13 @@ class DeclarationLowering:
             raise self.error(f"static assertion failed{message}", node)
 
     def declare_typedef(self, node: c_ast.Typedef) -> None:
-        ctype = self.resolve_type(node.type)
+        # in a block, `typedef double Row[m];` reads `m` here, once (C99 6.7.7p3)
+        with self.evaluated_sizes() if self.fn is not None else nullcontext():
+            ctype = self.resolve_type(node.type)
         existing = self.scope.names.get(node.name)
-        if isinstance(existing, Typedef) and existing.ctype == ctype:
+        if is_variably_modified(ctype):
+            self.check_variably_modified(node, ctype)
+        elif isinstance(existing, Typedef) and existing.ctype == ctype:
             return
         if existing is not None:
             raise self.error(f"redefinition of '{node.name}'", node)
@@ -217,7 +224,7 @@ class DeclarationLowering:
         """The parameters declared with a variable length (`double x[n]`), and that length."""
         lengths = {}
         for param in params:
-            dim = self.variable_dimension(param.type, f"parameter '{param.name}'")
+            dim = self.variable_dimension(param.type)
             if dim is not None:
                 lengths[param.name] = dimension_text(dim)
         return lengths
@@ -276,6 +283,8 @@ class DeclarationLowering:
             ctype = info.ctype.params[i].qualified(
                 declared.const and not isinstance(declared, ArrayType)
             )
+            if is_variably_modified(declared):  # its lengths are evaluated on entry
+                ctype = self.evaluated_parameter(node.decl.type.args.params[i], ctype)
             arg = function.args[i]
             arg.name = name
             slot = self.alloca(ctype, name)
@@ -334,11 +343,17 @@ class DeclarationLowering:
             return
         if node.name in self.scope.names:
             raise self.error(f"redefinition of '{node.name}'", node)
-        dim = self.variable_dimension(node.type, f"array '{node.name}'")
+        dim = self.variable_dimension(node.type)
         if dim is not None:
             self.local_variable_array(node, dim)
             return
-        ctype = self.resolve_type(node.type)
+        with self.evaluated_sizes():  # `double (*row)[m]`, `double t[4][m]`: `m` is read here
+            ctype = self.resolve_type(node.type)
+        if is_variably_sized(ctype):
+            self.local_variably_sized(node, ctype)
+            return
+        if is_variably_modified(ctype):
+            self.check_variably_modified(node, ctype)
         self._check_object_type(ctype, node)
         tree = self.init_tree(ctype, node.init) if node.init is not None else None
         if isinstance(ctype, ArrayType) and ctype.n is None:
@@ -405,6 +420,8 @@ class DeclarationLowering:
         else:
             return None, 0
         if not (element.is_complete and ctype.pointee.is_complete):
+            return None, 0
+        if is_variably_sized(ctype.pointee):  # `double (*row)[m] = x;`: its shadow checks it
             return None, 0
         if element.size != ctype.pointee.size:  # counted in other units: not worth converting
             return None, 0

@@ -36,6 +36,7 @@ from nsc.frontend.ctypes import (
     UnionType,
     VoidType,
 )
+from nsc.frontend.variable_types import is_variably_sized, variable_indexing
 
 Result = RValue | LValue
 I32 = ir.IntType(32)
@@ -57,6 +58,8 @@ class ExpressionLowering:
         """The value of an expression: loads objects, decays arrays to pointers."""
         if isinstance(result, RValue):
             return result
+        if result.bitfield is not None:
+            return self.load_bitfield(result)
         ctype = result.ctype
         if isinstance(ctype, ArrayType):
             return RValue(PointerType(ctype.elem), result.address, result.region)
@@ -96,10 +99,16 @@ class ExpressionLowering:
             raise self.error(f"{problem} in {what}", node)
         return cast(self.builder, rv, to.qualified(False))
 
-    def store(self, target: LValue, rv: RValue) -> None:
+    def store(self, target: LValue, rv: RValue) -> RValue:
+        """Store a value of the target's type; the value the object then holds (a bit-field
+        holds it truncated to its width)."""
+        self.check_writable(target)
+        if target.bitfield is not None:
+            return self.store_bitfield(target, rv)
         self.builder.store(rv.value, target.address)
         if target.shadow is not None:
             self.store_region(target.shadow, rv.region)
+        return rv
 
     # --- names and literals -------------------------------------------------------------
 
@@ -131,7 +140,9 @@ class ExpressionLowering:
         hints = did_you_mean(node.name, self.scope.visible_names())
         return self.error(f"use of undeclared identifier '{node.name}'", node, hints)
 
-    def expr_Constant(self, node: c_ast.Constant) -> RValue:
+    def expr_Constant(self, node: c_ast.Constant) -> Result:
+        if node.type == "string":
+            return self.string_literal(node)
         ctype, value = self.const_eval(node)
         return RValue(ctype, ir.Constant(ctype.llvm, value))
 
@@ -184,15 +195,29 @@ class ExpressionLowering:
             ctype = self.resolve_typename(node)
         elif getattr(self, "fn", None) is None:
             ctype = self.static_type(node)
+            self.refuse_bitfield_operand(node, op)
         else:
-            ctype = self._type_without_code(node)
+            result = self._result_without_code(node)
+            if isinstance(result, LValue) and result.bitfield is not None:
+                raise self.error(f"'{op}' applied to a bit-field", node)
+            ctype = result.ctype
         if isinstance(ctype, FunctionType):
             raise self.error(f"invalid application of '{op}' to function type '{ctype}'", node)
         if not ctype.is_complete:
             raise self.error(f"invalid application of '{op}' to incomplete type '{ctype}'", node)
+        if op == "sizeof" and is_variably_sized(ctype):  # what `variable_sizeof` does not measure
+            raise self.error(
+                f"the size of '{ctype}' is known only as the code runs, and nsc measures it "
+                "only for a named array, an element of one, `*p`, `p[i]` or a type name",
+                node,
+            )
         return ctype
 
     def _type_without_code(self, node: c_ast.Node) -> CType:
+        return self._result_without_code(node).ctype
+
+    def _result_without_code(self, node: c_ast.Node) -> Result:
+        """What an expression lowers to, in a scratch block thrown away with its code."""
         function = self.fn.function
         entry = self.fn.alloca_builder.block
         saved_allocas = len(entry.instructions)  # a spilled temporary adds one
@@ -200,10 +225,12 @@ class ExpressionLowering:
         saved_blocks = len(function.blocks)
         saved_traps = dict(self.fn.trap_blocks)
         saved_unwind = self.fn.unwind_block
+        saved_strings = self.string_mark()
         self.builder.position_at_end(self.new_block("sizeof.scratch"))
         try:
-            return self.expr(node).ctype
+            return self.expr(node)
         finally:
+            self.forget_strings(saved_strings)
             del function.blocks[saved_blocks:]
             del entry.instructions[saved_allocas:]
             self.fn.trap_blocks = saved_traps
@@ -241,6 +268,7 @@ class ExpressionLowering:
             target = self.dereference(self.rvalue(node.expr.expr), node.expr)
         else:
             target = self.lvalue(node.expr, "'&'")
+        self.refuse_bitfield_address(target.bitfield, node)
         return RValue(PointerType(target.ctype), target.address, target.region)
 
     def dereference(self, pointer: RValue, node: c_ast.Node) -> LValue:
@@ -262,13 +290,14 @@ class ExpressionLowering:
             raise self.error(f"cannot increment a value of type '{old.ctype}'", node)
         new = self.binary(op, old, one, node)
         new = cast(self.builder, new, target.ctype.qualified(False))
-        self.store(target, new)
+        new = self.store(target, new)
         return old if node.op.startswith("p") else new
 
     # --- casts, assignment, conditional, comma --------------------------------------------
 
     def expr_Cast(self, node: c_ast.Cast) -> RValue:
-        to = self.resolve_typename(node.to_type).qualified(False)
+        with self.evaluated_sizes():  # `(double (*)[m])p`: `m` is evaluated here
+            to = self.resolve_typename(node.to_type).qualified(False)
         value = self.rvalue(node.expr)
         if isinstance(to, VoidType):
             return RValue(VOID, None)
@@ -292,8 +321,7 @@ class ExpressionLowering:
             current = self.load(target, node.lvalue)
             value = self.binary(node.op[:-1], current, self.rvalue(node.rvalue), node)
         value = self.convert_for_assignment(value, target.ctype, node, "assignment")
-        self.store(target, value)
-        return value
+        return self.store(target, value)
 
     def expr_TernaryOp(self, node: c_ast.TernaryOp) -> RValue:
         cond = truth(self.builder, self.scalar(self.rvalue(node.cond), node.cond))
@@ -354,7 +382,7 @@ class ExpressionLowering:
             raise self.error(f"array subscript is not an integer ('{index.ctype}')", node.subscript)
         offset = self.index_value(index)
         if isinstance(base, LValue) and isinstance(base.ctype, ArrayType):
-            if base.length is not None:
+            if base.length is not None or variable_indexing(base.ctype):
                 return self.variable_array_element(base, offset, one_past)
             array = base.ctype
             if array.n is not None:
@@ -377,6 +405,8 @@ class ExpressionLowering:
         pointee = pointer.ctype.pointee
         if isinstance(pointee, VoidType):
             raise self.error("subscript of a 'void *' pointer", node)
+        if is_variably_sized(pointee):  # `row[i]` for `double (*row)[m]`
+            return self.variable_row(pointer, offset, one_past or static)
         address = self.element_address(pointer, offset, node)
         if not (static or one_past):  # a pointer that moves: checked against its object
             self.check_region(address, pointee, pointer.region)
@@ -418,15 +448,18 @@ class ExpressionLowering:
         record = base.ctype
         ftype = record.fields[index][1].qualified(record.fields[index][1].const or record.const)
         if isinstance(base, RValue):
-            if not isinstance(record, UnionType):
+            if not isinstance(record, UnionType) and not record.has_bitfields:
                 value = self.builder.extract_value(base.value, index)
                 if isinstance(ftype, ArrayType):
                     return self._temporary_array(ftype, value)
                 return RValue(ftype.qualified(False), value)
-            # a union value's members are views of its bytes: they are read from a copy
+            # a union value's members (and a record's held as words) are views of its bytes:
+            # they are read from a copy
             slot = self.alloca(record, "member.tmp")
             self.builder.store(base.value, slot)
             base = LValue(record, slot, temporary=True)
+        if record.has_bitfields:
+            return self.record_member(base, record, index)
         if isinstance(record, UnionType):
             address = base.address  # every member of a union lies at its start
         else:

@@ -7,11 +7,13 @@ from pycparser import c_ast
 
 from nsc.frontend.codegen.constants import convert_constant
 from nsc.frontend.codegen.context import LValue, did_you_mean, opaque
-from nsc.frontend.codegen.unions import union_constant
+from nsc.frontend.codegen.strings import StringInit, is_character_array, is_string
+from nsc.frontend.codegen.unions import record_constant, union_constant
 from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, UnionType
 
-# An initializer tree: a scalar's expression node, or the given sub-objects of an aggregate.
-InitTree = c_ast.Node | dict[int, "InitTree"]
+# An initializer tree: a scalar's expression node, a character array's string literal, or the
+# given sub-objects of an aggregate.
+InitTree = c_ast.Node | StringInit | dict[int, "InitTree"]
 
 I8, I32, I64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
 
@@ -23,11 +25,21 @@ def _members(ctype: CType) -> tuple[int | None, list[CType]]:
     return len(ctype.fields), [t for _, t in ctype.fields]
 
 
+def _stored_type(record: StructType, index: int) -> CType:
+    """The type a member's initializer is converted to: a bit-field's value's (then truncated
+    to its width where it is placed)."""
+    bitfield = record.bitfield(index)
+    return record.fields[index][1] if bitfield is None else bitfield.value_type
+
+
 class InitializerLowering:
     """Mixin: shape initializers to their types and lower them."""
 
     def init_tree(self, ctype: CType, init: c_ast.Node) -> InitTree:
         """Match an initializer to a type: nested braces, brace elision, excess-element errors."""
+        string = self.string_initializer(ctype, init)
+        if string is not None:
+            return string
         if not isinstance(init, c_ast.InitList):
             if isinstance(ctype, ArrayType):
                 raise self.error(f"array '{ctype}' must be initialized with a brace list", init)
@@ -66,6 +78,9 @@ class InitializerLowering:
             first = False
             sub = types[0] if isinstance(ctype, ArrayType) else types[index]
             if isinstance(item, c_ast.InitList):
+                tree[index] = self.init_tree(sub, item)
+                pos += 1
+            elif is_string(item) and is_character_array(sub):  # `{"ab", "cd"}`: a row each
                 tree[index] = self.init_tree(sub, item)
                 pos += 1
             elif isinstance(sub, ArrayType | StructType) and (
@@ -121,6 +136,8 @@ class InitializerLowering:
     @staticmethod
     def array_length(tree: InitTree) -> int:
         """The element count an initializer gives an array of unknown size."""
+        if isinstance(tree, StringInit):
+            return len(tree.data)
         return max(tree) + 1 if isinstance(tree, dict) and tree else 0
 
     # --- globals: constants ---------------------------------------------------------------
@@ -128,6 +145,14 @@ class InitializerLowering:
     def const_initializer(self, ctype: CType, tree: InitTree | None) -> ir.Constant:
         if tree is None:
             return ir.Constant(ctype.llvm, None)
+        if isinstance(tree, StringInit):
+            return self.string_constant(ctype, tree)
+        if isinstance(tree, dict) and isinstance(ctype, StructType) and ctype.has_bitfields:
+            values = {
+                index: self.const_initializer(_stored_type(ctype, index), sub)
+                for index, sub in tree.items()
+            }
+            return record_constant(ctype, values)
         if isinstance(tree, dict) and isinstance(ctype, UnionType):
             if not tree:
                 return ir.Constant(ctype.llvm, None)
@@ -155,6 +180,9 @@ class InitializerLowering:
     # --- locals: stores -------------------------------------------------------------------
 
     def store_initializer(self, target: LValue, tree: InitTree) -> None:
+        if isinstance(tree, StringInit):
+            self.store_string(target, tree, zeroed=False)
+            return
         if not isinstance(tree, dict):
             value = self.rvalue(tree)
             value = self.convert_for_assignment(value, target.ctype, tree, "initialization")
@@ -166,12 +194,16 @@ class InitializerLowering:
     def _store_members(self, target: LValue, tree: dict) -> None:
         ctype = target.ctype
         for index, sub in sorted(tree.items()):
-            if isinstance(ctype, UnionType):  # the member lies at the union's start
+            if isinstance(ctype, StructType) and ctype.has_bitfields:
+                member = self.record_member(target, ctype, index)
+            elif isinstance(ctype, UnionType):  # the member lies at the union's start
                 member = LValue(ctype.fields[index][1], target.address)
             else:
                 member = self._member_object(target, index)
             if isinstance(sub, dict):
                 self._store_members(member, sub)
+            elif isinstance(sub, StringInit):
+                self.store_string(member, sub, zeroed=True)
             else:
                 self.store_initializer(member, sub)
 

@@ -12,6 +12,7 @@ from llvmlite import ir
 
 from nsc.frontend.codegen.context import LValue, Region, Shadow, opaque
 from nsc.frontend.ctypes import CType, FloatType, FunctionType, PointerType, VoidType
+from nsc.frontend.variable_types import is_variably_sized
 
 FUEL = "__nsc_fuel"
 TRAP = "__nsc_trap"
@@ -114,6 +115,9 @@ class Instrumentation:
         """Trap 2 unless an object of type `ctype` at `address` lies in `region`: a read or
         write through a pointer whose object is known only as it runs (see `Region`)."""
         if not self.instrument or region is None or not _sized(ctype):
+            return
+        if is_variably_sized(ctype):  # a row of `double (*p)[m]`: its size as it runs
+            self.check_region_bytes(address, self.variable_bytes(ctype, SHADOW), region)
             return
         self.check_region_bytes(address, ir.Constant(I64, ctype.size), region)
 

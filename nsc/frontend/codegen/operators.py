@@ -17,6 +17,7 @@ from nsc.frontend.ctypes import (
     IntType,
     PointerType,
 )
+from nsc.frontend.variable_types import is_variably_sized
 
 I64 = ir.IntType(64)
 COMPARISONS = ("<", ">", "<=", ">=", "==", "!=")
@@ -69,6 +70,8 @@ class OperatorLowering:
             raise self._invalid_operands(op, lhs, rhs, node)
         ltype = promote(lhs.ctype)
         assert isinstance(ltype, IntType)
+        if ltype.bits & (ltype.bits - 1):  # a wide bit-field's odd width (bitfields.py)
+            return self.shift_odd_width(op, lhs, rhs, ltype, node)
         a = cast(self.builder, lhs, ltype).value
         amount = cast(self.builder, rhs, ltype).value
         # Shift counts >= the width are undefined in C; mask them like x86 does instead of poison.
@@ -83,6 +86,8 @@ class OperatorLowering:
         if lp and rp:
             if op != "-" or lhs.ctype.pointee != rhs.ctype.pointee:
                 raise self._invalid_operands(op, lhs, rhs, node)
+            if is_variably_sized(lhs.ctype.pointee):  # rows of a size known as it runs
+                return self._variable_difference(lhs, rhs)
             size = self._element_size(lhs.ctype, node)
             a = self.builder.ptrtoint(lhs.value, I64)
             b = self.builder.ptrtoint(rhs.value, I64)
@@ -96,6 +101,14 @@ class OperatorLowering:
             index = self.builder.neg(index)
         return RValue(pointer.ctype, self.element_address(pointer, index, node), pointer.region)
 
+    def _variable_difference(self, lhs: RValue, rhs: RValue) -> RValue:
+        """`p - q` for pointers to a variably sized type: bytes over the size as it runs."""
+        b = self.builder
+        size = self.variable_bytes(lhs.ctype.pointee)
+        bytes_ = b.sub(b.ptrtoint(lhs.value, I64), b.ptrtoint(rhs.value, I64))
+        self.check_division(bytes_, size, True)  # rows of length 0 (a parameter's)
+        return RValue(PTRDIFF_T, b.sdiv(bytes_, size))
+
     def _element_size(self, ptype: PointerType, node: c_ast.Node) -> int:
         if isinstance(ptype.pointee, FunctionType):
             raise self.error(f"arithmetic on a pointer to a function ('{ptype}')", node)
@@ -105,6 +118,8 @@ class OperatorLowering:
 
     def element_address(self, pointer: RValue, index: ir.Value, node: c_ast.Node) -> ir.Value:
         """The address `pointer + index` for a pointer to a complete type."""
+        if is_variably_sized(pointer.ctype.pointee):
+            return self.element_pointer(pointer.value, index, pointer.ctype.pointee)
         self._element_size(pointer.ctype, node)
         etype = pointer.ctype.pointee.llvm
         return opaque(self.builder.gep(pointer.value, [index], source_etype=etype))

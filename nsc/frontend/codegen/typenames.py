@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from pycparser import c_ast
 
+from nsc.frontend.bitfields import RecordMember, lay_out
 from nsc.frontend.codegen.context import EnumConstant, Typedef
 from nsc.frontend.ctypes import (
     VOID,
     ArrayType,
     CType,
     FunctionType,
+    IntType,
     PointerType,
     StructType,
     UnionType,
@@ -56,11 +59,7 @@ class TypeResolution:
         if node.dim is None:
             return ArrayType(elem, None)
         if not self._is_constant(node.dim):
-            raise self.error(
-                "variable-length array not supported here: only a local array or a parameter "
-                "may have a variable length, in its outermost dimension",
-                node.dim,
-            )
+            return self.variable_array_type(node, elem)  # vmtypes.py
         n = self.const_int(node.dim, "array size")
         if n <= 0:
             raise self.error(f"array size must be positive, got {n}", node.dim)
@@ -88,9 +87,10 @@ class TypeResolution:
         for param in params[:-1] if variadic else params:
             if isinstance(param, c_ast.ID):
                 raise self.error("old-style (K&R) parameter lists are not supported", param)
-            ptype = self.variable_parameter(param, names)
-            if ptype is None:
-                ptype = self.resolve_type(param.type)
+            with self.prototype_sizes(names):  # `double a[n][m]`: `m` known when called
+                ptype = self.variable_parameter(param, names)
+                if ptype is None:
+                    ptype = self.resolve_type(param.type)
             if isinstance(ptype, VoidType) and len(params) == 1 and param.name is None:
                 break
             if isinstance(ptype, FunctionType):  # a function parameter is a function pointer
@@ -137,8 +137,6 @@ class TypeResolution:
         if ctype is not None:
             return ctype
         spelled = " ".join(names)
-        if "double" in names and "long" in names:
-            raise self.error("long double is not supported", node)
         if len(names) == 1:
             raise self.error(f"unknown type name '{spelled}'", node)
         raise self.error(f"invalid type specifier '{spelled}'", node)
@@ -161,11 +159,22 @@ class TypeResolution:
         else:
             struct = self._declare_tag(node.name, kind)
         fields: list[tuple[str, CType]] = []
+        members: list[RecordMember] = []  # unnamed bit-fields too: they take room
         for decl in node.decls:
-            fields.append(self._struct_field(decl, struct, fields))
+            if isinstance(decl, c_ast.Decl) and decl.bitsize is not None:
+                member = self.bit_field(decl)
+                if member.name in _reachable_names(fields):
+                    raise self.error(f"duplicate member '{member.name}'", decl)
+            else:
+                member = RecordMember(*self._struct_field(decl, struct, fields), None)
+            if member.name is not None:
+                fields.append((member.name, member.ctype))
+            members.append(member)
         if not fields:
             raise self.error(f"{kind}s without fields are not supported", node)
         struct.fields.extend(fields)
+        if any(member.width is not None for member in members):
+            struct.bit_layout[0] = lay_out(members, isinstance(struct, UnionType))
         struct.complete[0] = True
         return struct
 
@@ -183,9 +192,8 @@ class TypeResolution:
             raise self.error(f"unsupported {kind} member", decl)
         if decl.name is None:
             return self._anonymous_member(decl, struct, fields)
-        if decl.bitsize is not None:
-            raise self.error("bit-fields are not supported", decl)
-        ftype = self.resolve_type(decl.type)
+        with self.sizes_read(f"a {kind} member cannot have a variably modified type"):
+            ftype = self.resolve_type(decl.type)
         if isinstance(ftype, FunctionType):
             raise self.error(f"a {kind} member cannot be a function", decl)
         if not ftype.is_complete:
@@ -208,7 +216,7 @@ class TypeResolution:
         """C11's anonymous struct or union member (`union { float f; int i; };` in a struct):
         a field named "" whose members are reached as if they were the enclosing one's."""
         spec = decl.type
-        if decl.bitsize is not None or not isinstance(spec, c_ast.Struct | c_ast.Union):
+        if not isinstance(spec, c_ast.Struct | c_ast.Union):
             raise self.error("a member needs a name", decl)
         if spec.name is not None or spec.decls is None:
             raise self.error(
@@ -254,9 +262,10 @@ class TypeResolution:
     def resolve_enum(self, node: c_ast.Enum) -> CType:
         from nsc.frontend.ctypes import INT
 
-        if node.values is None:
-            return INT
-        value = 0
+        if node.values is None:  # `enum E`: the type its definition gave, if one was seen
+            known = self.scope.lookup_tag(node.name) if node.name else None
+            return known if isinstance(known, IntType) else INT
+        value, negative = 0, False
         for item in node.values.enumerators:
             if item.value is not None:
                 value = self.const_int(item.value, "enumerator value")
@@ -268,10 +277,12 @@ class TypeResolution:
             if item.name in self.scope.names:
                 raise self.error(f"redefinition of '{item.name}'", item)
             self.scope.names[item.name] = EnumConstant(item.name, value)
+            negative = negative or value < 0
             value += 1
+        ctype = replace(INT, enum_unsigned=not negative)  # equal to INT (see IntType)
         if node.name:
-            self.scope.tags[node.name] = INT
-        return INT
+            self.scope.tags[node.name] = ctype
+        return ctype
 
 
 def _reachable_names(fields: list[tuple[str, CType]]) -> set[str]:

@@ -9,7 +9,9 @@ lifetime before the declaration runs again, so the stack grows at most about fou
 largest array, not with each iteration, and no exit from the block (statements.py's to lower)
 needs to restore it. With the oracle's checks on, a count outside 1..`MAX_VLA_BYTES` bytes
 traps 2 where the array is declared, and subscripts, `memset` and pointers into the array are
-checked against its count.
+checked against its count. Arrays whose inner dimensions are variable too (`double t[n][m]`)
+are allocated here as well, in units of their first element of constant size; their types
+are vmtypes.py's.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pycparser import c_ast, c_generator
 from nsc.frontend.codegen.context import LValue, Region, RValue, Variable, opaque
 from nsc.frontend.codegen.instrument import I64, OUT_OF_BOUNDS, SHADOW
 from nsc.frontend.ctypes import SIZE_T, ArrayType, CType, FunctionType, VoidType
+from nsc.frontend.variable_types import is_variably_sized
 
 MAX_VLA_BYTES = 1 << 20  # larger arrays trap 2 in the oracle, whose stack is the caller's
 
@@ -32,24 +35,25 @@ def dimension_text(node: c_ast.Node) -> str:
 class VariableLengthArrays:
     """Mixin: declare, index and measure variable-length arrays."""
 
-    def variable_dimension(self, node: c_ast.Node, what: str) -> c_ast.Node | None:
-        """The outermost dimension of an array declarator when it is not a constant. Inner
-        dimensions must be constant (arrays of rows whose length is known only as the code
-        runs are not supported): `what` names the declarator in that error."""
+    def variable_dimension(self, node: c_ast.Node) -> c_ast.Node | None:
+        """The outermost dimension of an array declarator when it is not a constant (inner
+        ones may be variable too: see vmtypes.py)."""
+        return self.array_dimensions(node)[0]
+
+    def array_dimensions(self, node: c_ast.Node) -> tuple[c_ast.Node | None, bool]:
+        """The outermost dimension of an array declarator when it is not a constant, and
+        whether an inner one is not either (`double [n][m]`: `n`, True)."""
         if not isinstance(node, c_ast.ArrayDecl):
-            return None
+            return None, False
+        inner_variable = False
         inner = node.type
         while isinstance(inner, c_ast.ArrayDecl):
             if inner.dim is not None and not self._is_constant(inner.dim):
-                raise self.error(
-                    f"{what} has a variable inner dimension '{dimension_text(inner.dim)}'; only "
-                    "the outermost dimension of an array may be variable",
-                    inner.dim,
-                )
+                inner_variable = True
             inner = inner.type
         if node.dim is None or self._is_constant(node.dim):
-            return None
-        return node.dim
+            return None, inner_variable
+        return node.dim, inner_variable
 
     def variable_element(self, node: c_ast.ArrayDecl) -> CType:
         """The element type of a variable-length array declarator."""
@@ -64,10 +68,11 @@ class VariableLengthArrays:
         """`double x[n]` as a parameter: `double x[]`, a pointer once decayed (C99 6.7.5.3p7);
         the dimension is not evaluated, but its names must be declared (an earlier parameter
         or a name in scope). None for other parameters."""
-        dim = self.variable_dimension(param.type, _parameter_name(param))
+        dim = self.variable_dimension(param.type)
         if dim is None:
             return None
-        for name in _names(dim):
+        star = isinstance(dim, c_ast.ID) and dim.name == "*"  # `x[*]`, in a prototype
+        for name in [] if star else names_read(dim):
             if name.name not in earlier and self.scope.lookup(name.name) is None:
                 raise self.undeclared(name)
         return ArrayType(self.variable_element(param.type), None)
@@ -82,8 +87,13 @@ class VariableLengthArrays:
             )
         if node.init is not None:
             raise self.error("variable-sized object may not be initialized", node.init)
-        self._check_jumps_into(node)
-        elem = self.variable_element(node.type)
+        self.check_jumps_into(node)
+        with self.evaluated_sizes():  # `double t[n][m]`: `m` is evaluated first
+            elem = self.variable_element(node.type)
+        if is_variably_sized(elem):
+            count = self._variable_count(dim, node.name)
+            self.allocate_variably_sized(node, elem, count, dimension_text(dim))
+            return
         ctype = ArrayType(elem, None)
         count = self._element_count(dim, elem, node.name)
         if self.fn.continue_targets or self.fn.placed:  # may run again in this call
@@ -103,16 +113,20 @@ class VariableLengthArrays:
     def _element_count(self, dim: c_ast.Node, elem: CType, name: str) -> ir.Value:
         """The array's element count as an i64; with checks on, trap 2 unless it is positive
         and the array no larger than `MAX_VLA_BYTES`."""
-        size = self.rvalue(dim)
-        if not size.ctype.is_integer:
-            raise self.error(f"size of array '{name}' has non-integer type '{size.ctype}'", dim)
-        count = self.index_value(size)
+        count = self._variable_count(dim, name)
         if self.instrument:
             most = max(1, MAX_VLA_BYTES // elem.size)
             above = self.builder.sub(count, ir.Constant(I64, 1))
             outside = self.builder.icmp_unsigned(">=", above, ir.Constant(I64, most))
             self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
         return count
+
+    def _variable_count(self, dim: c_ast.Node, name: str) -> ir.Value:
+        """An array's length, evaluated as an i64."""
+        size = self.rvalue(dim)
+        if not size.ctype.is_integer:
+            raise self.error(f"size of array '{name}' has non-integer type '{size.ctype}'", dim)
+        return self.index_value(size)
 
     def _reused_storage(self, elem: CType, count: ir.Value, name: str) -> ir.Value:
         """Storage for `count` elements from a slot of the function, allocated again (for
@@ -135,12 +149,15 @@ class VariableLengthArrays:
         b.position_at_end(ready)
         return b.load(storage, typ=ir.PointerType(), name=name)
 
-    def _check_jumps_into(self, node: c_ast.Decl) -> None:
+    def check_jumps_into(self, node: c_ast.Decl | c_ast.Typedef, what: str = "") -> None:
         """Refuse a `case` label or a `goto` that would jump past the declaration into the
-        array's scope (a constraint violation: gcc refuses it too)."""
+        scope of a variable-length array, or of another name of variably modified type
+        (`what` names it so): a constraint violation, which gcc refuses too."""
+        array = not what
+        what = what or f"variable-length array '{node.name}'"
         body = self._function_body()
         path = _path_to(body, node) if body is not None else None
-        if path and isinstance(path[-1], c_ast.DeclList):
+        if array and path and isinstance(path[-1], c_ast.DeclList):
             raise self.error(
                 "a variable-length array cannot be declared in a 'for' statement's first clause",
                 node,
@@ -155,9 +172,9 @@ class VariableLengthArrays:
                 if isinstance(child, c_ast.Case | c_ast.Default):
                     raise self.error(
                         f"'{'case' if isinstance(child, c_ast.Case) else 'default'}' label "
-                        f"jumps into the scope of variable-length array '{node.name}'",
+                        f"jumps into the scope of {what}",
                         child,
-                        ("declare the array in a block of its own inside the case",),
+                        ("declare it in a block of its own inside the case",),
                     )
             for child in _walk(item, into_switch=True):
                 if isinstance(child, c_ast.Label):
@@ -170,8 +187,7 @@ class VariableLengthArrays:
             if isinstance(child, c_ast.Goto) and child.name in labels:
                 if id(child) not in inside_gotos:
                     raise self.error(
-                        f"'goto {child.name}' jumps into the scope of variable-length array "
-                        f"'{node.name}'",
+                        f"'goto {child.name}' jumps into the scope of {what}",
                         child,
                     )
 
@@ -184,45 +200,51 @@ class VariableLengthArrays:
     # --- uses -------------------------------------------------------------------------------
 
     def variable_array_element(self, array: LValue, index: ir.Value, one_past: bool) -> LValue:
-        """`t[i]` for a variable-length array `t`: checked against its count."""
-        if self.instrument:
-            outside = self.builder.icmp_unsigned(">" if one_past else ">=", index, array.length)
+        """`t[i]` for an array of variable length or of variably sized elements: checked
+        against its length where that is known."""
+        count = self.array_count(array)
+        if self.instrument and count is not None:
+            outside = self.builder.icmp_unsigned(">" if one_past else ">=", index, count)
             self._trap_if(outside, OUT_OF_BOUNDS, "bounds")
         elem = array.ctype.elem
-        address = opaque(self.builder.gep(array.address, [index], source_etype=elem.llvm))
+        address = self.element_pointer(array.address, index, elem)
         return LValue(elem, address, region=array.region)
 
     def variable_array_bytes(self, variable: Variable) -> ir.Value:
         """The size in bytes of a variable-length array, an i64."""
-        size = ir.Constant(I64, variable.ctype.elem.size)
-        return self.builder.mul(variable.length, size)
+        elem = variable.ctype.elem
+        if is_variably_sized(elem):
+            return self.builder.mul(variable.length, self.variable_bytes(elem))
+        return self.builder.mul(variable.length, ir.Constant(I64, elem.size))
 
     def variable_sizeof(self, operand: c_ast.Node) -> RValue | None:
-        """`sizeof t` for a variable-length array `t`, and `sizeof(T[n])`, computed as the
-        code runs (`n` is evaluated); None for an operand of constant size."""
+        """`sizeof t` for a variable-length array `t`, `sizeof(T[n])` and the sizes of other
+        variably sized operands (vmtypes.py), computed as the code runs (`n` is evaluated);
+        None for an operand of constant size."""
         if isinstance(operand, c_ast.ID):
             symbol = self.scope.lookup(operand.name)
             if isinstance(symbol, Variable) and symbol.length is not None:
                 return RValue(SIZE_T, self.variable_array_bytes(symbol))
             return None
         if not isinstance(operand, c_ast.Typename):
-            return None
-        dim = self.variable_dimension(operand.type, "the type name")
+            return self.expression_sizeof(operand)
+        dim, inner = self.array_dimensions(operand.type)
         if dim is None:
-            return None
-        elem = self.variable_element(operand.type)
+            return self.type_sizeof(operand, inner)
+        with self.evaluated_sizes():
+            elem = self.variable_element(operand.type)
         size = self.rvalue(dim)
         if not size.ctype.is_integer:
             raise self.error(f"size of array has non-integer type '{size.ctype}'", dim)
+        if is_variably_sized(elem):  # `sizeof(double[n][m])`
+            bytes_ = self.builder.mul(self.index_value(size), self.variable_bytes(elem))
+            return RValue(SIZE_T, bytes_)
         bytes_ = self.builder.mul(self.index_value(size), ir.Constant(I64, elem.size))
         return RValue(SIZE_T, bytes_)
 
 
-def _parameter_name(param: c_ast.Node) -> str:
-    return f"parameter '{param.name}'" if param.name else "an unnamed parameter"
-
-
-def _names(node: c_ast.Node) -> list[c_ast.ID]:
+def names_read(node: c_ast.Node) -> list[c_ast.ID]:
+    """The identifiers an expression reads (not member names)."""
     found: list[c_ast.ID] = []
     stack = [node]
     while stack:

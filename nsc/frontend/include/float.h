@@ -1,10 +1,11 @@
-/* nsc's float.h: IEEE 754 binary32 (float) and binary64 (double). */
+/* nsc's float.h: IEEE 754 binary32 (float), binary64 (double) and the x87 80-bit extended
+ * type (long double, as gcc has it on x86-64). DECIMAL_DIG is long double's, the widest. */
 #ifndef NSC_FLOAT_H
 #define NSC_FLOAT_H
 
 #define FLT_RADIX 2
 #define FLT_EVAL_METHOD 0
-#define DECIMAL_DIG 17
+#define DECIMAL_DIG 21
 
 #define FLT_MANT_DIG 24
 #define FLT_DIG 6
@@ -25,5 +26,15 @@
 #define DBL_MAX 1.79769313486231570815e+308
 #define DBL_MIN 2.22507385850720138309e-308
 #define DBL_EPSILON 2.22044604925031308085e-16
+
+#define LDBL_MANT_DIG 64
+#define LDBL_DIG 18
+#define LDBL_MIN_EXP (-16381)
+#define LDBL_MAX_EXP 16384
+#define LDBL_MIN_10_EXP (-4931)
+#define LDBL_MAX_10_EXP 4932
+#define LDBL_MAX 1.18973149535723176502126385303097021e+4932L
+#define LDBL_MIN 3.36210314311209350626267781732175260e-4932L
+#define LDBL_EPSILON 1.08420217248550443400745280086994171e-19L
 
 #endif
