@@ -60,8 +60,18 @@ def test_an_error_after_an_attribute_is_located_as_without_it():
 def test_builtins():
     source = "double f(double x) { return __builtin_expect(x > 0, 1) + __builtin_fabs(x); }"
     assert "llvm.fabs" in c_to_ir(source, FrontendOptions(), filename="t.c").ir
-    with pytest.raises(CompileError, match="builtin function '__builtin_popcount' is not"):
-        c_to_ir("int f(int x) { return __builtin_popcount(x); }", FrontendOptions(), filename="t.c")
+    ir = c_to_ir("int f(int x) { return __builtin_popcount(x); }", FrontendOptions()).ir
+    assert "llvm.ctpop.i32" in ir
+    with pytest.raises(CompileError, match="builtin function '__builtin_clrsb' is not"):
+        c_to_ir("int f(int x) { return __builtin_clrsb(x); }", FrontendOptions(), filename="t.c")
+    with pytest.raises(
+        CompileError,
+        match=r"__builtin_ctzll takes an integer \('unsigned long "
+        r"long'\), not 'double'",
+    ):
+        c_to_ir("int f(double x) { return __builtin_ctzll(x); }", FrontendOptions())
+    with pytest.raises(CompileError, match="__builtin_bswap32 takes one argument, got 2"):
+        c_to_ir("int f(int x) { return __builtin_bswap32(x, x); }", FrontendOptions())
     with pytest.raises(CompileError, match="__builtin_expect needs an integer"):
         c_to_ir("long f(double x) { return __builtin_expect(x, 1); }", FrontendOptions(),
                 filename="t.c")  # fmt: skip

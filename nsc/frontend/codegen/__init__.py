@@ -11,6 +11,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, SourceLocation, printable_name
 from nsc.frontend.codegen.addresses import AddressConstants
+from nsc.frontend.codegen.bitbuiltins import BitBuiltins
 from nsc.frontend.codegen.bitfields import BitFieldAccess
 from nsc.frontend.codegen.calls import CallLowering
 from nsc.frontend.codegen.constants import ConstantEvaluation
@@ -55,6 +56,7 @@ class CodeGenerator(
     AddressConstants,
     StatementLowering,
     CallLowering,
+    BitBuiltins,
     OperatorLowering,
     ExpressionLowering,
     GenericSelections,

@@ -146,6 +146,9 @@ class CallLowering:
             if args:
                 raise self.error(f"{name} takes no arguments", node)
             return RValue(infinity, ir.Constant(infinity.llvm, float("inf")))
+        bits = self.call_bit_builtin(name, args, node)  # popcount, clz, ctz, ffs, bswap...
+        if bits is not None:
+            return bits
         math = mathlib.lookup(name.removeprefix("__builtin_"))
         if math is None:
             raise self.error(f"builtin function '{name}' is not supported", node.name)

@@ -11,6 +11,7 @@ from fractions import Fraction
 from pycparser import c_ast
 
 from nsc.frontend import longdouble, mathlib, x86fp80
+from nsc.frontend.codegen.bitbuiltins import bit_builtin_type, fold_bit_builtin
 from nsc.frontend.codegen.calls import MATH_TYPES
 from nsc.frontend.codegen.context import EnumConstant, FunctionSymbol, Variable
 from nsc.frontend.codegen.conversions import promote, usual_arithmetic
@@ -339,11 +340,27 @@ class ConstantEvaluation:
         """A call is allowed where it is not evaluated (`1 ? 2 : f(3)`): its type counts."""
         if self.is_offsetof(node):
             return SIZE_T, self.offset_of(node)
+        bits = self._const_bit_builtin(node)
+        if bits is not None:
+            return bits
         if self.unevaluated:
             ret = self._return_type(node.name)
             if ret is not None and ret.is_arithmetic:
                 return ret.qualified(False), 0
         raise self.error("expression is not a compile-time constant", node)
+
+    def _const_bit_builtin(self, node: c_ast.FuncCall) -> tuple[CType, Number] | None:
+        """`__builtin_popcount(7u)` and the other bit builtins of a constant, folded as gcc
+        does; None for any other call."""
+        name = node.name.name if isinstance(node.name, c_ast.ID) else ""
+        short = name.removeprefix("__builtin_")
+        types = bit_builtin_type(short) if short != name else None
+        if types is None or node.args is None or len(node.args.exprs) != 1:
+            return None
+        ctype, value = self.const_eval(node.args.exprs[0])
+        if not isinstance(value, int) or isinstance(ctype, FloatType):
+            raise self.error(f"{name} takes an integer ('{types[0]}')", node.args.exprs[0])
+        return types[1], fold_bit_builtin(short, convert_constant(value, types[0]))
 
     def is_offsetof(self, node: c_ast.FuncCall) -> bool:
         """`offsetof(type, member)`, which pycparser parses as a call (stddef.h's macro)."""
