@@ -5,8 +5,10 @@
  * INFINITY is (1.0f / 0.0f), NAN is (0.0f / 0.0f) (both float, as C99 says), HUGE_VAL is
  * (1.0 / 0.0) and HUGE_VALF (1.0f / 0.0f).
  *
- * isnan, isinf, isfinite and signbit evaluate their argument more than once: pass them a plain
- * value, not an expression with side effects.
+ * isnan, isinf, isfinite, signbit, isnormal and fpclassify evaluate their argument more than
+ * once: pass them a plain value, not an expression with side effects. The comparison macros
+ * (isless, ...) are the comparisons themselves: their values are the same, and nsc models no
+ * floating-point exception flags for the quiet forms to leave alone.
  */
 #ifndef NSC_MATH_H
 #define NSC_MATH_H
@@ -32,11 +34,33 @@ typedef double double_t;
 #define NAN (0.0f / 0.0f)
 #define HUGE_VAL (1.0 / 0.0)
 #define HUGE_VALF (1.0f / 0.0f)
+#define HUGE_VALL (1.0L / 0.0L)
 
 #define isnan(x) ((x) != (x))
 #define isfinite(x) (((x) - (x)) == ((x) - (x)))
 #define isinf(x) (!isnan(x) && !isfinite(x))
 #define signbit(x) (copysign(1.0, (double)(x)) < 0.0)
+#define isnormal(x)                                                                          \
+    (isfinite(x) && _Generic((x), float: fabsf((float)(x)) >= 0x1p-126f,                       \
+                             long double: fabsl((long double)(x)) >= 0x1p-16382L,             \
+                             default: fabs((double)(x)) >= 0x1p-1022))
+
+/* fpclassify's values, glibc's */
+#define FP_NAN 0
+#define FP_INFINITE 1
+#define FP_ZERO 2
+#define FP_SUBNORMAL 3
+#define FP_NORMAL 4
+#define fpclassify(x)                                                                        \
+    (isnan(x) ? FP_NAN : !isfinite(x) ? FP_INFINITE : (x) == 0 ? FP_ZERO                   \
+        : isnormal(x) ? FP_NORMAL : FP_SUBNORMAL)
+
+#define isgreater(x, y) ((x) > (y))
+#define isgreaterequal(x, y) ((x) >= (y))
+#define isless(x, y) ((x) < (y))
+#define islessequal(x, y) ((x) <= (y))
+#define islessgreater(x, y) ((x) < (y) || (x) > (y))
+#define isunordered(x, y) (isnan(x) || isnan(y))
 
 double sin(double x);
 float sinf(float x);
