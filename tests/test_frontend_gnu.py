@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nsc.diagnostics import CompileError
@@ -75,3 +77,34 @@ def test_builtins():
     with pytest.raises(CompileError, match="__builtin_expect needs an integer"):
         c_to_ir("long f(double x) { return __builtin_expect(x, 1); }", FrontendOptions(),
                 filename="t.c")  # fmt: skip
+
+
+def test_statement_expressions_and_typeof():
+    ok = (
+        "int f(void) { const int c = 1; typeof_unqual(c) d = 2; d++; __typeof(d) e = d; return e; }"
+    )
+    assert "ret i32" in c_to_ir(ok, FrontendOptions()).ir
+    errors = {
+        "int f(void) { const int c = 1; typeof(c) e = 2; e++; return e; }": (
+            1,
+            49,
+            "cannot assign to variable 'e' with const-qualified type 'const int'",
+        ),
+        "int f(void) { int v = ({ int k = 1; }); return v; }": (
+            1,
+            24,
+            "void value not ignored as it ought to be in initialization",
+        ),
+        "struct s { unsigned a : 3; };\nint f(struct s x) { __typeof__(x.a) y = 1; return y; }": (
+            2,
+            32,
+            "'typeof' applied to a bit-field",
+        ),
+    }
+    for source, (line, column, message) in errors.items():
+        with pytest.raises(CompileError, match=re.escape(message)) as info:
+            c_to_ir(source, FrontendOptions(), filename="t.c")
+        assert (info.value.location.line, info.value.location.column) == (line, column)
+    # a statement expression's value is its last expression statement's; a return leaves
+    two_returns = "int f(int x) { return ({ if (x) return 5; 3; }); }"
+    assert c_to_ir(two_returns, FrontendOptions()).ir.count("ret i32") == 2

@@ -5,8 +5,8 @@ syntax errors, though gcc takes them and real kernels are full of them. Before p
 preprocessed text is rewritten in place (each replacement is padded with spaces to the same
 length, so every line and column stays where cpp put it):
 
-- alternate keywords (`__restrict__`, `__inline`, `__const`, `__volatile__`, `__signed__`) become
-  the keyword, `__extension__` goes;
+- alternate keywords (`__restrict__`, `__inline`, `__const`, `__volatile__`, `__signed__`,
+  `__typeof__`) become the keyword, `__extension__` goes;
 - `__attribute__((...))` goes where every attribute in it changes nothing nsc computes (hints to
   the optimizer, warnings, linkage). One that changes a layout or a value (`packed`, `aligned`,
   `vector_size`, `mode`, ...) is a located error naming it: dropping it would make the oracle
@@ -34,6 +34,8 @@ _KEYWORDS = {
     "__volatile__": "volatile",
     "__signed": "signed",
     "__signed__": "signed",
+    "__typeof": "typeof",
+    "__typeof__": "typeof",
     "__extension__": "",
 }
 # attributes that change nothing the oracle or the surrogate computes (GCC's manual, "Common

@@ -56,9 +56,15 @@ class _ParseTimeout(Exception):
 
 
 class _BoundedLexer(CLexer):
-    """pycparser's lexer, stopping the parse once a deadline has passed."""
+    """pycparser's lexer, stopping the parse once a deadline has passed. It reads `typeof` and
+    `typeof_unqual` as keywords (GNU C's, and C23's; `__typeof__` becomes `typeof` in gnu.py),
+    which pycparser's C99 dialect leaves identifiers: its parser handles them either way."""
 
     deadline = math.inf
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._keyword_map.update({"typeof": "TYPEOF", "typeof_unqual": "TYPEOF_UNQUAL"})
 
     def token(self):  # same signature as CLexer.token
         if time.monotonic() > self.deadline:

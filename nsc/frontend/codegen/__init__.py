@@ -26,6 +26,7 @@ from nsc.frontend.codegen.context import (
 from nsc.frontend.codegen.declarations import DeclarationLowering
 from nsc.frontend.codegen.expressions import ExpressionLowering
 from nsc.frontend.codegen.generic import GenericSelections
+from nsc.frontend.codegen.gnuexpr import GnuExpressions
 from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
 from nsc.frontend.codegen.operators import OperatorLowering
@@ -60,6 +61,7 @@ class CodeGenerator(
     OperatorLowering,
     ExpressionLowering,
     GenericSelections,
+    GnuExpressions,
     StringLiterals,
     ConstantEvaluation,
     TypeResolution,

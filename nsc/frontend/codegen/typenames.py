@@ -109,6 +109,8 @@ class TypeResolution:
     def resolve_specifier(self, node: c_ast.Node) -> CType:
         if isinstance(node, c_ast.IdentifierType):
             return self._identifier_type(node)
+        if isinstance(node, c_ast.TypeOf):
+            return self.typeof_type(node)
         if isinstance(node, c_ast.Struct | c_ast.Union | c_ast.Enum):
             defined = self.defined_types.get(id(node))
             if defined is not None and defined[0] is node:  # another declarator of one definition
