@@ -400,6 +400,8 @@ def test_typed_argument(text, kind, value):
         ("i1", "true", 1.0),
         ("i64", "undef", 0.0),
         ("double", "0x3FF0000000000000", 1.0),
+        ("double", "0x10000000000000", 2.2250738585072014e-308),  # LLVM drops leading zeros
+        ("double", "0x1", 5e-324),
         ("float", "0x3FB99999A0000000", 0.10000000149011612),
         ("float", "-2.500000e+00", -2.5),
         ("half", "0xH3C00", 1.0),

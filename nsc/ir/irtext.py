@@ -207,8 +207,8 @@ def _float_value(text: str) -> float:
         except ValueError:
             return 0.0  # undef, poison, an expression
     digits = text[2:]
-    if len(digits) == 16:
-        return struct.unpack(">d", bytes.fromhex(digits))[0]
+    if digits[:1] not in ("H", "R", "K", "L", "M"):  # a double: LLVM drops leading zeros
+        return struct.unpack(">d", int(digits, 16).to_bytes(8, "big"))[0]
     if digits[0] == "H":
         return struct.unpack(">e", bytes.fromhex(digits[1:]))[0]
     if digits[0] == "R":
