@@ -22,7 +22,8 @@ long f(double x, float g, long out[6])
     out[2] = isless(x, g) + 2 * isgreater(x, g) + 4 * islessequal(x, nan_) + 8 * isgreaterequal(g, x)
         + 16 * islessgreater(x, g) + 32 * islessgreater(nan_, x) + 64 * isunordered(x, g)
         + 128 * isunordered(nan_, g) + 256 * isunordered(x, (float)nan_);
-    out[3] = fpclassify(3.0) + 5 * isnormal(7.0f) + 25 * isnormal(0.0L) + 125 * (HUGE_VALL > 1e4000L);
+    out[3] = fpclassify(3.0) + 5 * isnormal(7.0f) + 25 * isnormal(0.0L) + 125 * (HUGE_VALL > 1e4000L)
+        + 1000 * signbit(NAN) + 2000 * signbit(-NAN);
     int_fast8_t a = (int_fast8_t)(x * 60);
     int_fast16_t b = (int_fast16_t)(x * 40000);
     uint_least16_t c = (uint_least16_t)(g * 1000);
