@@ -190,6 +190,45 @@ def test_refused_with_a_location(source: str, line: int, column: int, message: s
         assert err.hints and "bad.c:1:35" in err.hints[0]
 
 
+def test_an_enum_without_negative_values_is_selected_as_unsigned_int_as_in_gcc():
+    source = """
+    enum level { LOW, HIGH };
+    enum sign { MINUS = -1, PLUS };
+    typedef enum { RED, GREEN } colour;
+    #define INTS(e) _Generic((e), int: 1, unsigned: 2, default: 3)
+    int f(int k) {
+        enum level lv = HIGH;
+        enum sign sg = PLUS;
+        colour c = RED;
+        return INTS(lv) + INTS(sg) * 10 + INTS(c) * 100 + INTS(HIGH) * 1000
+            + _Generic(&lv, unsigned *: 1, default: 2) * 10000
+            + _Generic(k, colour: 1, default: 2) * 100000;
+    }
+    """
+    assert value(source, k=np.int32([0])) == [211212]  # gcc -O0 computes the same
+    err = compile_error(
+        "typedef enum { A } E;\nint f(int x) { return _Generic(x, E: 1, unsigned: 2); }"
+    )
+    assert where(err) == ("bad.c", 2, 41)
+    assert err.message == "'_Generic' specifies two compatible types"
+
+
+def test_a_conditional_beside_a_null_pointer_has_the_other_pointer_type():
+    source = """
+    #include <stddef.h>
+    #define KIND(e) _Generic((e), int *: 1, const int *: 2, void *: 3, default: 4)
+    int f(int k) {
+        int a[3] = {k, 2 * k, 3 * k};
+        int *p = a;
+        const int *c = a;
+        void *v = a;
+        return KIND(k ? NULL : p) + KIND(k ? p : c) * 10 + KIND(k ? v : p) * 100
+            + *(k >= 0 ? p : NULL) * 1000 + (k < 0 ? NULL : p)[2] * 10000;
+    }
+    """
+    assert value(source, k=np.int32([0, 2])) == [321, 62321]  # gcc -O0 computes the same
+
+
 def test_a_tgmath_macro_with_a_wrong_argument_names_the_function_it_selected():
     err = compile_error("#include <tgmath.h>\ndouble f(double *p) {\n  return sqrt(p);\n}")
     # the line is the user's; a column inside a macro's expansion counts in cpp's output

@@ -125,6 +125,18 @@ def test_sizes_are_computed_as_the_code_runs():
     assert rows(source, n=ints(2, 3), m=ints(3, 1)) == ([OK, OK], expected)
 
 
+def test_lengths_that_cannot_change_a_size_are_not_evaluated_as_gcc_does():
+    # C99 6.7.5.2p5 leaves it unspecified; gcc evaluates `k++` only where it sizes the array
+    source = """
+    long f(int k) {
+        long a = sizeof(double (*)[k++]) + 10 * sizeof(double (*[2])[k++]);
+        long b = sizeof(double[k++]) + _Alignof(double[k++]) + _Alignof(long double[2][k++]);
+        return a * 10000 + b * 100 + k;
+    }
+    """
+    assert rows(source, k=ints(3, 1)) == ([OK, OK], [1684804, 1683202])
+
+
 def test_a_cast_views_a_flat_array_as_rows_and_keeps_its_bounds():
     source = """
     double f(int m, int i, int j) {

@@ -19,6 +19,7 @@ from nsc.diagnostics import CompileError, NscError, SourceLocation
 from nsc.frontend import bitfields
 from nsc.frontend.codegen.context import FunctionInfo, did_you_mean, node_location
 from nsc.frontend.codegen.reach import reachable
+from nsc.frontend.complextypes import refuse_in_entry as refuse_complex_in_entry
 from nsc.frontend.ctypes import (
     ArrayType,
     CType,
@@ -311,6 +312,7 @@ def _layout(ctype: CType, where: SourceLocation, what: str) -> Layout:
         )
     _refuse_union(ctype, where, what)
     refuse_in_entry(ctype, where, what)  # a long double, or a struct or array holding one
+    refuse_complex_in_entry(ctype, where, what)  # the same for a complex number
     bitfields.refuse_in_entry(ctype, where, what)  # a struct with bit-fields, or one holding one
     try:
         return ctype.layout()

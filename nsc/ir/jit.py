@@ -13,13 +13,18 @@ from nsc.diagnostics import NscError
 
 @functools.cache
 def initialize() -> None:
-    """Initialize the native target once per process and make libm's symbols resolvable."""
+    """Initialize the native target once per process; make libm and libgcc_s resolvable."""
     # llvmlite >= 0.45 initializes LLVM itself; `llvm.initialize()` now raises.
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
     libm = ctypes.util.find_library("m")
     if libm is not None:
         llvm.load_library_permanently(libm)
+    # libgcc's __muldc3/__divdc3 and friends: gcc -O0 multiplies and divides complex numbers
+    # with them, so compiled complex code calls the very same functions
+    libgcc = ctypes.util.find_library("gcc_s")
+    if libgcc is not None:
+        llvm.load_library_permanently(libgcc)
 
 
 def target_machine(opt_level: int = 2) -> llvm.TargetMachine:

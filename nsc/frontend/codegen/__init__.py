@@ -14,6 +14,7 @@ from nsc.frontend.codegen.addresses import AddressConstants
 from nsc.frontend.codegen.bitbuiltins import BitBuiltins
 from nsc.frontend.codegen.bitfields import BitFieldAccess
 from nsc.frontend.codegen.calls import CallLowering
+from nsc.frontend.codegen.complex import ComplexLowering
 from nsc.frontend.codegen.constants import ConstantEvaluation
 from nsc.frontend.codegen.context import (
     FunctionInfo,
@@ -59,6 +60,7 @@ class CodeGenerator(
     CallLowering,
     BitBuiltins,
     OperatorLowering,
+    ComplexLowering,
     ExpressionLowering,
     GenericSelections,
     GnuExpressions,

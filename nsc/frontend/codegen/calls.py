@@ -10,6 +10,7 @@ from nsc.frontend import mathlib
 from nsc.frontend.codegen.context import FunctionSymbol, LValue, RValue, Variable, did_you_mean
 from nsc.frontend.codegen.conversions import cast
 from nsc.frontend.codegen.instrument import ASSERTION, OUT_OF_BOUNDS
+from nsc.frontend.complextypes import COMPLEX_FUNCTIONS
 from nsc.frontend.ctypes import (
     DOUBLE,
     FLOAT,
@@ -81,6 +82,8 @@ class CallLowering:
             return self._call_pointer(node)
         if name in self.defined_functions and isinstance(symbol, FunctionSymbol):
             return self._call_defined(symbol, args, node)
+        if name in COMPLEX_FUNCTIONS and (symbol is None or isinstance(symbol, FunctionSymbol)):
+            return self.call_complex(name, args, node)  # complex.py
         math = mathlib.lookup(name)
         if math is not None and (symbol is None or isinstance(symbol, FunctionSymbol)):
             return self._call_math(math, args, node)
@@ -141,6 +144,8 @@ class CallLowering:
                 raise self.error(f"__builtin_expect needs an integer, not '{value.ctype}'", node)
             self.rvalue(args[1])
             return cast(self.builder, value, LONG)
+        if name == "__builtin_complex":  # complex.py
+            return self.builtin_complex(args, node)
         infinity = _INFINITIES.get(name)
         if infinity is not None:
             if args:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from llvmlite import ir
 
+from nsc.frontend.codegen.complexvalues import complex_cast, complex_truth
 from nsc.frontend.codegen.context import RValue
+from nsc.frontend.complextypes import ComplexType, is_real
 from nsc.frontend.ctypes import (
     BOOL,
     INT,
@@ -54,6 +56,8 @@ def usual_arithmetic(a: CType, b: CType) -> CType:
 def truth(builder: ir.IRBuilder, rv: RValue) -> ir.Value:
     """The i1 truth value of a scalar (nonzero, non-null)."""
     ctype, value = rv.ctype, rv.value
+    if isinstance(ctype, ComplexType):
+        return complex_truth(builder, rv)
     if isinstance(ctype, FloatType):
         return builder.fcmp_unordered("!=", value, ir.Constant(ctype.llvm, 0.0))
     if isinstance(ctype, PointerType):
@@ -67,6 +71,8 @@ def cast(builder: ir.IRBuilder, rv: RValue, to: CType) -> RValue:
     """Convert a value to another scalar type with C semantics (the caller checks legality)."""
     if rv.ctype is to:
         return rv  # every branch below would return the same value
+    if isinstance(to, ComplexType) or isinstance(rv.ctype, ComplexType):
+        return complex_cast(builder, rv, to, cast)
     folded = _fold(rv, to)
     if folded is not None:
         return folded
@@ -124,6 +130,9 @@ def assignment_problem(to: CType, src: CType, is_null_constant: bool) -> str | N
     """Why a value of type `src` cannot be implicitly converted to `to`, or None if it can."""
     if to.is_arithmetic and src.is_arithmetic:
         return None
+    if isinstance(to, ComplexType) or isinstance(src, ComplexType):  # complex and arithmetic
+        numbers = all(is_real(t) or isinstance(t, ComplexType) for t in (to, src))
+        return None if numbers else f"cannot convert '{src}' to '{to}'"
     if isinstance(to, BoolType) and isinstance(src, PointerType):
         return None
     if isinstance(to, PointerType):
@@ -166,11 +175,45 @@ def _arrays_compatible(a: CType, b: CType) -> bool:
     return _arrays_compatible(a.elem, b.elem)
 
 
+def conditional_pointer_type(a: RValue, b: RValue) -> CType | None:
+    """The type of `c ? a : b` with a pointer operand (C99 6.5.15p6), None without one: beside
+    a null pointer constant, the other operand's; else `void *` if either points to void, else
+    the first's; its pointee has the qualifiers of both."""
+    ta, tb = a.ctype, b.ctype
+    if isinstance(ta, PointerType) and _is_null_pointer(b):
+        return ta
+    if isinstance(tb, PointerType) and _is_null_pointer(a):
+        return tb
+    if not (isinstance(ta, PointerType) and isinstance(tb, PointerType)):
+        return None
+    to_void = isinstance(tb.pointee, VoidType) and not isinstance(ta.pointee, VoidType)
+    keep, other = (tb, ta) if to_void else (ta, tb)
+    if other.pointee.const and not keep.pointee.const:
+        return PointerType(keep.pointee.qualified(True))
+    return keep
+
+
+def _is_null_pointer(rv: RValue) -> bool:
+    """A null pointer constant: an integer constant 0, or one cast to `void *` (`NULL`)."""
+    value = rv.value
+    if isinstance(rv.ctype, PointerType):
+        pointee = rv.ctype.pointee
+        if not isinstance(pointee, VoidType) or pointee.const:
+            return False
+        if not (isinstance(value, ir.CastInstr) and value.opname == "inttoptr"):
+            return False
+        value = value.operands[0]  # the cast is an instruction: its operand is the constant
+    elif not isinstance(rv.ctype, IntType):
+        return False
+    return isinstance(value, ir.Constant) and value.constant == 0
+
+
 __all__ = [
     "BOOL",
     "assignment_problem",
     "bool_to_int",
     "cast",
+    "conditional_pointer_type",
     "promote",
     "truth",
     "usual_arithmetic",

@@ -19,10 +19,12 @@ from nsc.frontend.codegen.conversions import (
     assignment_problem,
     bool_to_int,
     cast,
+    conditional_pointer_type,
     promote,
     truth,
     usual_arithmetic,
 )
+from nsc.frontend.complextypes import is_complex
 from nsc.frontend.ctypes import (
     INT,
     VOID,
@@ -171,6 +173,8 @@ class ExpressionLowering:
         if op == "!":
             bit = truth(self.builder, self.scalar(operand, node.expr))
             return bool_to_int(self.builder, self.builder.not_(bit))
+        if is_complex(operand.ctype):  # complex.py
+            return self.complex_unary(op, operand, node)
         if not operand.ctype.is_arithmetic or (op == "~" and not operand.ctype.is_integer):
             raise self.error(f"invalid argument type '{operand.ctype}' to unary '{op}'", node)
         ptype = promote(operand.ctype)
@@ -191,7 +195,10 @@ class ExpressionLowering:
     def sizeof_operand(self, node: c_ast.Node, op: str = "sizeof") -> CType:
         """The type sizeof (or _Alignof) measures; expressions are typed without emitting
         any code."""
-        if isinstance(node, c_ast.Typename):
+        if isinstance(node, c_ast.Typename) and op == "_Alignof" and getattr(self, "fn", None):
+            with self.prototype_sizes([]):  # an alignment needs no length: none is evaluated
+                ctype = self.resolve_typename(node)
+        elif isinstance(node, c_ast.Typename):
             ctype = self.resolve_typename(node)
         elif getattr(self, "fn", None) is None:
             ctype = self.static_type(node)
@@ -302,6 +309,8 @@ class ExpressionLowering:
         if isinstance(to, VoidType):
             return RValue(VOID, None)
         src = value.ctype
+        if is_complex(to) or is_complex(src):  # complex.py
+            return self.complex_cast(value, to, node)
         legal = to.is_scalar and src.is_scalar
         if isinstance(to, PointerType) and isinstance(src, FloatType):
             legal = False
@@ -352,14 +361,15 @@ class ExpressionLowering:
 
     def _conditional_type(self, a: RValue, b: RValue, node: c_ast.Node) -> CType:
         ta, tb = a.ctype, b.ctype
+        if is_complex(ta) or is_complex(tb):  # complex.py
+            return self.complex_conditional(ta, tb, node)
         if ta.is_arithmetic and tb.is_arithmetic:
             return usual_arithmetic(ta, tb)
         if isinstance(ta, VoidType) and isinstance(tb, VoidType):
             return VOID
-        if isinstance(ta, PointerType) and (isinstance(tb, PointerType) or is_null_constant(b)):
-            return ta
-        if isinstance(tb, PointerType) and is_null_constant(a):
-            return tb
+        pointer = conditional_pointer_type(a, b)
+        if pointer is not None:
+            return pointer
         if isinstance(ta, StructType) and ta == tb:
             return ta
         raise self.error(f"incompatible operand types in conditional ('{ta}' and '{tb}')", node)

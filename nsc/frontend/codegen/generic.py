@@ -10,8 +10,10 @@ selected function directly, as a call by its name does.
 
 Enumerated types are `int` in nsc, where gcc makes an enum without negative values compatible
 with `unsigned int`: an association spelled with `enum` is refused rather than matched the
-other way. `volatile` (and `restrict`, `_Atomic`) are kept only at an association's top
-level, where they make it one that no controlling type matches.
+other way; a controlling expression of such an enum type (and an association naming a typedef
+of one) is matched as gcc matches it, as `unsigned int`. `volatile` (and `restrict`,
+`_Atomic`) are kept only at an association's top level, where they make it one that no
+controlling type matches.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from __future__ import annotations
 from pycparser import c_ast
 
 from nsc.frontend.ctypes import (
+    UINT,
     ArrayType,
     CType,
     FunctionType,
+    IntType,
     PointerType,
     VoidType,
 )
@@ -127,7 +131,15 @@ def compatible(a: CType, b: CType) -> bool:
             and compatible(a.ret, b.ret)
             and all(compatible(p, q) for p, q in zip(a.params, b.params, strict=True))
         )
-    return a == b
+    return _as_gcc(a) == _as_gcc(b)
+
+
+def _as_gcc(ctype: CType) -> CType:
+    """An enum without negative enumerators as gcc types it: compatible with `unsigned int`
+    (nsc computes with it as `int`; the selection must still be gcc's)."""
+    if isinstance(ctype, IntType) and ctype.enum_unsigned:
+        return UINT.qualified(ctype.const)
+    return ctype
 
 
 def _names_enum(node: c_ast.Node) -> bool:

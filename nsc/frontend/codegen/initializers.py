@@ -9,6 +9,7 @@ from nsc.frontend.codegen.constants import convert_constant
 from nsc.frontend.codegen.context import LValue, did_you_mean, opaque
 from nsc.frontend.codegen.strings import StringInit, is_character_array, is_string
 from nsc.frontend.codegen.unions import record_constant, union_constant
+from nsc.frontend.complextypes import is_complex
 from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, UnionType
 
 # An initializer tree: a scalar's expression node, a character array's string literal, or the
@@ -170,6 +171,8 @@ class InitializerLowering:
             return ir.Constant(ctype.llvm, items)
         if isinstance(ctype, PointerType):
             return self.pointer_constant(ctype, tree).constant()
+        if is_complex(ctype):  # complex.py
+            return self.complex_constant(ctype, tree)
         if not ctype.is_arithmetic:
             raise self.error(
                 f"initializer element of type '{ctype}' is not a compile-time constant", tree

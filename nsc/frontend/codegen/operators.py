@@ -7,6 +7,7 @@ from pycparser import c_ast
 
 from nsc.frontend.codegen.context import RValue, opaque
 from nsc.frontend.codegen.conversions import bool_to_int, cast, promote, truth, usual_arithmetic
+from nsc.frontend.complextypes import is_complex
 from nsc.frontend.ctypes import (
     INT,
     LONG,
@@ -43,6 +44,8 @@ class OperatorLowering:
             isinstance(lhs.ctype, PointerType) or isinstance(rhs.ctype, PointerType)
         ):
             return self._pointer_arith(op, lhs, rhs, node)
+        if is_complex(lhs.ctype) or is_complex(rhs.ctype):  # complex.py
+            return self.complex_binary(op, lhs, rhs, node)
         if not (lhs.ctype.is_arithmetic and rhs.ctype.is_arithmetic):
             raise self._invalid_operands(op, lhs, rhs, node)
         if op in ("<<", ">>"):
@@ -131,6 +134,8 @@ class OperatorLowering:
 
     def compare(self, op: str, lhs: RValue, rhs: RValue, node: c_ast.Node) -> RValue:
         lt, rt = lhs.ctype, rhs.ctype
+        if is_complex(lt) or is_complex(rt):  # complex.py
+            return self.complex_compare(op, lhs, rhs, node)
         if lt.is_arithmetic and rt.is_arithmetic:
             ctype = usual_arithmetic(lt, rt)
             a = cast(self.builder, lhs, ctype).value
@@ -175,7 +180,7 @@ class OperatorLowering:
 
     def scalar(self, rv: RValue, node: c_ast.Node) -> RValue:
         """Require a scalar (a value that can be tested for truth)."""
-        if not rv.ctype.is_scalar:
+        if not rv.ctype.is_scalar and not is_complex(rv.ctype):
             raise self.error(f"used type '{rv.ctype}' where a scalar is required", node)
         return rv
 

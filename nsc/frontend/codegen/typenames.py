@@ -9,6 +9,7 @@ from pycparser import c_ast
 
 from nsc.frontend.bitfields import RecordMember, lay_out
 from nsc.frontend.codegen.context import EnumConstant, Typedef
+from nsc.frontend.complextypes import complex_specifiers
 from nsc.frontend.ctypes import (
     VOID,
     ArrayType,
@@ -25,7 +26,6 @@ from nsc.frontend.ctypes import (
 _struct_ids = itertools.count(1)
 
 _UNSUPPORTED_SPECIFIERS = {
-    "_Complex": "complex types are not supported",
     "__int128": "__int128 is not supported",
 }
 
@@ -131,6 +131,11 @@ class TypeResolution:
         for name in names:
             if name in _UNSUPPORTED_SPECIFIERS:
                 raise self.error(_UNSUPPORTED_SPECIFIERS[name], node)
+        if "_Complex" in names:  # complextypes.py
+            complex_type = complex_specifiers(names)
+            if isinstance(complex_type, str):
+                raise self.error(complex_type, node)
+            return complex_type
         if len(names) == 1:
             symbol = self.scope.lookup(names[0])
             if isinstance(symbol, Typedef):

@@ -148,11 +148,17 @@ class VariablyModifiedTypes:
         return count if size == 1 else self.builder.mul(count, ir.Constant(I64, size), name=name)
 
     def type_sizeof(self, operand: c_ast.Typename, inner: bool) -> RValue | None:
-        """`sizeof(double[4][m])`, `sizeof(Row)` (a typedef of a variable array), `sizeof(double
-        (*)[m])`, the lengths evaluated here (`inner`: the outermost array has a variable
-        inner dimension); None for a type without variable lengths."""
+        """`sizeof(double[4][m])`, `sizeof(Row)` (a typedef of a variable array), the lengths
+        evaluated here (`inner`: the outermost array has a variable inner dimension), and
+        `sizeof(double (*)[m])`, a constant; None for a type without variable lengths."""
         if not inner and not self._names_variable_type(operand.type):
             return None
+        if not inner:  # a pointer to a variable array has a constant size: as gcc, its
+            # lengths are not evaluated (C99 6.7.5.2p5 leaves that unspecified)
+            with self.prototype_sizes([]):
+                ctype = self.resolve_typename(operand)
+            if not is_variably_sized(ctype):
+                return RValue(SIZE_T, ir.Constant(I64, ctype.size))
         with self.evaluated_sizes():
             ctype = self.resolve_typename(operand)
         if not is_variably_sized(ctype):  # a pointer to a variable array
