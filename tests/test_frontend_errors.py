@@ -249,6 +249,22 @@ BAD = [
         32,
         r"'_Alignas' cannot reduce the alignment of 'a'",
     ),
+    (
+        "struct poly { int n; double c[]; };\ndouble f(const struct poly *p) { return p->c[0]; }",
+        2,
+        44,
+        r"flexible array member 'c' cannot be used in compiled code",
+    ),
+    (
+        "struct poly { int n; double c[]; };\n#pragma nsc range(x, 0, 1)\n"
+        "double f(struct poly p, double x) { return p.n * x; }",
+        3,
+        22,
+        r"'struct poly', which ends in the flexible array member 'c'",
+    ),
+    ("struct s { double c[]; int n; };\nint f(int x) { return x; }", 1, 19, r"not at end of"),
+    ("union u { int n; double c[]; };\nint f(int x) { return x; }", 1, 25, r"in a union"),
+    ("struct s { double c[]; };\nint f(int x) { return x; }", 1, 19, r"no named members"),
 ]
 
 

@@ -314,12 +314,39 @@ def _layout(ctype: CType, where: SourceLocation, what: str) -> Layout:
     refuse_in_entry(ctype, where, what)  # a long double, or a struct or array holding one
     refuse_complex_in_entry(ctype, where, what)  # the same for a complex number
     bitfields.refuse_in_entry(ctype, where, what)  # a struct with bit-fields, or one holding one
+    _refuse_flexible(ctype, where, what)
     try:
         return ctype.layout()
     except TypeError:
         raise CompileError(
             f"{what} has type '{ctype}', which holds pointers or has no fixed size", where
         ) from None
+
+
+def _refuse_flexible(ctype: CType, where: SourceLocation, what: str) -> None:
+    """A struct ending in a flexible array member (or one holding such a struct) has no fixed
+    number of values: its elements live past the struct, as many as malloc gave room for."""
+    member = _flexible_in(ctype, "")
+    if member is not None:
+        raise CompileError(
+            f"{what} has type '{ctype}', which ends in the flexible array member '{member}': "
+            "a surrogate's inputs and outputs have a fixed number of values",
+            where,
+            ("pass the elements as an array of fixed size (say 'const double c[8]')",),
+        )
+
+
+def _flexible_in(ctype: CType, place: str) -> str | None:
+    if isinstance(ctype, ArrayType):
+        if ctype.n == 0:
+            return place or "[]"
+        return _flexible_in(ctype.elem, f"{place}[0]")
+    if isinstance(ctype, StructType):
+        for name, ftype in ctype.fields:
+            found = _flexible_in(ftype, f"{place}.{name or '<anonymous>'}".lstrip("."))
+            if found is not None:
+                return found
+    return None
 
 
 def _refuse_union(ctype: CType, where: SourceLocation, what: str) -> None:

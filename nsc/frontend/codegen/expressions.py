@@ -446,6 +446,13 @@ class ExpressionLowering:
             raise self.error(
                 f"no member named '{node.field.name}' in '{struct}'", node.field, hints
             )
+        if isinstance(member.ctype, ArrayType) and member.ctype.n == 0:
+            raise self.error(
+                f"flexible array member '{node.field.name}' cannot be used in compiled code: "
+                "its elements live in memory from malloc, which only code nsc does not compile "
+                "(a harness's main) may call",
+                node.field,
+            )
         result = base
         for index in member.path:  # more than one step through anonymous members
             result = self._field(result, index)

@@ -167,13 +167,14 @@ class TypeResolution:
             struct = self._declare_tag(node.name, kind)
         fields: list[tuple[str, CType]] = []
         members: list[RecordMember] = []  # unnamed bit-fields too: they take room
-        for decl in node.decls:
+        for position, decl in enumerate(node.decls, 1):
             if isinstance(decl, c_ast.Decl) and decl.bitsize is not None:
                 member = self.bit_field(decl)
                 if member.name in _reachable_names(fields):
                     raise self.error(f"duplicate member '{member.name}'", decl)
             else:
-                member = RecordMember(*self._struct_field(decl, struct, fields), None)
+                last = position == len(node.decls)
+                member = RecordMember(*self._struct_field(decl, struct, fields, last), None)
             if member.name is not None:
                 fields.append((member.name, member.ctype))
             members.append(member)
@@ -192,7 +193,11 @@ class TypeResolution:
         return known
 
     def _struct_field(
-        self, decl: c_ast.Node, struct: StructType, fields: list[tuple[str, CType]]
+        self,
+        decl: c_ast.Node,
+        struct: StructType,
+        fields: list[tuple[str, CType]],
+        last: bool = False,
     ) -> tuple[str, CType]:
         kind = "union" if isinstance(struct, UnionType) else "struct"
         if not isinstance(decl, c_ast.Decl):
@@ -203,19 +208,31 @@ class TypeResolution:
             ftype = self.resolve_type(decl.type)
         if isinstance(ftype, FunctionType):
             raise self.error(f"a {kind} member cannot be a function", decl)
+        if isinstance(ftype, ArrayType) and ftype.n is None and ftype.elem.is_complete:
+            return decl.name, self._flexible_member(decl, kind, fields, last, ftype.elem)
         if not ftype.is_complete:
-            what = "flexible array members are" if isinstance(ftype, ArrayType) else None
-            message = (
-                f"{what} not supported"
-                if what
-                else f"field '{decl.name}' has incomplete type '{ftype}'"
-            )
-            raise self.error(message, decl)
+            raise self.error(f"field '{decl.name}' has incomplete type '{ftype}'", decl)
         if decl.name in _reachable_names(fields):
             raise self.error(f"duplicate member '{decl.name}'", decl)
         if decl.align:
             self._check_member_alignment(decl, ftype)
         return decl.name, ftype
+
+    def _flexible_member(
+        self, decl: c_ast.Decl, kind: str, fields: list, last: bool, elem: CType
+    ) -> ArrayType:
+        """`double c[];` ending a struct (C99 6.7.2.1p16): an array of no elements here, at
+        its element's alignment, so the struct's size and alignment are gcc's. Its storage
+        comes from malloc, so compiled code may declare such structs but not use the member."""
+        if kind == "union":
+            raise self.error(f"flexible array member '{decl.name}' in a union", decl)
+        if not last:
+            raise self.error(f"flexible array member '{decl.name}' not at end of struct", decl)
+        if not fields:
+            raise self.error(
+                f"flexible array member '{decl.name}' in a struct with no named members", decl
+            )
+        return ArrayType(elem, 0)
 
     def _anonymous_member(
         self, decl: c_ast.Decl, struct: StructType, fields: list[tuple[str, CType]]
