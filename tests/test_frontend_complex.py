@@ -10,11 +10,9 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import onnx
 import pytest
-from click.testing import CliRunner
+from cli_checks import runs_through_the_pipeline
 
-from nsc.cli import main
 from nsc.diagnostics import CompileError
 from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.ir.graph import build_graph
@@ -190,20 +188,9 @@ def test_passes_graph_and_observer_take_complex_values(preset: str):
 
 
 def test_nsc_exec_and_nscc_compile_a_program_using_complex(tmp_path: Path):
-    program = PROGRAMS / "complex_dft.c"
-    runner = CliRunner()
-    result = runner.invoke(main, ["exec", str(program), "x=0.5", "y=1.25"])
-    assert result.exit_code == 0, result.output
-    assert re.search(r"re = \[27\.62376787", result.output)
-    for flags in ([], ["--fusion"]):
-        out = tmp_path / f"m{len(flags)}.onnx"
-        result = runner.invoke(
-            main, ["compile", str(program), "-o", str(out), "--calibrate", "32", *flags]
-        )
-        assert result.exit_code == 0, result.output
-        onnx.checker.check_model(onnx.load(str(out)))
-    result = runner.invoke(main, ["graph", str(program), "-o", str(tmp_path / "g.json")])
-    assert result.exit_code == 0, result.output
+    runs_through_the_pipeline(
+        PROGRAMS / "complex_dft.c", tmp_path, ["x=0.5", "y=1.25"], r"re = \[27\.62376787"
+    )
 
 
 # --- what stays refused ---------------------------------------------------------------------

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import llvmlite.binding as llvm
 import numpy as np
-import onnx
 import pytest
-from click.testing import CliRunner
+from cli_checks import runs_through_the_pipeline
 
-from nsc.cli import main
 from nsc.diagnostics import CompileError
 from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.frontend.mathlib import MATH_FUNCTIONS
@@ -278,18 +276,9 @@ def test_graph_reads_constants_past_the_range_of_double():
 
 
 def test_nsc_exec_and_nscc_compile_a_program_using_long_double(tmp_path: Path):
-    program = PROGRAMS / "long_double_math.c"
-    runner = CliRunner()
-    result = runner.invoke(main, ["exec", str(program), "x=2.5", "y=1.5"])
-    assert result.exit_code == 0, result.output
-    assert re.search(r"return = 90\.919557207124", result.output)
-    for flags in ([], ["--fusion"]):
-        out = tmp_path / f"m{len(flags)}.onnx"
-        result = runner.invoke(
-            main, ["compile", str(program), "-o", str(out), "--calibrate", "32", *flags]
-        )
-        assert result.exit_code == 0, result.output
-        onnx.checker.check_model(onnx.load(str(out)))
+    runs_through_the_pipeline(
+        PROGRAMS / "long_double_math.c", tmp_path, ["x=2.5", "y=1.5"], r"return = 90\.919557207124"
+    )
 
 
 # --- what stays refused ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pycparser.c_lexer import CLexer
 
 from nsc.diagnostics import CompileError, SourceLocation
 from nsc.frontend.preprocess import INCLUDE_DIR
+from nsc.threads import on_large_stack
 
 MAX_SOURCE_CHARS = 5 * 1024 * 1024
 TIMEOUT_S = 30.0
@@ -324,31 +325,17 @@ def call_deep(fn: Callable[..., T], *args: object) -> T:
     """
     if getattr(_DEEP, "active", False):
         return fn(*args)
-    result: list[T] = []
-    failure: list[BaseException] = []
 
-    def work() -> None:
+    def work() -> T:
         _DEEP.active = True
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
         try:
-            result.append(fn(*args))
-        except BaseException as err:  # handed to the calling thread
-            failure.append(err)
+            return fn(*args)
         finally:
             sys.setrecursionlimit(old_limit)
 
-    old_size = threading.stack_size()
-    threading.stack_size(THREAD_STACK_BYTES)
-    try:
-        worker = threading.Thread(target=work, name="nsc-deep", daemon=True)
-        worker.start()
-    finally:
-        threading.stack_size(old_size)
-    worker.join()
-    if failure:
-        raise failure[0]
-    return result[0]
+    return on_large_stack(work, stack_bytes=THREAD_STACK_BYTES, name="nsc-deep")
 
 
 class _SeededParser(c_parser.CParser):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ctypes
 import struct
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ import numpy as np
 from nsc.diagnostics import NscError
 from nsc.ir.irtext import IRTextError, parse_instruction, read_module
 from nsc.signature import Signature
+from nsc.threads import on_large_stack
 
 OBSERVATIONS = "__nsc_obs"  # the global the instrumented IR accumulates into
 _OBSERVE = "__nsc_observe"
@@ -241,33 +241,9 @@ def observe(ir: str, signature: Signature, inputs: Mapping[str, np.ndarray]) -> 
 
     text, observed = instrument(ir)
     oracle = Oracle(text, signature, opt_level=0)
-    execution = _on_large_stack(oracle.run, inputs)
+    execution = on_large_stack(oracle.run, inputs, stack_bytes=STACK_BYTES, name="nsc-observe")
     address = oracle.engine.get_global_value_address(OBSERVATIONS)
     size = max(len(observed), 1) * _SLOTS
     raw = np.ctypeslib.as_array((ctypes.c_double * size).from_address(address))
     stats = raw.reshape(-1, _SLOTS)[: len(observed)].copy()
     return Observation(rows=len(execution.status), stats=stats, observed=observed)
-
-
-def _on_large_stack(run, inputs):  # noqa: ANN001, ANN202
-    """`run(inputs)` on a thread with a `STACK_BYTES` stack; its error re-raised here."""
-    results: list = []
-    failures: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            results.append(run(inputs))
-        except BaseException as err:  # handed to the calling thread
-            failures.append(err)
-
-    old = threading.stack_size()
-    threading.stack_size(STACK_BYTES)
-    try:
-        worker = threading.Thread(target=work, name="nsc-observe", daemon=True)
-        worker.start()
-    finally:
-        threading.stack_size(old)
-    worker.join()
-    if failures:
-        raise failures[0]
-    return results[0]

@@ -94,21 +94,35 @@ class VariableLengthArrays:
             count = self._variable_count(dim, node.name)
             self.allocate_variably_sized(node, elem, count, dimension_text(dim))
             return
-        ctype = ArrayType(elem, None)
         count = self._element_count(dim, elem, node.name)
+        address = self.stack_storage(elem, count, node.name)
+        self.declare_stack_array(node.name, ArrayType(elem, None), address, count, count, elem)
+
+    def stack_storage(self, elem: CType, count: ir.Value, name: str) -> ir.Value:
+        """Room for `count` elements on the stack: an alloca where the declaration runs once
+        per call, else a slot reused (`_reused_storage`)."""
         if self.fn.continue_targets or self.fn.placed:  # may run again in this call
-            address = self._reused_storage(elem, count, node.name)
-        else:
-            address = opaque(self.builder.alloca(elem.llvm, size=count, name=node.name))
+            return self._reused_storage(elem, count, name)
+        return opaque(self.builder.alloca(elem.llvm, size=count, name=name))
+
+    def declare_stack_array(
+        self,
+        name: str,
+        ctype: CType,
+        address: ir.Value,
+        length: ir.Value,
+        elements: ir.Value,
+        elem: CType,
+    ) -> None:
+        """Name an array on the stack; with checks on, its region is its `elements` elements
+        of `elem`."""
         region = None
         if self.instrument:
             b = self.builder
             first = b.ptrtoint(address, I64, name=SHADOW)
-            size = b.mul(count, ir.Constant(I64, elem.size), name=SHADOW)
+            size = b.mul(elements, ir.Constant(I64, elem.size), name=SHADOW)
             region = Region(first, 0, b.add(first, size, name=SHADOW))
-        self.scope.names[node.name] = Variable(
-            node.name, ctype, address, length=count, region=region
-        )
+        self.scope.names[name] = Variable(name, ctype, address, length=length, region=region)
 
     def _element_count(self, dim: c_ast.Node, elem: CType, name: str) -> ir.Value:
         """The array's element count as an i64; with checks on, trap 2 unless it is positive

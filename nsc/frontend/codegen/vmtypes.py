@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from llvmlite import ir
 from pycparser import c_ast
 
-from nsc.frontend.codegen.context import LValue, Region, RValue, Typedef, Variable, opaque
-from nsc.frontend.codegen.instrument import I64, OUT_OF_BOUNDS, SHADOW
+from nsc.frontend.codegen.context import LValue, RValue, Typedef, opaque
+from nsc.frontend.codegen.instrument import I64, OUT_OF_BOUNDS
 from nsc.frontend.codegen.vla import MAX_VLA_BYTES, dimension_text, names_read
 from nsc.frontend.ctypes import SIZE_T, ArrayType, CType, PointerType
 from nsc.frontend.variable_types import (
@@ -219,19 +219,8 @@ class VariablyModifiedTypes:
         total = self.fixed_count(ctype)
         if self.instrument:
             self._check_lengths(ctype, fixed)
-        if self.fn.continue_targets or self.fn.placed:  # may run again in this call
-            address = self._reused_storage(fixed, total, node.name)
-        else:
-            address = opaque(self.builder.alloca(fixed.llvm, size=total, name=node.name))
-        region = None
-        if self.instrument:
-            b = self.builder
-            first = b.ptrtoint(address, I64, name=SHADOW)
-            size = b.mul(total, ir.Constant(I64, fixed.size), name=SHADOW)
-            region = Region(first, 0, b.add(first, size, name=SHADOW))
-        self.scope.names[node.name] = Variable(
-            node.name, ctype, address, length=count, region=region
-        )
+        address = self.stack_storage(fixed, total, node.name)
+        self.declare_stack_array(node.name, ctype, address, count, total, fixed)
 
     def _check_lengths(self, ctype: CType, fixed: CType) -> None:
         """Trap 2 unless each length is at least 1 and the array at most `MAX_VLA_BYTES`:
