@@ -1,7 +1,8 @@
 """The C math library nsc knows: every function its math.h and stdlib.h declare.
 
 Each entry gives the C prototype (type names 'double', 'float', 'long double', 'int', 'long',
-and 'int*', 'double*', 'float*' or 'long double*' for frexp's and modf's out-parameters;
+and 'int*', 'double*', 'float*' or 'long double*' for the out-parameters of frexp, modf and
+remquo;
 `long long` is listed as 'long', both are i64 on LP64) and, where one exists with exactly libm's
 semantics for every input, the LLVM intrinsic's base name without the type suffix (`llvm.sin`
 -> `llvm.sin.f64` / `llvm.sin.f32` / `llvm.sin.f80`). Functions without an intrinsic are called
@@ -89,6 +90,9 @@ _FLOATING: dict[str, tuple[tuple[str, ...], str | None]] = {
     "modf": (("F", "F*"), None),
     "logb": (("F",), None),
     "nextafter": (("F", "F"), None),
+    "nexttoward": (("F", "long double"), None),
+    "remquo": (("F", "F", "int*"), None),
+    "scalbln": (("F", "long"), None),
 }
 
 # name: return type, the rest as in _FLOATING; the result is not the floating type.

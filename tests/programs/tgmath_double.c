@@ -22,7 +22,8 @@ double f(double x, int k, float g, double out[12], long sizes[8])
     out[7] = floor(x * k) + ceil(x * k) + round(x * k) + trunc(-x * k);
     out[8] = exp2(k) + expm1(x) + log2(k) + log10(k) + log1p(x);
     out[9] = erf(x) + tgamma(k) + lgamma(x);
-    out[10] = nextafter(x, k) - x;
+    int q = 0;
+    out[10] = nextafter(x, k) - x + remquo(k, x, &q) + q + scalbln(g, 3L) + (nexttoward(g, 2.0L) - g);
     out[11] = fabs(-k) + fabs(x - 1.0) + fabs(g);
     sizes[0] = (long)sizeof sqrt(k);
     sizes[1] = (long)sizeof pow(g, k);

@@ -63,9 +63,11 @@
 #define llrint(x) __nsc_tg1(llrint, x)(x)
 #define ilogb(x) __nsc_tg1(ilogb, x)(x)
 
-/* generic in the first argument only: the other is an int or an int * */
+/* generic in the first argument only: the other is an int, a long, an int * or a long double */
 #define ldexp(x, n) __nsc_tg1(ldexp, x)(x, n)
 #define scalbn(x, n) __nsc_tg1(scalbn, x)(x, n)
+#define scalbln(x, n) __nsc_tg1(scalbln, x)(x, n)
+#define nexttoward(x, y) __nsc_tg1(nexttoward, x)(x, y)
 #define frexp(x, e) __nsc_tg1(frexp, x)(x, e)
 
 #define atan2(y, x) __nsc_tg2(atan2, y, x)(y, x)
@@ -78,6 +80,7 @@
 #define fdim(x, y) __nsc_tg2(fdim, x, y)(x, y)
 #define copysign(x, y) __nsc_tg2(copysign, x, y)(x, y)
 #define nextafter(x, y) __nsc_tg2(nextafter, x, y)(x, y)
+#define remquo(x, y, q) __nsc_tg2(remquo, x, y)(x, y, q)
 #define fma(x, y, z) __nsc_tg3(fma, x, y, z)(x, y, z)
 
 #endif
