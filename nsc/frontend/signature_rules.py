@@ -26,10 +26,10 @@ from nsc.frontend.ctypes import (
     FunctionType,
     PointerType,
     StructType,
-    UnionType,
     VoidType,
     array_dims,
 )
+from nsc.frontend.entry_refusals import refuse_flexible, refuse_union
 from nsc.frontend.longdouble import refuse_in_entry
 from nsc.frontend.options import FrontendOptions, FrontendWarning
 from nsc.frontend.pragmas import Pragma
@@ -310,78 +310,17 @@ def _layout(ctype: CType, where: SourceLocation, what: str) -> Layout:
                 "compile a function that names the one to call: double f(double x) { return apply(g, x); }",
             ),
         )
-    _refuse_union(ctype, where, what)
+    refuse_union(ctype, where, what)
     refuse_in_entry(ctype, where, what)  # a long double, or a struct or array holding one
     refuse_complex_in_entry(ctype, where, what)  # the same for a complex number
     bitfields.refuse_in_entry(ctype, where, what)  # a struct with bit-fields, or one holding one
-    _refuse_flexible(ctype, where, what)
+    refuse_flexible(ctype, where, what)
     try:
         return ctype.layout()
     except TypeError:
         raise CompileError(
             f"{what} has type '{ctype}', which holds pointers or has no fixed size", where
         ) from None
-
-
-def _refuse_flexible(ctype: CType, where: SourceLocation, what: str) -> None:
-    """A struct ending in a flexible array member (or one holding such a struct) has no fixed
-    number of values: its elements live past the struct, as many as malloc gave room for."""
-    member = _flexible_in(ctype, "")
-    if member is not None:
-        raise CompileError(
-            f"{what} has type '{ctype}', which ends in the flexible array member '{member}': "
-            "a surrogate's inputs and outputs have a fixed number of values",
-            where,
-            ("pass the elements as an array of fixed size (say 'const double c[8]')",),
-        )
-
-
-def _flexible_in(ctype: CType, place: str) -> str | None:
-    if isinstance(ctype, ArrayType):
-        if ctype.n == 0:
-            return place or "[]"
-        return _flexible_in(ctype.elem, f"{place}[0]")
-    if isinstance(ctype, StructType):
-        for name, ftype in ctype.fields:
-            found = _flexible_in(ftype, f"{place}.{name or '<anonymous>'}".lstrip("."))
-            if found is not None:
-                return found
-    return None
-
-
-def _refuse_union(ctype: CType, where: SourceLocation, what: str) -> None:
-    """A union (or a struct or array holding one) is no surrogate input or output: its bytes
-    mean one member or another, as the code last wrote them, not one number each."""
-    found = _union_in(ctype, "")
-    if found is None:
-        return
-    union, place = found
-    if not place:
-        holds = f"is a union ('{ctype}')"
-    elif not place.replace("[0]", ""):
-        holds = f"is an array of unions ('{ctype}')"
-    else:
-        holds = f"has type '{ctype}', which holds a union ('{place}', of type '{union}')"
-    raise CompileError(
-        f"{what} {holds}: a surrogate's inputs and outputs are numbers with one meaning, "
-        "and a union's bytes have several",
-        where,
-        ("pass the member it is used as (say 'float x') and fill the union inside the function",),
-    )
-
-
-def _union_in(ctype: CType, place: str) -> tuple[UnionType, str] | None:
-    """The first union in a value of `ctype`, and the member path (`v[0].u`) that reaches it."""
-    if isinstance(ctype, UnionType):
-        return ctype, place
-    if isinstance(ctype, ArrayType):
-        return _union_in(ctype.elem, f"{place}[0]")
-    if isinstance(ctype, StructType):
-        for name, ftype in ctype.fields:
-            found = _union_in(ftype, f"{place}.{name or '<anonymous>'}".lstrip("."))
-            if found is not None:
-                return found
-    return None
 
 
 def _check_pragma_names(info: FunctionInfo, pragmas: Sequence[Pragma]) -> None:

@@ -30,6 +30,7 @@ from nsc.frontend.codegen.generic import GenericSelections
 from nsc.frontend.codegen.gnuexpr import GnuExpressions
 from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
+from nsc.frontend.codegen.members import MemberAccess
 from nsc.frontend.codegen.operators import OperatorLowering
 from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.reach import compiled_names, declares_tag
@@ -62,6 +63,7 @@ class CodeGenerator(
     OperatorLowering,
     ComplexLowering,
     ExpressionLowering,
+    MemberAccess,
     GenericSelections,
     GnuExpressions,
     StringLiterals,
