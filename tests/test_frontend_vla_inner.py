@@ -9,23 +9,12 @@ import re
 
 import numpy as np
 import pytest
-from test_frontend_instrument import assert_strips_to_clean, run
+from test_frontend_instrument import assert_strips_to_clean
+from test_frontend_vla import BOUNDS, OK, ints, rows
 
 from nsc.diagnostics import CompileError
 from nsc.frontend import c_to_ir
 from nsc.frontend.codegen.vla import MAX_VLA_BYTES
-
-OK, BOUNDS = 0, 2
-
-
-def rows(source: str, **inputs) -> tuple[list[int], list[float]]:
-    result = run(source, 1_000_000, **inputs)
-    return result.status.tolist(), result.outputs["return"].tolist()
-
-
-def ints(*values: int) -> np.ndarray:
-    return np.array(values, dtype=np.int32)
-
 
 LOCAL = """
 double f(int n, int m, int i, int j) {

@@ -268,9 +268,14 @@ class StructType(CType):
     @property
     def llvm(self) -> ir.Type:
         if self.has_bitfields:
-            word = ir.IntType(8 * self.align)
-            return ir.LiteralStructType([ir.ArrayType(word, self.size // self.align)])
+            return self.as_words()
         return ir.LiteralStructType([t.llvm for _, t in self.fields])
+
+    def as_words(self) -> ir.Type:
+        """The record as `{ [n x iA] }`, A its alignment in bits: LLVM gives that exactly its
+        size and alignment, and a load or store of it moves every byte."""
+        word = ir.IntType(8 * self.align)
+        return ir.LiteralStructType([ir.ArrayType(word, self.size // self.align)])
 
     @property
     def size(self) -> int:
@@ -357,8 +362,7 @@ class UnionType(StructType):
     def llvm(self) -> ir.Type:
         if not self.is_complete:
             return ir.LiteralStructType([])
-        word = ir.IntType(8 * self.align)
-        return ir.LiteralStructType([ir.ArrayType(word, self.size // self.align)])
+        return self.as_words()
 
     @property
     def size(self) -> int:

@@ -81,13 +81,7 @@ class VariableLengthArrays:
 
     def local_variable_array(self, node: c_ast.Decl, dim: c_ast.Node) -> None:
         """`T name[count];` in a block: allocate `count` elements on the stack."""
-        if "static" in (node.storage or []):
-            raise self.error(
-                f"variable-length array '{node.name}' cannot have static storage", node
-            )
-        if node.init is not None:
-            raise self.error("variable-sized object may not be initialized", node.init)
-        self.check_jumps_into(node)
+        self.check_variable_local(node)
         with self.evaluated_sizes():  # `double t[n][m]`: `m` is evaluated first
             elem = self.variable_element(node.type)
         if is_variably_sized(elem):
@@ -123,6 +117,17 @@ class VariableLengthArrays:
             size = b.mul(elements, ir.Constant(I64, elem.size), name=SHADOW)
             region = Region(first, 0, b.add(first, size, name=SHADOW))
         self.scope.names[name] = Variable(name, ctype, address, length=length, region=region)
+
+    def check_variable_local(self, node: c_ast.Decl) -> None:
+        """What C forbids a block's array of variable size: static storage, an initializer,
+        and a jump into its scope."""
+        if "static" in (node.storage or []):
+            raise self.error(
+                f"variable-length array '{node.name}' cannot have static storage", node
+            )
+        if node.init is not None:
+            raise self.error("variable-sized object may not be initialized", node.init)
+        self.check_jumps_into(node)
 
     def _element_count(self, dim: c_ast.Node, elem: CType, name: str) -> ir.Value:
         """The array's element count as an i64; with checks on, trap 2 unless it is positive

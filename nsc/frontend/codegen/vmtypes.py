@@ -198,13 +198,7 @@ class VariablyModifiedTypes:
     def local_variably_sized(self, node: c_ast.Decl, ctype: ArrayType) -> None:
         """`double t[4][m];` or `Row t;` (a typedef of a variable array) in a block: an array
         of variable size whose outermost length is a constant or the typedef's."""
-        if "static" in (node.storage or []):
-            raise self.error(
-                f"variable-length array '{node.name}' cannot have static storage", node
-            )
-        if node.init is not None:
-            raise self.error("variable-sized object may not be initialized", node.init)
-        self.check_jumps_into(node)
+        self.check_variable_local(node)
         count = self._length(ctype)
         self.allocate_variably_sized(node, ctype.elem, count, ctype.dim_text)
 
