@@ -17,14 +17,23 @@ def initialize() -> None:
     # llvmlite >= 0.45 initializes LLVM itself; `llvm.initialize()` now raises.
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
-    libm = ctypes.util.find_library("m")
-    if libm is not None:
-        llvm.load_library_permanently(libm)
+    _load_library("libm.so.6", "m")
     # libgcc's __muldc3/__divdc3 and friends: gcc -O0 multiplies and divides complex numbers
     # with them, so compiled complex code calls the very same functions
-    libgcc = ctypes.util.find_library("gcc_s")
-    if libgcc is not None:
-        llvm.load_library_permanently(libgcc)
+    _load_library("libgcc_s.so.1", "gcc_s")
+
+
+def _load_library(soname: str, name: str) -> None:
+    """Make a shared library's symbols resolvable: by its usual soname (a dlopen, no search),
+    else where `ctypes.util.find_library` finds it (which runs ldconfig: a few ms)."""
+    try:
+        llvm.load_library_permanently(soname)
+        return
+    except RuntimeError:
+        pass
+    path = ctypes.util.find_library(name)
+    if path is not None:
+        llvm.load_library_permanently(path)
 
 
 def target_machine(opt_level: int = 2) -> llvm.TargetMachine:
