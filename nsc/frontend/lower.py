@@ -11,7 +11,7 @@ import llvmlite.binding as llvm
 from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError, SourceLocation, printable_name
-from nsc.frontend import gnu
+from nsc.frontend import gnu, knr
 from nsc.frontend.codegen import generate
 from nsc.frontend.codegen.instrument import strip_checks
 from nsc.frontend.options import CompiledC, FrontendOptions
@@ -64,7 +64,7 @@ def parse_c(source: str | Path, options: FrontendOptions, filename: str | None =
 
 def parse_preprocessed(expanded: str, options: FrontendOptions, filename: str) -> ParsedC:
     """Parse text as `preprocess` returns it, read its pragmas and choose the entry."""
-    ast = parse(gnu.translate(expanded, filename), filename)
+    ast = knr.to_prototypes(parse(gnu.translate(expanded, filename), filename), filename)
     pragmas = collect_pragmas(ast, filename)
     entry = choose_entry(ast, pragmas, options, filename)
     return ParsedC(ast, tuple(pragmas), entry, options, filename)

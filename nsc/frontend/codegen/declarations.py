@@ -243,8 +243,6 @@ class DeclarationLowering:
     # --- function bodies ------------------------------------------------------------------
 
     def function_definition(self, node: c_ast.FuncDef) -> None:
-        if node.param_decls:
-            raise self.error("old-style (K&R) function definitions are not supported", node)
         symbol = self.declare_function(node.decl, defined=True)
         if symbol.ctype.variadic:
             ellipsis = node.decl.type.args.params[-1]
