@@ -164,12 +164,15 @@ class Calibration:
         if self._n > 0:
             from nsc.ir.sampling import sample_inputs
             from nsc.ir.sandbox import start_in_worker
+            from nsc.readback import Probe
 
             self._inputs = sample_inputs(signature, self._n, options.seed)
+            self._probe = Probe.plan(signature, self._n)  # do outputs' initial contents matter?
+            probe = self._probe
             self._pending = start_in_worker(
                 make_checked_ir,
-                signature,
-                self._inputs,
+                probe.signature if probe else signature,
+                probe.inputs(self._inputs) if probe else self._inputs,
                 fuel=options.fuel,
                 timeout=options.timeout,
                 opt_level=options.jit_opt_level,
@@ -184,6 +187,9 @@ class Calibration:
         if self._pending is None:
             return Normalization.uncalibrated(self._signature), 0
         run = self._pending.result()
+        if self._probe is not None:
+            warnings += self._probe.findings(run.outputs, run.status)
+            run = self._probe.calibration(run)
         self.finished, outputs = finished_rows(self._inputs, run, "calibration", warnings)
         return Normalization.from_calibration(self._signature, outputs), self._n
 
