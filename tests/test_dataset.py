@@ -33,6 +33,15 @@ PROGRAMS = {
         "#include <assert.h>\n#pragma nsc range(x, -1, 1)\n"
         "double f(double x) { assert(x > 0.5); return x; }\n",
     ),
+    "exit.c": (
+        "exit",
+        "#include <stdio.h>\n#include <stdlib.h>\ndouble f(double x) {\n"
+        '  if (x < 0.5) { fprintf(stderr, "x = %g\\n", x); exit(1); }\n  return x;\n}\n',
+    ),
+    "abort.c": (
+        "abort",
+        "#include <stdlib.h>\ndouble f(double x) { if (x < 0.5) abort(); return x; }\n",
+    ),
     "nan.c": (
         "nonfinite",
         "#include <math.h>\n#pragma nsc range(x, -2, -1)\ndouble f(double x) { return sqrt(x); }\n",

@@ -167,10 +167,11 @@ BAD = [
         r"'_Generic' association has function type",
     ),
     (
-        "enum E { A };\nint f(int x) { return _Generic(x, enum E: 1, default: 2); }",
-        2,
-        35,
-        r"an enumerated type in a '_Generic' association is not supported",
+        "enum E { A };\nenum F { B };\n"
+        "int f(unsigned x) { return _Generic(x, enum E: 1, enum F: 2); }",
+        3,
+        51,
+        r"'_Generic' selector matches multiple associations",
     ),
     (
         "int f(int x) { return _Generic(y, int: 1, default: 2); }",
@@ -188,6 +189,8 @@ def test_refused_with_a_location(source: str, line: int, column: int, message: s
     assert re.search(message, err.message), err.message
     if "two compatible" in message or "duplicate" in message:
         assert err.hints and "bad.c:1:35" in err.hints[0]
+    if "multiple" in message:
+        assert err.hints and "bad.c:3:40" in err.hints[0]
 
 
 def test_an_enum_without_negative_values_is_selected_as_unsigned_int_as_in_gcc():

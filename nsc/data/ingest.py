@@ -50,6 +50,8 @@ REASONS = (
     "bounds",
     "div0",
     "assertion",
+    "exit",
+    "abort",
     "crash",
     "timeout",
     "nonfinite",
@@ -63,6 +65,8 @@ STATUS_REASONS = {
     Status.OUT_OF_BOUNDS: "bounds",
     Status.DIV_BY_ZERO: "div0",
     Status.ASSERTION: "assertion",
+    Status.EXIT: "exit",
+    Status.ABORT: "abort",
     Status.CRASH: "crash",
     Status.TIMEOUT: "timeout",
 }

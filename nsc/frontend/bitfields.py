@@ -75,11 +75,11 @@ class BitFieldType(IntType):
 
 def is_signed(ctype: CType) -> bool:
     """Whether a bit-field of this declared type holds signed values (plain `int` does, in gcc;
-    an enum without negative enumerators does not, its compatible type being `unsigned int`)."""
+    an enum does when its integer type does: when it has a negative enumerator)."""
     if isinstance(ctype, BoolType):
         return False
     assert isinstance(ctype, IntType)
-    return ctype.signed and not ctype.enum_unsigned
+    return ctype.signed
 
 
 def value_type(declared: CType, width: int) -> CType:
@@ -89,8 +89,8 @@ def value_type(declared: CType, width: int) -> CType:
     assert isinstance(declared, IntType)
     signed = is_signed(declared)
     if width == declared.bits:
-        return (UINT if declared.enum_unsigned else declared).qualified(False)
-    name = f"{'unsigned int' if declared.enum_unsigned else declared.qualified(False)}:{width}"
+        return declared.qualified(False)
+    name = f"{declared.qualified(False)}:{width}"
     if width < 32:
         return BitFieldType(name, 32, signed, INT.rank - 1)
     if width == 32:

@@ -86,9 +86,9 @@ class IntType(CType):
     bits: int
     signed: bool
     rank: int
-    # An enum without negative enumerators: gcc makes `unsigned int` its compatible type. nsc
-    # keeps enums `int` (equal to INT); only a bit-field of one reads this (as unsigned).
-    enum_unsigned: bool = field(default=False, compare=False, kw_only=True)
+    # An enumerated type is the integer type gcc makes compatible with it (equal to it), marked
+    # with an id that tells distinct enums apart where C does (`_Generic`); see `resolve_enum`.
+    enum_id: int | None = field(default=None, compare=False, kw_only=True)
 
     @property
     def llvm(self) -> ir.Type:

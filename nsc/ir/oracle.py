@@ -30,7 +30,7 @@ from nsc.signature import Port, Signature
 
 
 class Status(enum.IntEnum):
-    """Per-row outcome; 1-3 and 6 come from `@__nsc_trap`, 4-5 from the sandbox."""
+    """Per-row outcome; 1-3 and 6-8 come from `@__nsc_trap`, 4-5 from the sandbox."""
 
     OK = 0
     OUT_OF_FUEL = 1
@@ -39,6 +39,8 @@ class Status(enum.IntEnum):
     CRASH = 4
     TIMEOUT = 5
     ASSERTION = 6  # a failed `assert` (nsc's assert.h)
+    EXIT = 7  # the program called `exit`, `_Exit` or `quick_exit` (the code is not kept)
+    ABORT = 8  # the program called `abort`
 
 
 @dataclass

@@ -30,6 +30,7 @@ from nsc.frontend.codegen.generic import GenericSelections
 from nsc.frontend.codegen.gnuexpr import GnuExpressions
 from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
+from nsc.frontend.codegen.libcalls import LibraryCalls
 from nsc.frontend.codegen.members import MemberAccess
 from nsc.frontend.codegen.operators import OperatorLowering
 from nsc.frontend.codegen.prelude import declare_prelude
@@ -59,6 +60,7 @@ class CodeGenerator(
     AddressConstants,
     StatementLowering,
     CallLowering,
+    LibraryCalls,
     BitBuiltins,
     OperatorLowering,
     ComplexLowering,
@@ -95,6 +97,7 @@ class CodeGenerator(
         self.defined_functions: set[str] = set()
         self.initialized: set[str] = set()
         self.extern_locations: dict[str, SourceLocation] = {}  # first `extern` declarations
+        self.discarded_calls: set[int] = set()  # ids of calls whose value is not used
         # struct and enum definitions already lowered, by node: `struct P {...} a, *b;` gives
         # each declarator the same definition node
         self.defined_types: dict[int, tuple[c_ast.Node, CType]] = {}

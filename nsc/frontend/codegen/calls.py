@@ -90,6 +90,9 @@ class CallLowering:
         if name in _MEMORY and isinstance(symbol, FunctionSymbol):  # string.h's
             return self._call_memory(symbol, args, node)
         if isinstance(symbol, FunctionSymbol):
+            library = self.call_library(symbol, args, node)  # libcalls.py: exits, printing
+            if library is not None:
+                return library
             raise self._outside_call(symbol, node.name)
         if symbol is not None:
             raise self.error(f"called object '{name}' is not a function", node.name)
@@ -186,13 +189,13 @@ class CallLowering:
             hint = "name the function to compile with --entry NAME or '#pragma nsc entry(NAME)'"
         else:
             hint = (
-                f"keep printing, the heap and strings in main or in functions {entry} does not "
+                f"keep the heap, strings and files in main or in functions {entry} does not "
                 "call: nsc does not compile those"
             )
         return self.error(
             f"'{symbol.name}' (from <{header}>) cannot be {verb} compiled code: nsc compiles "
-            f"{entry} and the functions it calls, which may use only math.h and memset, memcpy "
-            "and memmove of the C library",
+            f"{entry} and the functions it calls, which may use only math.h, memset, memcpy "
+            "and memmove, exit and abort, and printing (which prints nothing) of the C library",
             node,
             (hint,),
         )

@@ -222,7 +222,7 @@ class ConstantEvaluation:
     def _const_ID(self, node: c_ast.ID) -> tuple[CType, Number]:
         symbol = self.scope.lookup(node.name)
         if isinstance(symbol, EnumConstant):
-            return INT, symbol.value
+            return symbol.ctype, symbol.value
         if symbol is None:
             raise self.undeclared(node)
         raise self.error(f"'{node.name}' is not a compile-time constant", node)

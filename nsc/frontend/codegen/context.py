@@ -10,7 +10,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, SourceLocation
 from nsc.frontend.bitfields import BitField
-from nsc.frontend.ctypes import CType, FunctionType
+from nsc.frontend.ctypes import CType, FunctionType, IntType
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,11 @@ class FunctionSymbol:
 
 @dataclass
 class EnumConstant:
+    """An enumeration constant: `int` when its value fits, else its enum's type (gcc's rule)."""
+
     name: str
     value: int
+    ctype: IntType
 
 
 @dataclass

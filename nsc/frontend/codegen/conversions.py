@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from llvmlite import ir
 
 from nsc.frontend.codegen.complexvalues import complex_cast, complex_truth
@@ -28,9 +30,12 @@ I1 = ir.IntType(1)
 
 
 def promote(ctype: CType) -> CType:
-    """C integer promotions: types of rank below int become int (all of them fit in int)."""
+    """C integer promotions: types of rank below int become int (all of them fit in int); an
+    enum becomes its integer type (an operator's result is no enum, as in gcc)."""
     if isinstance(ctype, BoolType) or (isinstance(ctype, IntType) and ctype.rank < INT.rank):
         return INT
+    if isinstance(ctype, IntType) and ctype.enum_id is not None:
+        return replace(ctype, enum_id=None, const=False)
     return ctype.qualified(False)
 
 

@@ -131,7 +131,7 @@ class ExpressionLowering:
                 shadow=symbol.shadow,
             )
         if isinstance(symbol, EnumConstant):
-            return RValue(INT, ir.Constant(I32, symbol.value))
+            return RValue(symbol.ctype, ir.Constant(symbol.ctype.llvm, symbol.value))
         if isinstance(symbol, FunctionSymbol):
             return self.function_designator(node.name, symbol, node)
         if isinstance(symbol, Typedef):
@@ -305,6 +305,8 @@ class ExpressionLowering:
     def expr_Cast(self, node: c_ast.Cast) -> RValue:
         with self.evaluated_sizes():  # `(double (*)[m])p`: `m` is evaluated here
             to = self.resolve_typename(node.to_type).qualified(False)
+        if isinstance(to, VoidType):  # `(void)printf(...)`: the value is not used
+            self.mark_discarded(node.expr)
         value = self.rvalue(node.expr)
         if isinstance(to, VoidType):
             return RValue(VOID, None)
@@ -376,6 +378,8 @@ class ExpressionLowering:
 
     def expr_ExprList(self, node: c_ast.ExprList) -> RValue:
         result = RValue(VOID, None)
+        for item in node.exprs[:-1]:
+            self.mark_discarded(item)  # `(printf(...), x)`: only the last value is used
         for item in node.exprs:
             result = self.rvalue(item)
         return result

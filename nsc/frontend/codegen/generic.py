@@ -8,12 +8,11 @@ selected expression itself, an lvalue or a constant when that is one. A call thr
 selection (`_Generic(x, float: sinf, default: sin)(x)`, how <tgmath.h> is written) calls the
 selected function directly, as a call by its name does.
 
-Enumerated types are `int` in nsc, where gcc makes an enum without negative values compatible
-with `unsigned int`: an association spelled with `enum` is refused rather than matched the
-other way; a controlling expression of such an enum type (and an association naming a typedef
-of one) is matched as gcc matches it, as `unsigned int`. `volatile` (and `restrict`,
-`_Atomic`) are kept only at an association's top level, where they make it one that no
-controlling type matches.
+An enumerated type is compatible with its integer type (`nsc.frontend.enums`), two distinct
+enums not with each other; a controlling expression that matches two associations so (an
+`unsigned int` beside two enums of that type) is an error, as in gcc. `volatile` (and
+`restrict`, `_Atomic`) are kept only at an association's top level, where they make it one
+that no controlling type matches.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from __future__ import annotations
 from pycparser import c_ast
 
 from nsc.frontend.ctypes import (
-    UINT,
     ArrayType,
     CType,
     FunctionType,
@@ -76,6 +74,12 @@ class GenericSelections:
                     )
             seen.append((key, association))
             if not key[1] and compatible(key[0], control):
+                if chosen is not None:
+                    raise self.error(
+                        "'_Generic' selector matches multiple associations",
+                        association,
+                        (f"the other match is at {self.location(chosen)}",),
+                    )
                 chosen = association
         chosen = chosen or default
         if chosen is None:
@@ -99,12 +103,6 @@ class GenericSelections:
 
     def _association_type(self, association: c_ast.GenericAssociation) -> AssociationType:
         typename = association.type
-        if _names_enum(typename):
-            raise self.error(
-                "an enumerated type in a '_Generic' association is not supported (nsc gives "
-                "enums type 'int'; gcc makes one without negative values 'unsigned int')",
-                association,
-            )
         ctype = self.resolve_typename(typename)
         if isinstance(ctype, FunctionType):
             raise self.error("'_Generic' association has function type", association)
@@ -131,23 +129,6 @@ def compatible(a: CType, b: CType) -> bool:
             and compatible(a.ret, b.ret)
             and all(compatible(p, q) for p, q in zip(a.params, b.params, strict=True))
         )
-    return _as_gcc(a) == _as_gcc(b)
-
-
-def _as_gcc(ctype: CType) -> CType:
-    """An enum without negative enumerators as gcc types it: compatible with `unsigned int`
-    (nsc computes with it as `int`; the selection must still be gcc's)."""
-    if isinstance(ctype, IntType) and ctype.enum_unsigned:
-        return UINT.qualified(ctype.const)
-    return ctype
-
-
-def _names_enum(node: c_ast.Node) -> bool:
-    """Whether a type name spells an enumerated type (`enum E`, `enum E *`)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, c_ast.Enum):
-            return True
-        stack.extend(current)  # a node iterates over its children
-    return False
+    if isinstance(a, IntType) and isinstance(b, IntType) and None not in (a.enum_id, b.enum_id):
+        return a.enum_id == b.enum_id  # two enums: the same one
+    return a == b

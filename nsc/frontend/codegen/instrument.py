@@ -21,6 +21,7 @@ UNWIND_BLOCK = "__nsc.unwind"
 SHADOW = "__nsc.shadow"  # names every value and slot of the pointers' dynamic bounds
 OUT_OF_FUEL, OUT_OF_BOUNDS, DIVISION = 1, 2, 3
 ASSERTION = 6  # 4 and 5 are the sandbox's: a crash, a timeout
+EXIT, ABORT = 7, 8  # `exit`, `_Exit` or `quick_exit` called; `abort` called
 
 I32 = ir.IntType(32)
 I64 = ir.IntType(64)
@@ -73,6 +74,16 @@ class Instrumentation:
         ok = self._next_block(f"{label}.ok")
         self.builder.cbranch(condition, self._trap_block(status), ok)
         self.builder.position_at_end(ok)
+
+    def end_row(self, status: int, label: str) -> None:
+        """Where the program calls `exit` or `abort`: with checks, store `status` and return
+        (the callers unwind); without, `unreachable`. The code after it goes on in a block of
+        its own, which nothing reaches."""
+        if self.instrument:
+            self.builder.branch(self._trap_block(status))
+        else:
+            self.builder.unreachable()
+        self.builder.position_at_end(self._next_block(f"{label}.after"))
 
     def _next_block(self, name: str) -> ir.Block:
         """A block placed right after the current one, where the code goes on after a check:
@@ -266,6 +277,7 @@ _CALL_CHECK = re.compile(
     re.M,
 )
 _CHECK_BRANCH = re.compile(rf"^  br i1 %{_NAME}, label %__nsc\.[\w.]+, label %({_NAME})$", re.M)
+_END_ROW = re.compile(r"^  br label %__nsc\.trap\.\d+$", re.M)  # `exit`, `abort`: `end_row`
 _EXIT_BLOCK = re.compile(r"^__nsc\.[\w.]+:.*\n(?:  .*\n)*\n?", re.M)
 _GLOBAL = re.compile(rf"^@(?:{FUEL}|{TRAP}) = .*\n", re.M)
 _SHADOW_LINE = re.compile(  # a value of the dynamic bounds, or a store to a shadow slot
@@ -283,8 +295,9 @@ def strip_checks(text: str) -> str | None:
     Fuel and after-call checks are deleted, and so is all of pointers' dynamic bounds (values
     and slots named `SHADOW...`); bounds and division checks lose their branch (their other
     conditions are left dead for the optimizer); the block each check goes on in is joined to
-    the one before it (`_next_block` put it right there), and phis name that one instead; trap
-    and unwind blocks and the protocol globals go. So the blocks are the clean lowering's, and
+    the one before it (`_next_block` put it right there), and phis name that one instead; the
+    branch where a call to `exit` or `abort` ends the row is `unreachable`; trap and unwind
+    blocks and the protocol globals go. So the blocks are the clean lowering's, and
     after the optimizer and `canonicalize` so is the text (tests check generated programs and
     the examples), at a fraction of the cost of lowering again. None when anything of the
     protocol is left over (say, a C program that names something `__nsc...`): lower it clean.
@@ -293,6 +306,7 @@ def strip_checks(text: str) -> str | None:
     text = _FUEL_CHECK.sub(rf"{_JOIN[1:]}\4", text)
     text = _CALL_CHECK.sub(rf"{_JOIN[1:]}\3", text)
     text = _CHECK_BRANCH.sub(rf"{_JOIN[1:]}\1", text)
+    text = _END_ROW.sub("  unreachable", text)
     text = _GLOBAL.sub("", _EXIT_BLOCK.sub("", text))
     if _JOIN in text:
         text = _join_blocks(text)

@@ -44,7 +44,7 @@ class StatementLowering:
         if method is not None:
             method(node)
         else:
-            self.expr(node)
+            self.discard(node)  # an expression statement
 
     def stmt_Compound(self, node: c_ast.Compound) -> None:
         with self.new_scope():
@@ -136,7 +136,7 @@ class StatementLowering:
     def _back_edge(self, latch: ir.Block, target: ir.Block, step: c_ast.Node | None = None) -> None:
         self.builder.position_at_end(latch)
         if step is not None:
-            self.expr(step)
+            self.discard(step)
         self.check_fuel()
         self.builder.branch(target)
 
@@ -163,7 +163,7 @@ class StatementLowering:
             if isinstance(node.init, c_ast.DeclList):
                 self.stmt_DeclList(node.init)
             elif node.init is not None:
-                self.expr(node.init)
+                self.discard(node.init)
             cond_block, body, latch, end = self._loop_blocks("for")
             self.builder.branch(cond_block)
             self.builder.position_at_end(cond_block)

@@ -11,6 +11,8 @@ from nsc.frontend.bitfields import RecordMember, lay_out
 from nsc.frontend.codegen.context import EnumConstant, Typedef
 from nsc.frontend.complextypes import complex_specifiers
 from nsc.frontend.ctypes import (
+    INT,
+    UINT,
     VOID,
     ArrayType,
     CType,
@@ -22,8 +24,10 @@ from nsc.frontend.ctypes import (
     VoidType,
     from_specifiers,
 )
+from nsc.frontend.enums import constant_type, enum_type, fits_int, next_value
 
 _struct_ids = itertools.count(1)
+_enum_ids = itertools.count(1)
 
 _UNSUPPORTED_SPECIFIERS = {
     "__int128": "__int128 is not supported",
@@ -284,29 +288,43 @@ class TypeResolution:
         return struct
 
     def resolve_enum(self, node: c_ast.Enum) -> CType:
-        from nsc.frontend.ctypes import INT
-
+        """An enum's type and constants, as gcc gives them (`nsc.frontend.enums`)."""
         if node.values is None:  # `enum E`: the type its definition gave, if one was seen
             known = self.scope.lookup_tag(node.name) if node.name else None
             return known if isinstance(known, IntType) else INT
-        value, negative = 0, False
+        constants: list[EnumConstant] = []
+        value: int | None = 0
+        ctype: CType = INT  # the type of `value`
+        low, high = 0, 0  # the range of the values so far (a 0 in it changes no choice)
+        integer = UINT
         for item in node.values.enumerators:
             if item.value is not None:
-                value = self.const_int(item.value, "enumerator value")
-            if not INT.min <= value <= INT.max:  # gcc would give the enum a wider type
-                raise self.error(
-                    f"enumerator value {value} of '{item.name}' is outside the range of 'int'",
-                    item,
-                )
+                ctype, value = self.const_eval(item.value)
+                if not isinstance(value, int) or not ctype.is_integer:
+                    raise self.error("enumerator value must be an integer constant", item.value)
+            elif value is None:
+                raise self.error("overflow in enumeration values", item)
             if item.name in self.scope.names:
                 raise self.error(f"redefinition of '{item.name}'", item)
-            self.scope.names[item.name] = EnumConstant(item.name, value)
-            negative = negative or value < 0
-            value += 1
-        ctype = replace(INT, enum_unsigned=not negative)  # equal to INT (see IntType)
+            constant = EnumConstant(item.name, value, constant_type(value, ctype))
+            self.scope.names[item.name] = constant
+            constants.append(constant)
+            low, high = min(low, value), max(high, value)
+            integer = enum_type(low, high)
+            if integer is None:
+                raise self.error(
+                    f"enumerator value {value} of '{item.name}' puts the enumeration out of "
+                    "the range of a 64-bit integer",
+                    item,
+                )
+            ctype, value = constant.ctype, next_value(value, constant.ctype)
+        enum = replace(integer, enum_id=next(_enum_ids))
+        for constant in constants:
+            if not fits_int(constant.value):
+                constant.ctype = enum
         if node.name:
-            self.scope.tags[node.name] = ctype
-        return ctype
+            self.scope.tags[node.name] = enum
+        return enum
 
 
 def _reachable_names(fields: list[tuple[str, CType]]) -> set[str]:

@@ -1,8 +1,10 @@
 /* nsc's stdio.h: declarations for a file's test harness.
  *
  * nsc compiles the entry function and the functions it calls; a `main` that prints their
- * results is not compiled, so it may use these. Calling one from compiled code is an error
- * that says so: a surrogate has no input or output besides its signature.
+ * results is not compiled, so it may use these. In compiled code, printf, fprintf, puts,
+ * putchar, fputs, fputc, putc, fflush and perror evaluate their arguments and print nothing,
+ * and their result may not be used; calling any other is an error that says so: a surrogate
+ * has no input or output besides its signature.
  */
 #ifndef NSC_STDIO_H
 #define NSC_STDIO_H

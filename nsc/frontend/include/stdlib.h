@@ -1,8 +1,9 @@
 /* nsc's stdlib.h.
  *
- * Compiled code (the entry and the functions it calls) may use the integer absolute values.
- * The rest is declared for a file's test harness (`main`), which nsc does not compile:
- * surrogates have no heap, no random numbers and no process to exit, so calling these from
+ * Compiled code (the entry and the functions it calls) may use the integer absolute values,
+ * and `exit`, `_Exit`, `quick_exit` and `abort`, which end the row (the oracle gives it the
+ * status "exit" or "abort"). The rest is declared for a file's test harness (`main`), which
+ * nsc does not compile: surrogates have no heap and no random numbers, so calling these from
  * compiled code is an error that says so.
  */
 #ifndef NSC_STDLIB_H
@@ -30,6 +31,8 @@ void free(void *pointer);
 int rand(void);
 void srand(unsigned seed);
 void exit(int status);
+void _Exit(int status);
+void quick_exit(int status);
 void abort(void);
 int atexit(void (*function)(void));
 int atoi(const char *text);
