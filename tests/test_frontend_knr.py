@@ -43,3 +43,10 @@ def test_malformed_definitions_are_located(source, line, col, message):
     with pytest.raises(CompileError, match=message) as info:
         c_to_ir(source, FrontendOptions())
     assert (info.value.location.line, info.value.location.column) == (line, col)
+
+
+def test_implicit_int_declarations_are_located_with_a_hint():
+    with pytest.raises(CompileError, match="missing type in declaration") as info:
+        c_to_ir("double f(double x) {\n  register i = 2;\n  return x * i;\n}\n", FrontendOptions())
+    assert (info.value.location.line, info.value.location.column) == (2, 12)
+    assert "implicit int" in info.value.hints[0]

@@ -374,6 +374,9 @@ def _syntax_error(message: str, parser: c_parser.CParser, filename: str) -> Comp
         return CompileError(_readable(text), _current_location(parser, filename))
     file = unescape_filename(match["file"]) if match["file"] not in ("", "None") else filename
     where = SourceLocation(file, int(match["line"]), int(match["col"] or 1))
+    if match["msg"] == "Missing type in declaration":  # `register i;`, `static n = 3;`
+        hint = "C99 dropped C89's implicit int: name the type (say, 'int')"
+        return CompileError(_readable(match["msg"]), where, (hint,))
     return CompileError(_readable(match["msg"]), where, _hints(parser, where))
 
 
