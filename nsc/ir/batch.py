@@ -8,8 +8,9 @@ The generated function is
 with one contiguous buffer per input port and per output port (`batch_ports` gives the order),
 each holding `n` rows of `port.size` scalars. For every row it resets the instrumentation globals,
 restores the program's mutable globals, zero-fills one memory image per parameter (and one for the
-return value), copies the row's input ports in, calls the entry, copies the output ports out, and
-writes `@__nsc_trap` to `status[i]`.
+return value), copies the row's input ports in, calls the entry, copies the output ports out,
+writes `@__nsc_trap` to `status[i]`, and, for a program that uses the heap, frees the blocks the
+row left (`nsc.ir.heap`).
 
 Mutable globals (C `static` state) would otherwise carry over from row to row. The generated
 `@__nsc_snapshot()` copies each of them into a pristine copy; the oracle calls it once, before any
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nsc.diagnostics import NscError
+from nsc.ir.heap import RELEASE, heap_ir
 from nsc.signature import Layout, Port, Signature, llvm_type, scalar_dtype
 
 BATCH_FUNCTION = "__nsc_batch"
@@ -46,11 +48,17 @@ def entry_type(signature: Signature) -> str:
 
 
 def batch_ir(
-    signature: Signature, *, instrumented: bool, state: Sequence[tuple[str, int]] = ()
+    signature: Signature,
+    *,
+    instrumented: bool,
+    state: Sequence[tuple[str, int]] = (),
+    heap: bool = False,
 ) -> str:
-    """IR text declaring the entry and defining the batch loop; `state` lists (global, bytes)."""
-    gen = _Generator(signature, instrumented, tuple(state))
-    return gen.module()
+    """IR text declaring the entry and defining the batch loop; `state` lists (global, bytes);
+    with `heap`, the oracle's allocator (`nsc.ir.heap`), whose blocks each row's end frees."""
+    gen = _Generator(signature, instrumented, tuple(state), heap)
+    text = gen.module()
+    return text + heap_ir(instrumented=instrumented) if heap else text
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class _Generator:
     signature: Signature
     instrumented: bool
     state: tuple[tuple[str, int], ...]
+    heap: bool
     lines: list[str] = field(default_factory=list)
     counter: int = 0
     current: str = "%entry"  # the block being filled, for phi operands
@@ -132,6 +141,8 @@ class _Generator:
         for k, port in enumerate(ports[n_in:], start=n_in):
             self.copy(port, f"%buf.{k}", into_image=False)
         self.write_status()
+        if self.heap:
+            self.emit(f'call void @"{RELEASE}"()')
         self.emit("br label %row.end")
         self.label("%row.end")
         self.emit("%i.next = add nuw nsw i64 %i, 1")

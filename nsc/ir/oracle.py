@@ -25,6 +25,7 @@ import numpy as np
 from nsc.diagnostics import NscError
 from nsc.ir import jit
 from nsc.ir.batch import BATCH_FUNCTION, SNAPSHOT_FUNCTION, batch_ir, batch_ports, entry_type
+from nsc.ir.heap import interpose
 from nsc.ir.observe import OBSERVATIONS as _OBSERVATIONS  # kept across rows, never restored
 from nsc.signature import Port, Signature
 
@@ -59,9 +60,10 @@ class Execution:
 class Oracle:
     """The entry function of `ir`, JIT-compiled with a batch loop around it.
 
-    Every row starts from the program's initial globals and a full tank of `fuel`. Float ports
-    accept any real, integer or bool array (cast to the port's dtype); integer and bool ports
-    accept integers, or floats holding integers, that fit the dtype. One Oracle holds one copy of
+    Every row starts from the program's initial globals and a full tank of `fuel`, and ends with
+    the heap blocks it left freed (`nsc.ir.heap`). Float ports accept any real, integer or bool
+    array (cast to the port's dtype); integer and bool ports accept integers, or floats holding
+    integers, that fit the dtype. One Oracle holds one copy of
     the program's globals, so do not call `run` on the same Oracle from two threads at once.
     """
 
@@ -94,8 +96,9 @@ class Oracle:
         ):
             engine = None  # observe.py finds __nsc_obs by name, so it needs an engine of its own
         tm = jit.target_machine(opt_level) if engine is None else engine.machine
+        heap = interpose(module)  # malloc ... free: through the allocator of nsc.ir.heap
         state = _mutable_globals(module, signature.entry, tm)
-        wrapper = batch_ir(signature, instrumented=self.instrumented, state=state)
+        wrapper = batch_ir(signature, instrumented=self.instrumented, state=state, heap=heap)
         try:
             module.link_in(jit.parse_module(wrapper, "the generated batch loop"))
         except RuntimeError as err:

@@ -28,6 +28,7 @@ from nsc.frontend.codegen.declarations import DeclarationLowering
 from nsc.frontend.codegen.expressions import ExpressionLowering
 from nsc.frontend.codegen.generic import GenericSelections
 from nsc.frontend.codegen.gnuexpr import GnuExpressions
+from nsc.frontend.codegen.heapcalls import HeapCalls
 from nsc.frontend.codegen.initializers import InitializerLowering
 from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
 from nsc.frontend.codegen.libcalls import LibraryCalls
@@ -61,6 +62,7 @@ class CodeGenerator(
     StatementLowering,
     CallLowering,
     LibraryCalls,
+    HeapCalls,
     BitBuiltins,
     OperatorLowering,
     ComplexLowering,

@@ -189,13 +189,15 @@ class CallLowering:
             hint = "name the function to compile with --entry NAME or '#pragma nsc entry(NAME)'"
         else:
             hint = (
-                f"keep the heap, strings and files in main or in functions {entry} does not "
-                "call: nsc does not compile those"
+                f"keep strings, files, random numbers and sorting in main or in functions "
+                f"{entry} does not call: nsc does not compile those"
             )
         return self.error(
             f"'{symbol.name}' (from <{header}>) cannot be {verb} compiled code: nsc compiles "
             f"{entry} and the functions it calls, which may use only math.h, memset, memcpy "
-            "and memmove, exit and abort, and printing (which prints nothing) of the C library",
+            "and memmove, malloc, calloc, realloc and free, div, ldiv and lldiv, exit and "
+            "abort, and printing (which prints nothing) of the C library, and call those "
+            "only directly",
             node,
             (hint,),
         )

@@ -364,10 +364,10 @@ class DeclarationLowering:
         slot = self.alloca(ctype, node.name)
         bound, before = self._local_pointer_bound(node, ctype)
         shadow = self._pointer_shadow(node.name, ctype) if bound is None else None
-        variable = Variable(node.name, ctype, slot, bound, before, shadow=shadow)
+        # in scope from its declarator on, so its initializer may name it (`sizeof *w`)
+        self.scope.names[node.name] = Variable(node.name, ctype, slot, bound, before, shadow=shadow)
         if tree is not None:
             self.store_initializer(LValue(ctype.qualified(False), slot, shadow=shadow), tree)
-        self.scope.names[node.name] = variable
 
     def _block_scope_extern(self, node: c_ast.Decl) -> None:
         """`extern double g;` or `double h(double);` in a block: the file-scope variable or

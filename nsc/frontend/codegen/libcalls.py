@@ -1,4 +1,4 @@
-"""Calls from compiled code to the C library's exits and printing.
+"""Calls from compiled code to the C library's exits, printing, heap and integer division.
 
 `exit`, `_Exit`, `quick_exit` and `abort` end the row: the oracle gives it the status `exit`
 (the code is evaluated, not kept) or `abort`, and clean code has `unreachable` there. The
@@ -6,6 +6,7 @@ printing functions evaluate their arguments and print nothing: a surrogate has n
 besides its signature, so their results are not available either, and a call whose value is
 used is an error. `stdin`, `stdout` and `stderr` as arguments are not evaluated (reading them
 has no effect), nor are string literals (no `.str` global for text that is never printed).
+The heap functions and `div`, `ldiv`, `lldiv` are heapcalls.py's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pycparser import c_ast
 from nsc.frontend.codegen.context import FunctionSymbol, RValue, Variable
 from nsc.frontend.codegen.conversions import assignment_problem
 from nsc.frontend.codegen.expressions import is_null_constant
+from nsc.frontend.codegen.heapcalls import DIVISIONS, HEAP
 from nsc.frontend.codegen.instrument import ABORT, EXIT
 from nsc.frontend.ctypes import VOID, VoidType
 from nsc.frontend.preprocess import system_header
@@ -33,7 +35,12 @@ class LibraryCalls:
     def call_library(
         self, symbol: FunctionSymbol, args: list[c_ast.Node], node: c_ast.FuncCall
     ) -> RValue | None:
-        """The call, when `symbol` is one of the exits or printing functions; else None."""
+        """The call, when `symbol` is one of the exits, printing, heap or division functions;
+        else None."""
+        if symbol.name in HEAP:
+            return self.call_heap(symbol, args, node)  # heapcalls.py
+        if symbol.name in DIVISIONS:
+            return self.call_division(symbol, args, node)
         status = EXITS.get(symbol.name)
         if status is not None:
             self._library_arguments(symbol, args, node)  # `exit(code)`: computed, not kept

@@ -1,10 +1,12 @@
 /* nsc's stdlib.h.
  *
  * Compiled code (the entry and the functions it calls) may use the integer absolute values,
- * and `exit`, `_Exit`, `quick_exit` and `abort`, which end the row (the oracle gives it the
- * status "exit" or "abort"). The rest is declared for a file's test harness (`main`), which
- * nsc does not compile: surrogates have no heap and no random numbers, so calling these from
- * compiled code is an error that says so.
+ * `div`, `ldiv` and `lldiv`, the heap (`malloc`, `calloc`, `realloc`, `free`: the C
+ * library's, which the oracle bounds and cleans up after each row), and `exit`, `_Exit`,
+ * `quick_exit` and `abort`, which end the row (the oracle gives it the status "exit" or
+ * "abort"). The rest is declared for a file's test harness (`main`), which nsc does not
+ * compile: surrogates have no strings and no random numbers, so calling these from compiled
+ * code is an error that says so.
  */
 #ifndef NSC_STDLIB_H
 #define NSC_STDLIB_H
@@ -19,6 +21,16 @@ typedef struct {
     int quot;
     int rem;
 } div_t;
+
+typedef struct {
+    long quot;
+    long rem;
+} ldiv_t;
+
+typedef struct {
+    long long quot;
+    long long rem;
+} lldiv_t;
 
 int abs(int x);
 long labs(long x);
@@ -48,5 +60,7 @@ void qsort(void *base, size_t count, size_t size, int (*compare)(const void *, c
 void *bsearch(const void *key, const void *base, size_t count, size_t size,
               int (*compare)(const void *, const void *));
 div_t div(int numerator, int denominator);
+ldiv_t ldiv(long numerator, long denominator);
+lldiv_t lldiv(long long numerator, long long denominator);
 
 #endif
