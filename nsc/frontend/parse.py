@@ -31,6 +31,7 @@ from pycparser import c_ast, c_parser
 from pycparser.c_lexer import CLexer
 
 from nsc.diagnostics import CompileError, SourceLocation
+from nsc.frontend.caseranges import CaseRangeParsing
 from nsc.frontend.preprocess import INCLUDE_DIR
 from nsc.threads import on_large_stack
 
@@ -338,8 +339,9 @@ def call_deep(fn: Callable[..., T], *args: object) -> T:
     return on_large_stack(work, stack_bytes=THREAD_STACK_BYTES, name="nsc-deep")
 
 
-class _SeededParser(c_parser.CParser):
-    """pycparser's parser, starting its file scope with typedef names from an earlier parse.
+class _SeededParser(CaseRangeParsing, c_parser.CParser):
+    """pycparser's parser, starting its file scope with typedef names from an earlier parse,
+    and reading GNU case ranges (`case 1 ... 5:`, see caseranges.py).
 
     CParser.parse resets `_scope_stack` to one empty scope; the setter below starts that scope
     from `seed` instead, so a program parses after its cached headers as if they preceded it.
@@ -401,15 +403,19 @@ def _readable(text: str) -> str:
 
 
 def _hints(parser: c_parser.CParser, where: SourceLocation) -> tuple[str, ...]:
-    """A hint when the token before the error is an identifier used as if it named a type."""
+    """A hint when the token before the error is an identifier used as if it named a type, or
+    when a number runs into a case range's `...`."""
     tokens = _tokens(parser)
-    for before, tok in zip(tokens, tokens[1:], strict=False):
+    for earlier, before, tok in zip([None, *tokens], tokens, tokens[1:], strict=False):
         if tok is None or before is None:
             break
         if (tok.lineno, tok.column) != (where.line, where.column):
             continue
         if before.type == "ID" and tok.type in ("ID", "TIMES"):
             return (f"is '{before.value}' a type? declare it, or include the header that does",)
+        if before.type == "PERIOD" and earlier is not None and str(earlier.value).endswith("."):
+            # `case 1...5:`: cpp reads `1...5` as one number, which lexes as `1.` `.` `.5`
+            return ("write spaces around '...' in a case range ('1 ... 5'): '1...5' is one number",)
         return ()
     return ()
 

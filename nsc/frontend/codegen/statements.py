@@ -8,17 +8,27 @@ from dataclasses import dataclass, field
 from llvmlite import ir
 from pycparser import c_ast
 
+from nsc.diagnostics import CompileError
+from nsc.frontend.caseranges import CaseRange
 from nsc.frontend.codegen.context import Scope
 from nsc.frontend.codegen.conversions import cast, promote, truth
+from nsc.frontend.codegen.switchlabels import (
+    CaseLabel,
+    CaseLabels,
+    RangeCase,
+    add_label,
+    emit_range_checks,
+)
 from nsc.frontend.ctypes import CType, IntType, VoidType
 
 
 @dataclass
 class SwitchState:
-    instruction: ir.Instruction
+    instruction: ir.SwitchInstr
     ctype: IntType
     end: ir.Block
-    values: set[int] = field(default_factory=set)
+    labels: CaseLabels = field(default_factory=CaseLabels)
+    ranges: list[RangeCase] = field(default_factory=list)  # GNU case ranges too large for cases
     has_default: bool = False
 
 
@@ -213,7 +223,8 @@ class StatementLowering:
         assert isinstance(ctype, IntType)
         end = self.new_block("switch.end")
         instruction = self.builder.switch(cast(self.builder, value, ctype).value, end)
-        self.switches.append(SwitchState(instruction, ctype, end))
+        state = SwitchState(instruction, ctype, end)
+        self.switches.append(state)
         self.fn.break_targets.append(end)
         try:
             self.builder.position_at_end(self.new_block("switch.body"))
@@ -223,6 +234,8 @@ class StatementLowering:
         finally:
             self.fn.break_targets.pop()
             self.switches.pop()
+        if state.ranges:
+            emit_range_checks(self.fn.function, instruction, state.ranges, end)
         self.builder.position_at_end(end)
 
     def _case_block(self, name: str, node: c_ast.Node) -> tuple[SwitchState, ir.Block]:
@@ -235,15 +248,33 @@ class StatementLowering:
         return self.switches[-1], block
 
     def stmt_Case(self, node: c_ast.Case) -> None:
-        label = self.const_int(node.expr, "case label")
+        """`case E:`, or GNU C's `case LO ... HI:` (see switchlabels.py)."""
+        expr = node.expr
+        bounds = (expr.lo, expr.hi) if isinstance(expr, CaseRange) else (expr,)
+        values = [self.const_int(bound, "case label") for bound in bounds]
         state, block = self._case_block("case", node)
-        label = state.ctype.wrap(label)
-        if label in state.values:
-            raise self.error(f"duplicate case value {label}", node.expr)
-        state.values.add(label)
-        state.instruction.add_case(ir.Constant(state.ctype.llvm, label), block)
+        label = CaseLabel(state.ctype.wrap(values[0]), state.ctype.wrap(values[-1]), expr)
+        earlier = state.labels.clash(label)
+        if earlier is not None:
+            raise self._duplicate_case(label, earlier)
+        state.labels.add(label)
+        large = add_label(state.instruction, label, block)
+        if large is not None:
+            state.ranges.append(large)
         for item in node.stmts or []:
             self.stmt(item)
+
+    def _duplicate_case(self, label: CaseLabel, earlier: CaseLabel) -> CompileError:
+        """gcc's error for a label that repeats or overlaps an earlier one."""
+        if not label.is_range and not earlier.is_range:
+            return self.error(f"duplicate case value {label}", label.node)
+        what = "duplicate (or overlapping)" if label.is_range else "duplicate"
+        line = self.location(earlier.node).line
+        return self.error(
+            f"{what} case value {label}",
+            label.node,
+            (f"it overlaps 'case {earlier}' (line {line})",),
+        )
 
     def stmt_Default(self, node: c_ast.Default) -> None:
         state, block = self._case_block("default", node)
