@@ -137,17 +137,25 @@ no:
   ret i1 false
 }}
 
+; the block of %n bytes whose header the C library gave at %h (null: none), linked in
+define internal ptr @"__nsc.heap.place"(ptr %h, i64 %n) {{
+  %null = icmp eq ptr %h, null
+  br i1 %null, label %fail, label %done
+done:
+  call void @"__nsc.heap.link"(ptr %h, i64 %n)
+  %p = getelementptr i8, ptr %h, i64 32
+  ret ptr %p
+fail:
+  ret ptr null
+}}
+
 define ptr @"__nsc.heap.malloc"(i64 %n) noinline {{
   %fits = call i1 @"__nsc.heap.fits"(i64 %n)
   br i1 %fits, label %allocate, label %fail
 allocate:
   %total = add i64 %n, 32
   %h = call ptr @malloc(i64 %total)
-  %null = icmp eq ptr %h, null
-  br i1 %null, label %fail, label %done
-done:
-  call void @"__nsc.heap.link"(ptr %h, i64 %n)
-  %p = getelementptr i8, ptr %h, i64 32
+  %p = call ptr @"__nsc.heap.place"(ptr %h, i64 %n)
   ret ptr %p
 fail:
   ret ptr null
@@ -163,11 +171,7 @@ define ptr @"__nsc.heap.calloc"(i64 %count, i64 %size) noinline {{
 allocate:
   %total = add i64 %n, 32
   %h = call ptr @calloc(i64 1, i64 %total)
-  %null = icmp eq ptr %h, null
-  br i1 %null, label %fail, label %done
-done:
-  call void @"__nsc.heap.link"(ptr %h, i64 %n)
-  %p = getelementptr i8, ptr %h, i64 32
+  %p = call ptr @"__nsc.heap.place"(ptr %h, i64 %n)
   ret ptr %p
 fail:
   ret ptr null
