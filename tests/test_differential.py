@@ -14,10 +14,7 @@ PROGRAMS = Path(__file__).parent / "programs"
 ROWS = 48
 
 # Confirmed frontend/oracle bugs: program name -> reason (strict: they must fail until fixed).
-KNOWN_BUGS: dict[str, str] = {
-    "fmin_signed_zero": "fmin/fmax lower to llvm.minnum/maxnum, which may return either zero "
-    "when -0.0 and +0.0 compare equal; glibc returns the second argument",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _program_params():

@@ -107,3 +107,53 @@ def test_memset_and_memcpy_past_a_known_object_trap_as_indexing_does():
     assert run.status.tolist() == [0, 0, Status.OUT_OF_BOUNDS, Status.OUT_OF_BOUNDS]
     assert run.outputs["return"][1] == ins["x"][1, 0]
     assert (run.outputs["y"][:2] == 0).all()
+
+
+MINMAX = r"""
+#include <math.h>
+#pragma nsc range(a, 0, 3)
+#pragma nsc range(b, 0, 3)
+static double pick(int k) { return k == 0 ? -0.0 : k == 1 ? 0.0 : k == 2 ? 1.5 : NAN; }
+void f(int a, int b, double r[4], float s[4]) {
+    double x = pick(a), y = pick(b);
+    float u = (float)x, v = (float)y;
+    r[0] = fmin(x, y); r[1] = fmax(x, y); r[2] = fmin(y, x); r[3] = fmax(y, x);
+    s[0] = fminf(u, v); s[1] = fmaxf(u, v); s[2] = fminf(v, u); s[3] = fmaxf(v, u);
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 2])
+def test_fmin_fmax_choose_as_glibc(opt_level: int):
+    """Between equal operands (+0.0 and -0.0) glibc's fmin and fmax return the second, where
+    LLVM's lowering of llvm.minnum/maxnum returns the first; a NaN operand gives the other."""
+    compiled = compile_c(MINMAX)
+    a, b = np.meshgrid(np.arange(4, dtype=np.int32), np.arange(4, dtype=np.int32))
+    ins = {"a": a.ravel(), "b": b.ravel()}
+    run = Oracle(compiled.ir, compiled.signature, opt_level=opt_level).run(ins)
+    values = np.array([-0.0, 0.0, 1.5, np.nan])
+    x, y = values[ins["a"]], values[ins["b"]]
+
+    def glibc(op, p, q):  # p unless it is strictly on the chosen side of q, or q is NaN
+        first = op(p, q) | np.isnan(q)
+        return np.where(first, p, q)
+
+    want = [
+        glibc(np.less, x, y),
+        glibc(np.greater, x, y),
+        glibc(np.less, y, x),
+        glibc(np.greater, y, x),
+    ]
+    for got, port in ((run.outputs["r"], "r"), (run.outputs["s"], "s")):
+        expected = np.stack(want, axis=1).astype(got.dtype)
+        same = np.where(
+            np.isnan(expected),
+            np.isnan(got),
+            (got == expected) & (np.signbit(got) == np.signbit(expected)),
+        )
+        assert same.all(), f"{port}: {got[~same.all(axis=1)]} != {expected[~same.all(axis=1)]}"
+
+
+def test_fmin_fmax_stay_intrinsics_in_the_clean_ir():
+    ir = compile_c(MINMAX, instrument=False).ir
+    assert "@llvm.minnum.f64" in ir and "@llvm.maxnum.f32" in ir and "libm" not in ir

@@ -10,9 +10,10 @@ by their libm symbol, which the JIT resolves from the running process (libm load
 x86_fp80 LLVM's code generator turns most intrinsics back into the `l` libm call (`sinl`,
 `powl`, `floorl`) and `llvm.sqrt`/`llvm.fabs` into the x87 instructions, as gcc -O0 does.
 
-`llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do; the
-one difference: for -0.0 and +0.0 they may return either zero, where glibc returns the second
-argument (C leaves the sign unspecified; tests/programs/fmin_signed_zero.c is a known bug).
+`llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do, but
+for -0.0 and +0.0 they may return either zero, where glibc returns the second argument (C leaves
+the sign unspecified). The clean IR keeps them; the oracle computes the float and double forms
+with glibc's rules (`nsc.ir.minmax`).
 The integer functions abs, labs and llabs come from libc (header 'stdlib.h'); they have no
 intrinsic here, and the code generator may lower them inline (compare and select).
 """
