@@ -282,9 +282,14 @@ class GccHarness:
 
 
 def build(
-    program: Path, signature: Signature, workdir: Path, extra_flags: tuple[str, ...] = ()
+    program: Path,
+    signature: Signature,
+    workdir: Path,
+    extra_flags: tuple[str, ...] = (),
+    units: tuple[str, ...] = (),
 ) -> GccHarness:
-    """Compile the program (with nsc's headers) and its driver into one executable.
+    """Compile the program (with nsc's headers; `units`: its other files) and its driver into
+    one executable.
 
     `extra_flags` go to gcc as well, e.g. `-fsanitize=undefined` to look for UB.
     """
@@ -292,7 +297,8 @@ def build(
     driver = workdir / "harness.c"
     driver.write_text(harness_source(signature))
     exe = workdir / "harness"
-    args = [*GCC_FLAGS, *extra_flags, "-I", str(INCLUDE_DIR), str(program), str(driver)]
+    sources = [str(program), *units, str(driver)]
+    args = [*GCC_FLAGS, *extra_flags, "-I", str(INCLUDE_DIR), *sources]
     done = subprocess.run(
         ["gcc", *args, "-o", str(exe), "-lm"], capture_output=True, text=True, timeout=60
     )
@@ -391,7 +397,7 @@ def compare(
     signature = compiled.signature
     inputs = {k: np.asarray(v) for k, v in sample_inputs(signature, rows, seed).items()}
     execution = Oracle(compiled.ir, signature).run(inputs, batch=rows)
-    expected = run(build(Path(program), signature, workdir), inputs, rows)
+    expected = run(build(Path(program), signature, workdir, units=options.units), inputs, rows)
     problems = [f"oracle status {s} in row {r}" for r, s in enumerate(execution.status) if s][:5]
     for port in signature.outputs:
         problems += mismatches(port, expected[port.name], execution.outputs[port.name], ulps)

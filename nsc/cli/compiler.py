@@ -27,7 +27,7 @@ _GRAPH_SUFFIXES = (".dot", ".json", ".graphml")  # nsc.ir.graph.FORMATS, without
 
 
 @main.command("ir")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
 @optimization_options(default=0)
 @click.option("--instrument", is_flag=True, help="Emit the oracle's fuel and bounds checks.")
@@ -41,13 +41,16 @@ _GRAPH_SUFFIXES = (".dot", ".json", ".graphml")  # nsc.ir.graph.FORMATS, without
     help="Write here (-: standard output, the default).",
 )
 @_report_errors
-def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: bool, **kw) -> None:
-    """Print the LLVM IR of a C program, like `clang -S -emit-llvm`."""
+def ir_command(
+    sources: tuple[Path, ...], opt_level: int, pipeline: str | None, instrument: bool, **kw
+) -> None:
+    """Print the LLVM IR of a C program (of one file or several, linked), like `clang -S
+    -emit-llvm`."""
     from nsc import pipeline as pl
 
     output = kw.pop("output")
     output = None if is_stdout(output) else output
-    check_outputs([source], {"-o": output})
+    check_outputs(list(sources), {"-o": output})
     check_output_kind("-o", output, "LLVM IR", [".ll"])
     manager = pl.PassOptions(
         pipeline=pl.pipeline_for(opt_level, pipeline),
@@ -55,9 +58,14 @@ def ir_command(source: Path, opt_level: int, pipeline: str | None, instrument: b
         time_passes=kw.pop("time_passes"),
         verify_each=kw.pop("verify_each"),
     )
-    options = _options_from(kw, instrument=instrument)
-    result = pl.lower(source, options, manager)
+    options = _with_units(_options_from(kw, instrument=instrument), sources)
+    result = pl.lower(sources[0], options, manager)
     pl.write_text(output, result.ir)
+
+
+def _with_units(options, sources: tuple[Path, ...]):  # noqa: ANN001, ANN202
+    """The options for a program of `sources`: the first is the source, the rest its units."""
+    return replace(options, units=tuple(str(path) for path in sources[1:]))
 
 
 @main.command("exec")
@@ -126,7 +134,7 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 
 
 @main.command("compile")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
 @optimization_options(default=2, help="Optimization preset (the model was trained on -O2 graphs).")
 @click.option(
@@ -183,7 +191,7 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 @click.option("-v", "verbose", is_flag=True, help="Print each stage's time (stderr).")
 @_report_errors
 def compile_command(
-    source: Path,
+    sources: tuple[Path, ...],
     opt_level: int,
     pipeline: str | None,
     emit_llvm: bool,
@@ -194,21 +202,25 @@ def compile_command(
 ) -> None:
     """Compile a C program to an ONNX surrogate (`nscc` is this command).
 
-    Like `gcc -c`, the output goes to the current folder by default: prog.c -> prog.onnx.
+    Like `gcc -c`, the output goes to the current folder by default: prog.c -> prog.onnx. A
+    program of several files (`nscc kernel.c helpers.c`) is compiled file by file and linked;
+    the output is named after the first.
     """
     import time
 
     start = time.perf_counter()
+    source = sources[0]
     output = output or Path(source.stem + (".ll" if emit_llvm else ".onnx"))
     _check_output_kind(output, emit_llvm)
     printed = emit_llvm and is_stdout(output)
-    check_outputs([source], {"-o": None if printed else output, "--emit-graph": emit_graph})
+    outputs = {"-o": None if printed else output, "--emit-graph": emit_graph}
+    check_outputs(list(sources), outputs)
     check_output_kind("-o", output, *(("LLVM IR", [".ll"]) if emit_llvm else _ONNX))
     check_output_kind("--emit-graph", emit_graph, "a program graph", _GRAPH_SUFFIXES)
     _one_blas_thread()
     from nsc import nscc  # imports nothing heavy: the stages import what they need
 
-    frontend = _options_from(kw)
+    frontend = _with_units(_options_from(kw), sources)
     times = nscc.StageTimes()
     times.add("imports", time.perf_counter() - start)
     passes = nscc.pipeline_for(opt_level, pipeline)

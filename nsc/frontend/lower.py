@@ -12,7 +12,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError, SourceLocation, printable_name
 from nsc.frontend import gnu, knr
-from nsc.frontend.codegen import generate
+from nsc.frontend.codegen import LoweredModule, generate
 from nsc.frontend.codegen.instrument import strip_checks
 from nsc.frontend.options import CompiledC, FrontendOptions
 from nsc.frontend.parse import call_deep, location, parse
@@ -44,6 +44,9 @@ class ParsedC:
     entry: str
     options: FrontendOptions
     filename: str
+    # the program's other translation units, parsed (`FrontendOptions.units`); this one
+    # defines the entry, and its `pragmas` are every unit's
+    others: tuple[ParsedC, ...] = ()
 
 
 def compile_c(
@@ -54,19 +57,34 @@ def compile_c(
 
 
 def parse_c(source: str | Path, options: FrontendOptions, filename: str | None = None) -> ParsedC:
-    """Preprocess and parse C source, read its pragmas and choose the entry."""
+    """Preprocess and parse C source, read its pragmas and choose the entry (with
+    `options.units`, of every translation unit: see `nsc.frontend.units`)."""
+    if options.units:
+        from nsc.frontend.units import parse_units
+
+        return parse_units(parse_unit(source, options, filename), options)
+    return parse_unit(source, options, filename, choose=True)
+
+
+def parse_unit(
+    source: str | Path, options: FrontendOptions, filename: str | None = None, choose: bool = False
+) -> ParsedC:
+    """One translation unit, preprocessed and parsed, with its pragmas; its entry is chosen
+    with `choose`, else left empty."""
     text, filename = _read(source, filename)
     expanded = preprocess(
         text, filename, options.defines, options.include_dirs, quote_dir=options.quote_dir
     )
-    return parse_preprocessed(expanded, options, filename)
+    return parse_preprocessed(expanded, options, filename, choose)
 
 
-def parse_preprocessed(expanded: str, options: FrontendOptions, filename: str) -> ParsedC:
+def parse_preprocessed(
+    expanded: str, options: FrontendOptions, filename: str, choose: bool = True
+) -> ParsedC:
     """Parse text as `preprocess` returns it, read its pragmas and choose the entry."""
     ast = knr.to_prototypes(parse(gnu.translate(expanded, filename), filename), filename)
     pragmas = collect_pragmas(ast, filename)
-    entry = choose_entry(ast, pragmas, options, filename)
+    entry = choose_entry(ast, pragmas, options, filename) if choose else ""
     return ParsedC(ast, tuple(pragmas), entry, options, filename)
 
 
@@ -83,33 +101,63 @@ def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, 
     The caller owns the module (the oracle and the passes take it as it is, without printing
     and parsing it again); `ir_text(module)` is the text `lower_parsed` returns.
     """
-    entry, filename = parsed.entry, parsed.filename
+    if parsed.others:
+        from nsc.frontend.units import lower_units
+
+        return lower_units(parsed, instrument=instrument)
+    lowered = generate_unit(parsed, parsed, instrument=instrument)
+    signature = entry_signature(parsed, lowered)
+    return verified_module(lowered, parsed.filename), signature
+
+
+def generate_unit(
+    unit: ParsedC,
+    program: ParsedC,
+    *,
+    instrument: bool,
+    linked: frozenset[str] = frozenset(),
+    exports: frozenset[str] = frozenset(),
+    define_check_state: bool = True,
+) -> LoweredModule:
+    """Lower one translation unit of `program` (whose entry and pragmas count) to llvmlite IR."""
 
     def lower():
         return generate(
-            parsed.ast,
-            filename,
+            unit.ast,
+            unit.filename,
             instrument=instrument,
-            entry=entry,
-            entry_shapes=shape_pragmas(parsed.pragmas),
+            entry=program.entry,
+            entry_shapes=shape_pragmas(program.pragmas) if unit is program else None,
+            linked=linked,
+            exports=exports,
+            define_check_state=define_check_state,
         )
 
     try:
-        lowered = call_deep(lower)
+        return call_deep(lower)
     except RecursionError:  # the generator locates its own; this is a last resort
-        raise CompileError(
-            "expression or statement nested too deeply to compile", _entry_location(parsed)
-        ) from None
-    info = next(f for f in lowered.functions if f.name == entry)
+        where = _entry_location(unit) if unit is program else SourceLocation(unit.filename, 1)
+        raise CompileError("expression or statement nested too deeply to compile", where) from None
+
+
+def entry_signature(parsed: ParsedC, lowered: LoweredModule) -> Signature:
+    """The entry's signature (the entry defined in `parsed`'s unit, `lowered`), and the entry
+    made external."""
+    info = next(f for f in lowered.functions if f.name == parsed.entry)
     definition = _entry_definition(parsed)
     body = definition.body if definition is not None else None
     signature = extract_signature(info, parsed.pragmas, parsed.options, body)
-    lowered.module.get_global(entry).linkage = ""  # the entry is always external
+    lowered.module.get_global(parsed.entry).linkage = ""  # the entry is always external
+    return signature
+
+
+def verified_module(lowered: LoweredModule, filename: str) -> llvm.ModuleRef:
+    """LLVM's module of a lowered unit, for the host target, verified."""
     lowered.module.triple, lowered.module.data_layout = _host_target()
     # LLVM's own printing of the verified module: unquoted names, like clang -S -emit-llvm
     module = verify_ir(str(lowered.module))
     module.name = printable_name(filename)
-    return module, signature
+    return module
 
 
 def _entry_definition(parsed: ParsedC) -> c_ast.FuncDef | None:

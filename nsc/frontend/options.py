@@ -27,6 +27,9 @@ class FrontendOptions:
     # the caller runs the entry on sampled inputs (nscc, `nsc exec --samples`): an entry without
     # inputs is then a located error (the oracle alone can run one, given a batch size)
     require_inputs: bool = False
+    # the program's other translation units (`nscc a.c b.c`): each is preprocessed, parsed and
+    # lowered alone, then linked with the source's (the entry may be defined in any of them)
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

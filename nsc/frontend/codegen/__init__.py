@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import llvmlite.binding as llvm
 from llvmlite import ir
@@ -20,6 +20,7 @@ from nsc.frontend.codegen.context import (
     FunctionInfo,
     FunctionState,
     Scope,
+    Symbol,
     Variable,
     error,
     node_location,
@@ -53,6 +54,7 @@ class LoweredModule:
 
     module: ir.Module
     functions: list[FunctionInfo]
+    symbols: dict[str, Symbol] = field(default_factory=dict)  # the file scope's, by name
 
 
 class CodeGenerator(
@@ -87,10 +89,19 @@ class CodeGenerator(
         instrument: bool = False,
         entry: str | None = None,
         entry_shapes: dict[str, tuple[int, ...]] | None = None,
+        linked: frozenset[str] = frozenset(),
+        exports: frozenset[str] = frozenset(),
+        define_check_state: bool = True,
     ):
         self.filename = filename
         self.instrument = instrument
         self.entry = entry
+        # functions and objects that another translation unit of the program defines (nscc
+        # a.c b.c): calls and uses here reach them through declarations, which linking resolves
+        self.linked = linked
+        self.exports = exports  # what this unit defines for the others: lowered even if unused
+        # the instrumentation's fuel and trap globals: one unit defines them, the others declare
+        self.define_check_state = define_check_state
         self.entry_shapes = dict(entry_shapes or {})
         self.module = ir.Module(name=printable_name(filename))
         self.module.triple = llvm.get_process_triple()
@@ -118,13 +129,15 @@ class CodeGenerator(
     def lower(self, ast: c_ast.FileAST) -> LoweredModule:
         self.unit = ast
         if self.instrument:
-            declare_globals(self.module)
+            declare_globals(self.module, define=self.define_check_state)
         self.defined_functions = {
             ext.decl.name for ext in ast.ext or [] if isinstance(ext, c_ast.FuncDef)
         }
         ext = ast.ext or []
         start = declare_prelude(ext, self.filename, self.scope, self.external)
-        needed = compiled_names(ext, self.entry) if self.entry is not None else None
+        needed = None
+        if self.entry is not None:
+            needed = compiled_names(ext, self.entry, self.exports)
         try:
             for node in ext[start:]:
                 if needed is not None and not self._needed(node, needed):
@@ -138,7 +151,7 @@ class CodeGenerator(
                 "expression or statement nested too deeply to compile", self.statement
             ) from None
         self._check_externs()
-        return LoweredModule(self.module, self.functions)
+        return LoweredModule(self.module, self.functions, self.scope.names)
 
     def _needed(self, node: c_ast.Node, needed: set[str]) -> bool:
         """Whether a file-scope node is lowered: a definition or declaration of a name in
@@ -157,7 +170,9 @@ class CodeGenerator(
         undefined = [
             symbol
             for symbol in self.scope.names.values()
-            if isinstance(symbol, Variable) and symbol.address.initializer is None
+            if isinstance(symbol, Variable)
+            and symbol.address.initializer is None
+            and symbol.name not in self.linked
         ]
         if not undefined:
             return
@@ -188,9 +203,21 @@ def generate(
     instrument: bool = False,
     entry: str | None = None,
     entry_shapes: dict[str, tuple[int, ...]] | None = None,
+    linked: frozenset[str] = frozenset(),
+    exports: frozenset[str] = frozenset(),
+    define_check_state: bool = True,
 ) -> LoweredModule:
-    """Lower a parsed translation unit to an llvmlite module."""
+    """Lower a parsed translation unit to an llvmlite module (`linked`: the names other units
+    of the program define; `exports`: the names this unit defines for them;
+    `define_check_state`: whether this unit defines the fuel and trap globals that
+    instrumented code shares)."""
     generator = CodeGenerator(
-        filename, instrument=instrument, entry=entry, entry_shapes=entry_shapes
+        filename,
+        instrument=instrument,
+        entry=entry,
+        entry_shapes=entry_shapes,
+        linked=linked,
+        exports=exports,
+        define_check_state=define_check_state,
     )
     return generator.lower(ast)

@@ -80,7 +80,7 @@ class CallLowering:
             return self._call_builtin(name, args, node)
         if isinstance(symbol, Variable):
             return self._call_pointer(node)
-        if name in self.defined_functions and isinstance(symbol, FunctionSymbol):
+        if isinstance(symbol, FunctionSymbol) and self._in_program(symbol):
             return self._call_defined(symbol, args, node)
         if name in COMPLEX_FUNCTIONS and (symbol is None or isinstance(symbol, FunctionSymbol)):
             return self.call_complex(name, args, node)  # complex.py
@@ -125,7 +125,7 @@ class CallLowering:
     def function_designator(self, name: str, symbol: FunctionSymbol, node: c_ast.Node) -> LValue:
         """A function named as a value (`fp = f`, `&f`, a table of them): its address. A
         math function's is the C library's own (direct calls use LLVM's intrinsics)."""
-        if name in self.defined_functions:
+        if self._in_program(symbol):
             function, ftype = self.ir_function(symbol), symbol.ctype
         else:
             math = mathlib.lookup(name)
@@ -180,9 +180,10 @@ class CallLowering:
         header = system_header(symbol.location.file)
         if header is None:
             return self.error(
-                f"function '{symbol.name}' is declared but never defined; nsc compiles one "
-                "translation unit and only math library functions may come from outside",
+                f"function '{symbol.name}' is declared but never defined; only math library "
+                "functions may come from outside the program's files",
                 node,
+                (f"name the file that defines '{symbol.name}' too: nscc {self.filename} FILE.c",),
             )
         entry = f"'{self.entry}'" if self.entry else "the entry function"
         if self.entry == "main":
@@ -384,6 +385,11 @@ class CallLowering:
         if isinstance(existing, ir.Function):
             return existing
         return ir.Function(self.module, FunctionType(ret, params).llvm, name)
+
+    def _in_program(self, symbol: FunctionSymbol) -> bool:
+        """Whether the program defines the function: this unit, or (not static) another."""
+        name = symbol.name
+        return name in self.defined_functions or (name in self.linked and not symbol.static)
 
     def ir_function(self, symbol: FunctionSymbol) -> ir.Function:
         """The LLVM function of a function of this translation unit, created on first use."""

@@ -170,7 +170,7 @@ class DeclarationLowering:
         try:
             ftype, names, declared, params = self.function_type(node.type)
         except CompileError:
-            if node.name in self.defined_functions:
+            if node.name in self.defined_functions or node.name in self.linked:
                 raise
             # a prototype of a function from outside the file with types nsc lacks (`qsort`
             # takes a function pointer): calling it is an error anyway, so only the name counts

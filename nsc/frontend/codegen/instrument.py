@@ -43,11 +43,13 @@ def return_zero(builder: ir.IRBuilder, ret: CType) -> None:
         builder.ret(zero_value(ret))
 
 
-def declare_globals(module: ir.Module) -> None:
+def declare_globals(module: ir.Module, define: bool = True) -> None:
+    """The fuel and trap globals; `define=False` declares them (another unit defines them)."""
     for name, ltype in ((FUEL, I64), (TRAP, I32)):
         var = ir.GlobalVariable(module, ltype, name)
         var.type = ir.PointerType()
-        var.initializer = ir.Constant(ltype, 0)
+        if define:
+            var.initializer = ir.Constant(ltype, 0)
 
 
 class Instrumentation:

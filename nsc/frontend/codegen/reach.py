@@ -21,11 +21,14 @@ from pycparser import c_ast
 _TAGGED = (c_ast.Struct, c_ast.Union, c_ast.Enum)
 
 
-def compiled_names(ext: Sequence[c_ast.Node], entry: str) -> set[str] | None:
+def compiled_names(
+    ext: Sequence[c_ast.Node], entry: str, exports: Iterable[str] = ()
+) -> set[str] | None:
     """The file-scope names to lower when `entry` is compiled, or None for all of them.
 
     Left out: `main` (unless it is the entry) and the functions and objects that only code
-    reached from `main` mentions."""
+    reached from `main` mentions, unless they are among `exports` (what the program's other
+    files may use)."""
     if entry == "main" or not any(
         isinstance(node, c_ast.FuncDef) and node.decl.name == "main" for node in ext
     ):
@@ -34,6 +37,7 @@ def compiled_names(ext: Sequence[c_ast.Node], entry: str) -> set[str] | None:
     mentions: dict[int, list[str]] = {}
     harness = _reach(definitions, ["main"], mentions)
     roots = [entry, *always, *(name for name in definitions if name not in harness)]
+    roots += [name for name in exports if name != "main"]
     return _reach(definitions, roots, mentions)
 
 
