@@ -189,3 +189,38 @@ def test_nscc_and_nsc_ir_take_several_files(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert "define double @kernel" in done.stdout and "@twice" not in done.stdout  # inlined
+
+
+SORTS = r"""
+#include <stdlib.h>
+#pragma nsc range(x, -1, 1)
+static int by_value(const void *a, const void *b)
+{
+    double u = *(const double *)a, v = *(const double *)b;
+    return (u > v) - (u < v);
+}
+double f(const double x[5]) {
+    double t[5];
+    for (int i = 0; i < 5; i++) t[i] = x[i];
+    qsort(t, 5, sizeof t[0], by_value);
+    return t[2];
+}
+"""
+
+
+def test_the_library_units_are_linked_where_the_entry_reaches_them():
+    compiled = c_to_ir(SORTS, FrontendOptions(instrument=True), filename="sorts.c")
+    assert "define void @qsort" in compiled.ir and "@rand" not in compiled.ir
+    x = np.random.default_rng(0).uniform(-1, 1, (16, 5))
+    run = Oracle(compiled.ir, compiled.signature).run({"x": x})
+    assert run.ok.all() and (run.outputs["return"] == np.median(x, axis=1)).all()
+
+
+def test_no_library_unit_for_a_harness_or_a_function_of_the_programs_own():
+    harness = SORTS.replace("qsort(t, 5, sizeof t[0], by_value);", "") + (
+        "int main(void) { double v[2] = {2, 1}; qsort(v, 2, sizeof v[0], by_value); }"
+    )
+    assert "qsort" not in c_to_ir(harness, FrontendOptions(entry="f"), filename="h.c").ir
+    own = "#include <stdlib.h>\nint rand(void) { return 4; }\nint f(int x) { return rand() + x; }"
+    compiled = c_to_ir(own, FrontendOptions(ranges={"x": (0, 9)}), filename="own.c")
+    assert compiled.ir.count("define") == 2  # f and the program's rand, not nsc's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import llvmlite.binding as llvm
@@ -101,10 +101,11 @@ def lower_module(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, 
     The caller owns the module (the oracle and the passes take it as it is, without printing
     and parsing it again); `ir_text(module)` is the text `lower_parsed` returns.
     """
-    if parsed.others:
-        from nsc.frontend.units import lower_units
+    from nsc.frontend.units import library_units, lower_units
 
-        return lower_units(parsed, instrument=instrument)
+    library = library_units(parsed)
+    if parsed.others or library:
+        return lower_units(replace(parsed, others=parsed.others + library), instrument=instrument)
     lowered = generate_unit(parsed, parsed, instrument=instrument)
     signature = entry_signature(parsed, lowered)
     return verified_module(lowered, parsed.filename), signature

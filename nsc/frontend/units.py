@@ -11,11 +11,14 @@ pragmas apply to it. When instrumented, that unit defines the fuel and trap glob
 others declare them.
 
 A call to a function that no file defines stays an error, located at the call, as in a single
-file.
+file. The C library functions nsc implements in C (`nsc/frontend/libc/`: qsort, bsearch, rand,
+srand) are units of their own, compiled by nsc and linked into the programs whose entry reaches
+them (`library_units`), unless the program defines a function of that name itself.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +28,7 @@ from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError
 from nsc.frontend.codegen.context import FunctionSymbol, node_location
+from nsc.frontend.codegen.reach import reachable
 from nsc.frontend.lower import (
     ParsedC,
     entry_signature,
@@ -86,6 +90,34 @@ def lower_units(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, S
             raise NscError(f"cannot link {unit.filename} with {parsed.filename}: {err}") from None
     module.verify()
     return module, signature
+
+
+LIBRARY = Path(__file__).parent / "libc"
+# the C library's functions that nsc compiles from its own C source, by the file defining them
+LIBRARY_FILES = {"qsort": "qsort.c", "bsearch": "bsearch.c", "rand": "rand.c", "srand": "rand.c"}
+
+
+def library_units(program: ParsedC) -> tuple[ParsedC, ...]:
+    """The units of nsc's C library that the program's entry reaches (none for nearly every
+    program: only a file-scope declaration of one of their functions starts the search)."""
+    units = (program, *program.others)
+    declared = {
+        node.name
+        for unit in units
+        for node in unit.ast.ext or ()
+        if isinstance(node, c_ast.Decl) and node.name in LIBRARY_FILES
+    }
+    if not declared:
+        return ()
+    merged = [node for unit in units for node in unit.ast.ext or ()]
+    defined = {node.decl.name for node in merged if isinstance(node, c_ast.FuncDef)}
+    used = reachable(merged, [program.entry])[program.entry] & declared - defined
+    return tuple(_library_unit(name) for name in sorted({LIBRARY_FILES[n] for n in used}))
+
+
+@functools.cache
+def _library_unit(name: str) -> ParsedC:
+    return parse_unit(LIBRARY / name, FrontendOptions())
 
 
 def external_definitions(ast: c_ast.FileAST) -> dict[str, c_ast.Node]:

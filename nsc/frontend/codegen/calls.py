@@ -190,15 +190,15 @@ class CallLowering:
             hint = "name the function to compile with --entry NAME or '#pragma nsc entry(NAME)'"
         else:
             hint = (
-                f"keep strings, files, random numbers and sorting in main or in functions "
-                f"{entry} does not call: nsc does not compile those"
+                f"keep strings, files and the environment in main or in functions {entry} "
+                "does not call: nsc does not compile those"
             )
         return self.error(
             f"'{symbol.name}' (from <{header}>) cannot be {verb} compiled code: nsc compiles "
             f"{entry} and the functions it calls, which may use only math.h, memset, memcpy "
-            "and memmove, malloc, calloc, realloc and free, div, ldiv and lldiv, exit and "
-            "abort, and printing (which prints nothing) of the C library, and call those "
-            "only directly",
+            "and memmove, malloc, calloc, realloc and free, div, ldiv and lldiv, qsort and "
+            "bsearch, rand and srand, exit and abort, and printing (which prints nothing) of "
+            "the C library, and call those only directly",
             node,
             (hint,),
         )

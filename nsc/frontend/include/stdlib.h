@@ -2,11 +2,13 @@
  *
  * Compiled code (the entry and the functions it calls) may use the integer absolute values,
  * `div`, `ldiv` and `lldiv`, the heap (`malloc`, `calloc`, `realloc`, `free`: the C
- * library's, which the oracle bounds and cleans up after each row), and `exit`, `_Exit`,
+ * library's, which the oracle bounds and cleans up after each row), `exit`, `_Exit`,
  * `quick_exit` and `abort`, which end the row (the oracle gives it the status "exit" or
- * "abort"). The rest is declared for a file's test harness (`main`), which nsc does not
- * compile: surrogates have no strings and no random numbers, so calling these from compiled
- * code is an error that says so.
+ * "abort"), and `qsort`, `bsearch`, `rand` and `srand`, which nsc compiles from its own C
+ * source (nsc/frontend/libc/) to glibc's results; the generator's state starts afresh for
+ * every row, as for every run of a program. The rest is declared for a file's test harness
+ * (`main`), which nsc does not compile: surrogates read no strings, files or environment, so
+ * calling these from compiled code is an error that says so.
  */
 #ifndef NSC_STDLIB_H
 #define NSC_STDLIB_H
