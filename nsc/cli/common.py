@@ -7,7 +7,8 @@ import importlib
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -177,6 +178,12 @@ def _options_from(kwargs: dict, instrument: bool = False):
         ranges=_parse_ranges(kwargs.pop("ranges")),
         instrument=instrument,
     )
+
+
+def with_units(options, sources: Sequence[Path]):  # noqa: ANN001, ANN201
+    """The options for a program of `sources`: the first file is the source, the rest are its
+    other translation units (`FrontendOptions.units`)."""
+    return replace(options, units=tuple(str(path) for path in sources[1:]))
 
 
 COMMAND_MODULES = ("nsc.cli.compiler", "nsc.cli.runtime", "nsc.cli.corpus", "nsc.cli.bench")

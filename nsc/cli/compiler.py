@@ -19,6 +19,7 @@ from nsc.cli.common import (
     main,
     optimization_options,
     oracle_options,
+    with_units,
 )
 from nsc.diagnostics import NscError
 
@@ -58,14 +59,9 @@ def ir_command(
         time_passes=kw.pop("time_passes"),
         verify_each=kw.pop("verify_each"),
     )
-    options = _with_units(_options_from(kw, instrument=instrument), sources)
+    options = with_units(_options_from(kw, instrument=instrument), sources)
     result = pl.lower(sources[0], options, manager)
     pl.write_text(output, result.ir)
-
-
-def _with_units(options, sources: tuple[Path, ...]):  # noqa: ANN001, ANN202
-    """The options for a program of `sources`: the first is the source, the rest its units."""
-    return replace(options, units=tuple(str(path) for path in sources[1:]))
 
 
 @main.command("exec")
@@ -220,7 +216,7 @@ def compile_command(
     _one_blas_thread()
     from nsc import nscc  # imports nothing heavy: the stages import what they need
 
-    frontend = _with_units(_options_from(kw), sources)
+    frontend = with_units(_options_from(kw), sources)
     times = nscc.StageTimes()
     times.add("imports", time.perf_counter() - start)
     passes = nscc.pipeline_for(opt_level, pipeline)

@@ -14,6 +14,7 @@ from nsc.cli.common import (
     frontend_options,
     main,
     oracle_options,
+    with_units,
 )
 from nsc.diagnostics import NscError
 
@@ -87,8 +88,11 @@ def _warn_source(surrogate, source: Path) -> None:
 @click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--source",
+    "sources",
+    multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The C program: draw examples from its oracle (with --samples).",
+    help="The C program: draw examples from its oracle (with --samples); repeat it for a "
+    "program of several files.",
 )
 @frontend_options
 @click.option(
@@ -128,7 +132,7 @@ def _warn_source(surrogate, source: Path) -> None:
 @_report_errors
 def finetune_command(
     model: Path,
-    source: Path | None,
+    sources: tuple[Path, ...],
     samples: int | None,
     data: Path | None,
     output: Path,
@@ -146,10 +150,11 @@ def finetune_command(
     from nsc.runtime import finetune as ft
     from nsc.runtime.surrogate import Surrogate
 
+    source = sources[0] if sources else None
     if (source is None) == (data is None) or (source is not None) != (samples is not None):
         raise NscError("give the examples one way: --source PROG.c --samples N, or --data FILE")
     # -o MODEL fine-tunes in place: the model is read whole before the atomic write
-    check_outputs([source, data], {"-o": output})
+    check_outputs([*sources, data], {"-o": output})
     check_output_kind("-o", output, "an ONNX surrogate", [".onnx"])
     ft.check_settings(epochs, lr, val_fraction, patience, batch_size, seed)
     surrogate = Surrogate(model)
@@ -159,7 +164,7 @@ def finetune_command(
         from nsc import pipeline as pl
 
         _warn_source(surrogate, source)
-        options = _options_from(kw, instrument=True)
+        options = with_units(_options_from(kw, instrument=True), sources)
         compiled = pl.lower(source, options, pl.PassOptions())
         signature = _source_signature(surrogate.signature, compiled, options)
         inputs, outputs = ft.oracle_examples(
@@ -196,7 +201,7 @@ def finetune_command(
 
 @main.command("eval")
 @click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
 @click.option(
     "--samples",
@@ -215,7 +220,7 @@ def finetune_command(
 @_report_errors
 def eval_command(
     model: Path,
-    source: Path,
+    sources: tuple[Path, ...],
     samples: int,
     seed: int,
     plot: Path | None,
@@ -223,20 +228,22 @@ def eval_command(
     timeout: float,
     **kw,
 ) -> None:
-    """Compare a surrogate with its C program's oracle: MSE, MAE, nMSE, relative and max error."""
+    """Compare a surrogate with its C program's oracle (one file, or several): MSE, MAE, nMSE,
+    relative and max error."""
     from nsc import pipeline as pl
     from nsc.runtime.evaluate import check_sample_count, evaluate
     from nsc.runtime.surrogate import Surrogate
 
+    source = sources[0]
     check_sample_count(samples)
-    check_outputs([model, source], {"--plot": plot})
+    check_outputs([model, *sources], {"--plot": plot})
     if plot is not None:
         from nsc.runtime.plots import check_plot_path
 
         check_plot_path(plot)
     surrogate = Surrogate(model)
     _warn_source(surrogate, source)
-    options = _options_from(kw, instrument=True)
+    options = with_units(_options_from(kw, instrument=True), sources)
     compiled = pl.lower(source, options, pl.PassOptions())
     signature = _source_signature(surrogate.signature, compiled, options)
     evaluation = evaluate(
