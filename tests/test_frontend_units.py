@@ -189,6 +189,12 @@ def test_nscc_and_nsc_ir_take_several_files(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert "define double @kernel" in done.stdout and "@twice" not in done.stdout  # inlined
+    command = ["exec", str(kernel), str(helpers), "x=0.5", "n=2"]
+    done = subprocess.run(
+        [sys.executable, "-m", "nsc", *command], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("return = ") and "aux = " in done.stdout
     command = ["eval", str(out), str(kernel), str(helpers), "--samples", "50"]
     done = subprocess.run(
         [sys.executable, "-m", "nsc", *command], capture_output=True, text=True, timeout=300

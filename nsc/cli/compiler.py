@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from dataclasses import replace
@@ -94,11 +95,15 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
 
     Give inputs as NAME=VALUE (arrays as comma-separated values), as an .npz or .csv with
     --inputs (CSV columns: `x`, and `w[0][1]` for array elements), or sample them with --samples N.
+    The program's other files, if any, come before the assignments: `nsc exec a.c b.c x=1`.
     """
     from nsc import pipeline as pl
 
+    units = tuple(Path(a) for a in itertools.takewhile(lambda a: "=" not in a, assignments))
+    assignments = assignments[len(units) :]
+    sources = (source, *units)
     inputs_file, outputs_file = kw.pop("inputs_file"), kw.pop("outputs_file")
-    check_outputs([source, inputs_file], {"--outputs": outputs_file})
+    check_outputs([*sources, inputs_file], {"--outputs": outputs_file})
     if outputs_file is not None:
         pl.check_arrays_path(outputs_file)
     samples, seed, fuel, timeout = (
@@ -109,7 +114,7 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     )
     # the batch size comes from the inputs: an entry without any is a located error
     options = replace(_options_from(kw, instrument=True), require_inputs=True)
-    compiled = pl.lower(source, options, pl.PassOptions())
+    compiled = pl.lower(source, with_units(options, sources), pl.PassOptions())
     inputs = pl.gather_inputs(compiled.signature, assignments, inputs_file, samples, seed)
     execution = pl.execute(compiled, inputs, fuel=fuel, timeout=timeout)
     if outputs_file is not None:
@@ -304,7 +309,7 @@ def passes_command() -> None:
 
 
 @main.command("graph")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
 @optimization_options(default=2, help="Optimization preset before the graph is built.")
 @click.option(
@@ -322,17 +327,22 @@ def passes_command() -> None:
 )
 @_report_errors
 def graph_command(
-    source: Path, opt_level: int, pipeline: str | None, fmt: str | None, output: Path, **kw
+    sources: tuple[Path, ...],
+    opt_level: int,
+    pipeline: str | None,
+    fmt: str | None,
+    output: Path,
+    **kw,
 ) -> None:
-    """Write the program graph (ProGraML-style) of a C program's IR."""
+    """Write the program graph (ProGraML-style) of a C program's IR (one file, or several)."""
     from nsc import pipeline as pl
     from nsc.ir.graph import build_graph, write_graph
 
-    check_outputs([source], {"-o": output})
+    check_outputs(list(sources), {"-o": output})
     check_output_kind("-o", output, "a program graph", _GRAPH_SUFFIXES)
     fmt = _graph_format(output, fmt)
     passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
-    compiled = pl.lower(source, _options_from(kw), passes)
+    compiled = pl.lower(sources[0], with_units(_options_from(kw), sources), passes)
     graph = build_graph(compiled.ir, compiled.signature)
     write_graph(graph, output, fmt)
     click.echo(
