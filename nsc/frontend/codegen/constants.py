@@ -103,8 +103,12 @@ def int_literal(text: str) -> tuple[CType, int]:
     for ctype in candidates:
         if ctype.min <= value <= ctype.max:
             return ctype, value
-    if value <= ULLONG.max:
-        return ULLONG, value
+    if value <= ULLONG.max:  # decimal without `u`: gcc types it __int128 (signed, though it
+        # warns that the constant "is so large that it is unsigned")
+        raise ValueError(
+            f"integer constant '{text}' is too large for 'long long' (gcc gives it the type "
+            "__int128, which nsc does not support; a 'u' suffix makes it unsigned)"
+        )
     raise ValueError(f"integer constant '{text}' is too large")
 
 
