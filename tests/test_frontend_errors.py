@@ -265,11 +265,17 @@ BAD = [
     ("struct s { double c[]; int n; };\nint f(int x) { return x; }", 1, 19, r"not at end of"),
     ("union u { int n; double c[]; };\nint f(int x) { return x; }", 1, 25, r"in a union"),
     ("struct s { double c[]; };\nint f(int x) { return x; }", 1, 19, r"no named members"),
-    (  # gcc gives a decimal constant past long long the type __int128, and this would be true
-        "int f(long x) {\n  return x > -9223372036854775808;\n}",
-        2,
-        15,
-        r"'9223372036854775808' is too large for 'long long' \(gcc gives it the type __int128",
+    (
+        "long f(__int128 x) { return x; }",
+        1,
+        17,
+        r"parameter 'x' has type '__int128', which holds a 128-bit integer",
+    ),
+    (
+        "struct s { unsigned __int128 v : 70; };\nint f(int x) { return x; }",
+        1,
+        30,
+        r"bit-field 'v' of type 'unsigned __int128' is not supported",
     ),
 ]
 

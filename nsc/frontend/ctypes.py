@@ -448,6 +448,8 @@ LONG = IntType("long", 64, True, 4)
 ULONG = IntType("unsigned long", 64, False, 4)
 LLONG = IntType("long long", 64, True, 5)
 ULLONG = IntType("unsigned long long", 64, False, 5)
+INT128 = IntType("__int128", 128, True, 6)  # gcc's, on x86-64: 16 bytes, aligned to 16
+UINT128 = IntType("unsigned __int128", 128, False, 6)
 FLOAT = FloatType(32)
 DOUBLE = FloatType(64)
 LONG_DOUBLE = FloatType(80)
@@ -469,6 +471,8 @@ _SPECIFIERS: dict[tuple[str, ...], CType] = {
     ("long", "unsigned"): ULONG,
     ("long", "long"): LLONG,
     ("long", "long", "unsigned"): ULLONG,
+    ("__int128",): INT128,
+    ("__int128", "unsigned"): UINT128,
     ("float",): FLOAT,
     ("double",): DOUBLE,
     ("double", "long"): LONG_DOUBLE,
@@ -490,6 +494,7 @@ def make_unsigned(ctype: IntType) -> IntType:
         "int": UINT,
         "long": ULONG,
         "long long": ULLONG,
+        "__int128": UINT128,
         "char": UCHAR,
         "signed char": UCHAR,
         "short": USHORT,

@@ -316,11 +316,27 @@ def _layout(ctype: CType, where: SourceLocation, what: str) -> Layout:
     bitfields.refuse_in_entry(ctype, where, what)  # a struct with bit-fields, or one holding one
     refuse_flexible(ctype, where, what)
     try:
-        return ctype.layout()
+        layout = ctype.layout()
     except TypeError:
         raise CompileError(
             f"{what} has type '{ctype}', which holds pointers or has no fixed size", where
         ) from None
+    if _holds_int128(layout):
+        raise CompileError(
+            f"{what} has type '{ctype}', which holds a 128-bit integer: an entry function's "
+            "inputs and outputs are float, double or integers of up to 64 bits",
+            where,
+            ("compute in __int128 inside the function; take and return long long",),
+        )
+    return layout
+
+
+def _holds_int128(layout: Layout) -> bool:
+    if layout["kind"] == "array":
+        return _holds_int128(layout["of"])
+    if layout["kind"] == "struct":
+        return any(_holds_int128(field) for _, field in layout["fields"])
+    return layout["kind"] == "int" and layout["bits"] > 64
 
 
 def _check_pragma_names(info: FunctionInfo, pragmas: Sequence[Pragma]) -> None:

@@ -42,6 +42,8 @@ class BitFieldAccess:
         declared = self.resolve_type(decl.type)
         if not isinstance(declared, IntType | BoolType):
             raise self.error(f"bit-field {what} has invalid type '{declared}'", at)
+        if isinstance(declared, IntType) and declared.bits > 64:
+            raise self.error(f"bit-field {what} of type '{declared}' is not supported", at)
         if decl.align:
             raise self.error(f"alignment specified for bit-field {what}", at)
         width_type, width = (

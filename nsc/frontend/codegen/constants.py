@@ -19,6 +19,7 @@ from nsc.frontend.ctypes import (
     DOUBLE,
     FLOAT,
     INT,
+    INT128,
     LLONG,
     LONG,
     LONG_DOUBLE,
@@ -105,10 +106,7 @@ def int_literal(text: str) -> tuple[CType, int]:
             return ctype, value
     if value <= ULLONG.max:  # decimal without `u`: gcc types it __int128 (signed, though it
         # warns that the constant "is so large that it is unsigned")
-        raise ValueError(
-            f"integer constant '{text}' is too large for 'long long' (gcc gives it the type "
-            "__int128, which nsc does not support; a 'u' suffix makes it unsigned)"
-        )
+        return INT128, value
     raise ValueError(f"integer constant '{text}' is too large")
 
 

@@ -29,10 +29,6 @@ from nsc.frontend.enums import constant_type, enum_type, fits_int, next_value
 _struct_ids = itertools.count(1)
 _enum_ids = itertools.count(1)
 
-_UNSUPPORTED_SPECIFIERS = {
-    "__int128": "__int128 is not supported",
-}
-
 
 class TypeResolution:
     """Mixin: resolve declarators against the current scope's typedefs and tags."""
@@ -132,9 +128,6 @@ class TypeResolution:
 
     def _identifier_type(self, node: c_ast.IdentifierType) -> CType:
         names = list(node.names)
-        for name in names:
-            if name in _UNSUPPORTED_SPECIFIERS:
-                raise self.error(_UNSUPPORTED_SPECIFIERS[name], node)
         if "_Complex" in names:  # complextypes.py
             complex_type = complex_specifiers(names)
             if isinstance(complex_type, str):
