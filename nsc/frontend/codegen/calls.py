@@ -57,6 +57,12 @@ _MEMORY = {
     "memcpy": ("llvm.memcpy.p0.p0.i64", (0, 1)),
     "memmove": ("llvm.memmove.p0.p0.i64", (0, 1)),
 }
+_VOIDP, _CONST_VOIDP = PointerType(VOID), PointerType(VOID.qualified(True))
+_MEMORY_TYPES = {  # string.h's prototypes, for `__builtin_memcpy` without the header
+    "memset": FunctionType(_VOIDP, (_VOIDP, INT, SIZE_T)),
+    "memcpy": FunctionType(_VOIDP, (_VOIDP, _CONST_VOIDP, SIZE_T)),
+    "memmove": FunctionType(_VOIDP, (_VOIDP, _CONST_VOIDP, SIZE_T)),
+}
 
 
 class CallLowering:
@@ -137,8 +143,9 @@ class CallLowering:
 
     def _call_builtin(self, name: str, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
         """GNU's builtins that numeric code uses: `__builtin_expect(e, c)` is `e` (a long),
-        `__builtin_sqrt(x)` and the like are the math functions, `__builtin_inf()` and
-        `__builtin_huge_val()` (`f` for float) an infinity."""
+        `__builtin_sqrt(x)` and the like are the math functions, `__builtin_memcpy` and the
+        like string.h's, `__builtin_inf()` and `__builtin_huge_val()` (`f` for float) an
+        infinity."""
         if name == "__builtin_expect":
             if len(args) != 2:
                 raise self.error("__builtin_expect takes a value and the value it expects", node)
@@ -157,6 +164,12 @@ class CallLowering:
         bits = self.call_bit_builtin(name, args, node)  # popcount, clz, ctz, ffs, bswap...
         if bits is not None:
             return bits
+        memory = _MEMORY_TYPES.get(name.removeprefix("__builtin_"))
+        if memory is not None:
+            symbol = FunctionSymbol(
+                name.removeprefix("__builtin_"), memory, False, self.location(node)
+            )
+            return self._call_memory(symbol, args, node)
         math = mathlib.lookup(name.removeprefix("__builtin_"))
         if math is None:
             raise self.error(f"builtin function '{name}' is not supported", node.name)
