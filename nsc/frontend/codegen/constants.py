@@ -145,13 +145,23 @@ def _float32_tie(value: float, rounded: float) -> bool:
 
 def char_literal(text: str) -> tuple[CType, int]:
     """The type and value of a character constant: `'a'` is an int holding a char; `L'a'`,
-    `u'a'` and `U'a'` are wchar_t, char16_t and char32_t holding a code point."""
+    `u'a'` and `U'a'` are wchar_t, char16_t and char32_t holding a code point. A narrow one
+    of several characters (`'ab'`, or `'é'` in UTF-8) is an int as gcc makes it: each byte
+    shifted in from the right, the last four kept."""
     ctype = _WIDE_CHARS.get(text[:1])
     body = text[1:] if ctype is not None else text
     if not (body.startswith("'") and body.endswith("'")) or len(body) < 3:
         raise ValueError(f"unsupported character constant {text}")
     body = body[1:-1]
-    limit = 255 if ctype is None else (1 << 8 * ctype.size) - 1
+    if ctype is None:
+        chars = _narrow_chars(body, text)
+        if len(chars) == 1:
+            return INT, (chars[0] + 128) % 256 - 128
+        value = 0
+        for char in chars:
+            value = (value << 8 | char) & 0xFFFFFFFF
+        return INT, INT.wrap(value)
+    limit = (1 << 8 * ctype.size) - 1
     multi = ValueError(f"multi-character constant {text} is not supported")
     if body.startswith("\\"):
         rest = body[1:]
@@ -168,20 +178,45 @@ def char_literal(text: str) -> tuple[CType, int]:
             raise ValueError(f"unknown escape sequence in {text}")
         if value > limit:
             raise ValueError(f"escape sequence out of range in {text}")
-    elif len(body.encode() if ctype is None else body) == 1:
+    elif len(body) == 1:
         value = ord(body)
         if value > limit:
             raise ValueError(f"character constant {text} is out of range for its type")
-    else:  # several characters, or one that takes several bytes in UTF-8 ('é')
+    else:
         raise multi
-    if ctype is None:
-        return INT, (value + 128) % 256 - 128
     return ctype, ctype.wrap(value)
+
+
+def _narrow_chars(body: str, text: str) -> list[int]:
+    """The bytes a narrow character constant's body spells (escapes decoded; other characters
+    as their UTF-8 bytes)."""
+    chars: list[int] = []
+    i = 0
+    while i < len(body):
+        if body[i] != "\\":
+            chars.extend(body[i].encode())
+            i += 1
+            continue
+        rest = body[i + 1 :]
+        escape = re.match(r"x[0-9a-fA-F]+|[0-7]{1,3}", rest)
+        if escape is not None:
+            digits = escape.group()
+            value = int(digits[1:], 16) if digits[0] == "x" else int(digits, 8)
+            i += 1 + len(digits)
+        elif rest[:1] in _ESCAPES:
+            value = _ESCAPES[rest[:1]]
+            i += 2
+        else:
+            raise ValueError(f"unknown escape sequence in {text}")
+        if value > 255:
+            raise ValueError(f"escape sequence out of range in {text}")
+        chars.append(value)
+    return chars
 
 
 def literal(node: c_ast.Constant) -> tuple[CType, Number]:
     """The type and value of a pycparser Constant node."""
-    if node.type == "char":
+    if node.type == "char" or node.value.startswith("'"):  # pycparser: 'ab' is an int
         return char_literal(node.value)
     if node.type in ("float", "double", "long double"):
         return float_literal(node.value)
