@@ -173,12 +173,6 @@ BAD = [
         3,
         r'static assertion failed: "LP64 int"',
     ),
-    (
-        "int f(int x) { return x + L'ab'; }",
-        1,
-        28,
-        r"multi-character constant L'ab' is not supported",
-    ),
     ("int f(int x) { return x + '\\xfff'; }", 1, 27, r"escape sequence out of range"),
     (
         "enum { N = 0 ? 3 : 1 / 0 };\nint f(int x) { return x + N; }",
