@@ -11,6 +11,9 @@ from cfuzz import ULLONG, ULONG, generate, int_constant_type
 from nsc.frontend import FrontendOptions, c_to_ir
 
 SEEDS = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181, 6765]
+# programs with math.h calls, NaN and infinities, frexp or modf, record helpers taking and
+# returning structs, struct inputs and a struct result of the entry, const array inputs
+RECORD_AND_FLOAT_SEEDS = [130, 256]
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
 
@@ -34,8 +37,14 @@ def test_integer_constants_take_the_first_type_that_holds_them():
     assert int_constant_type(2**63, decimal=True, suffix="") is None
 
 
+def test_some_programs_exercise_floats_and_records():
+    text = generate(RECORD_AND_FLOAT_SEEDS[0])
+    for construct in ("INFINITY", "frexp", "struct R", "const ", "#pragma nsc range(rin"):
+        assert construct in text or construct.replace("INFINITY", "NAN") in text, construct
+
+
 @needs_gcc
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", SEEDS + RECORD_AND_FLOAT_SEEDS)
 def test_generated_program_matches_gcc(seed: int, tmp_path: Path):
     from gcc_harness import compare
 

@@ -6,7 +6,11 @@ return value and out-pointers). Its statements mix integer promotions and the us
 conversions over every standard type (and bit-fields, whose value types gcc gives an exact
 width), constants of every spelling, casts, compound assignment to narrow types, unions read
 through another member, arrays, pointers, loops with fixed bounds, switch with fallthrough,
-enums, statics and helper functions.
+enums, statics and helper functions. In some programs (floats.py) math.h calls kept in their
+domains, NaN and the infinities, isfinite guards, float chains, conversions of every width and
+frexp/modf; in some (records.py) structs passed and returned by value, nested records and arrays
+of them, struct copies, pointers to members, pointer arithmetic inside one array, 2-D and 3-D
+arrays written by helpers, struct and const array inputs of the entry and a struct result.
 
 Undefined behaviour is impossible by construction. Every integer expression carries the interval
 its value lies in and every variable an invariant interval that each store keeps (reducing the

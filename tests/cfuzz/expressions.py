@@ -132,7 +132,7 @@ class ExpressionGen:
         roll = self.rng.random()
         if roll < 0.55 and readable:
             return self.read(self.rng.choice(readable), access)
-        if roll < 0.7 and self.arrays:
+        if roll < 0.7 and self.arrays and depth > -2:
             return self.element(self.rng.choice(self.arrays), access, depth - 1)[1]
         return self.constant()
 
@@ -255,6 +255,12 @@ class ExpressionGen:
     def expr(self, access: Access, depth: int) -> Expr:
         if depth <= 0 or self.chance(0.15):
             return self.leaf(access, depth)
+        if not self.in_static and self.chance(self.float_rate):
+            return self.float_expr(access, depth)
+        if self.chance(self.record_rate / 4):
+            pointers = self.pointer_expr(access, depth - 1)
+            if pointers is not None:
+                return pointers
         roll = self.rng.random()
         if roll < 0.4:
             return self.binary(access, depth)

@@ -6,6 +6,8 @@ import math
 import random
 
 from cfuzz.expressions import ExpressionGen
+from cfuzz.floats import FloatGen
+from cfuzz.records import Object, Record, RecordGen, RecordHelper, Shape
 from cfuzz.statements import StatementGen
 from cfuzz.types import (
     BOOL,
@@ -34,7 +36,7 @@ from cfuzz.types import (
 )
 
 
-class Generator(ExpressionGen, StatementGen):
+class Generator(ExpressionGen, StatementGen, FloatGen, RecordGen):
     """Builds one program; every choice comes from `rng`."""
 
     def __init__(self, rng: random.Random) -> None:
@@ -55,6 +57,14 @@ class Generator(ExpressionGen, StatementGen):
         self.globals: list[Var] = []
         self.global_arrays: list[Array] = []
         self.record_locals: list[tuple[str, str]] = []
+        # the constructs of floats.py and records.py, in only some programs
+        self.float_rate = rng.choice([0.0, 0.0, 0.05, 0.12])
+        self.record_rate = rng.choice([0.0, 0.0, 0.08, 0.15])
+        self.in_static = False  # in a static's initializer: constant expressions only
+        self.record_types: list[Record] = []
+        self.shapes: list[Shape] = []
+        self.record_helpers: list[RecordHelper] = []
+        self.objects: list[Object] = []
 
     def name(self, prefix: str) -> str:
         self.count += 1
@@ -197,9 +207,9 @@ class Generator(ExpressionGen, StatementGen):
             self.invariant(self.scalar_type(), [self.name("x")])
             for _ in range(self.rng.randint(1, 3))
         ]
-        saved = self.scope, self.arrays
+        saved = self.scope, self.arrays, self.objects
         self.scope, self.arrays = [*self.globals, *params], list(self.global_arrays)
-        self.lines, self.indent, self.impure = [], 1, False
+        self.lines, self.indent, self.impure, self.objects = [], 1, False, []
         if self.chance(0.3):
             self.declare(self.scalar_type(), 1, static=True)
         for _ in range(self.rng.randint(0, 2)):
@@ -214,7 +224,7 @@ class Generator(ExpressionGen, StatementGen):
             f"{storage}{ret_t.name} {name}({signature})\n{{\n" + "\n".join(self.lines) + "\n}"
         )
         self.helpers.append(Helper(name, ret, params, not self.impure))
-        self.scope, self.arrays = saved
+        self.scope, self.arrays, self.objects = saved
 
     def entry(self) -> tuple[list[str], str]:
         """The pragmas and the text of the entry function `f`."""
@@ -223,14 +233,21 @@ class Generator(ExpressionGen, StatementGen):
             t, name = self.rng.choice(INPUT_TYPES), self.name("in")
             lo, hi = self.input_range(t)
             pragmas.append(f"#pragma nsc range({name}, {lo}, {hi})")
-            if t.is_float:
-                var = Var([name], t, *float_range(lo, hi, t)[:2])
-            else:
-                var = Var(
-                    [name], t, max(math.ceil(float(lo)), t.lo), min(math.floor(float(hi)), t.hi)
-                )
+            var = Var([name], t, *self.input_bounds(t, lo, hi))
             params.append(f"{t.name} {name}")
             inputs.append(var)
+        arrays = []
+        for _ in range(self.rng.randint(0, 2) if self.record_rate or self.float_rate else 0):
+            pragma, param, array = self.array_input()
+            pragmas.append(pragma)
+            params.append(param)
+            arrays.append(array)
+        records = []
+        for _ in range(self.rng.randint(0, 2) if self.record_rate else 0):
+            if (record := self.record_input()) is not None:
+                pragmas += record[0]
+                params.append(record[1])
+                records.append((record[1].split()[-1], record[2]))
         outputs = []
         for _ in range(self.rng.randint(1, 3)):
             t, name, n = (
@@ -238,6 +255,12 @@ class Generator(ExpressionGen, StatementGen):
                 self.name("out"),
                 self.rng.choice([1, 1, 2, 3]),
             )
+            if n > 1 and (self.record_rate or self.float_rate) and self.chance(0.3):
+                k = self.rng.randint(2, 3)
+                params.append(f"{t.name} {name}[{n}][{k}]")
+                cells = [f"{name}[{i}][{j}]" for i in range(n) for j in range(k)]
+                outputs += [Var([c], t, t.lo, t.hi, finite=False) for c in cells]
+                continue
             params.append(f"{t.name} *{name}" if n == 1 else f"{t.name} {name}[{n}]")
             outputs += [
                 Var(
@@ -250,8 +273,12 @@ class Generator(ExpressionGen, StatementGen):
                 for j in range(n)
             ]
         ret_t = self.rng.choice(OUTPUT_TYPES)
-        self.scope, self.arrays = [*self.globals, *inputs], list(self.global_arrays)
+        returned = self.flat_records(nested=True) if self.record_rate else []
+        returned = self.rng.choice(returned) if returned and self.chance(0.4) else None
+        self.scope, self.arrays = [*self.globals, *inputs], [*self.global_arrays, *arrays]
         self.lines, self.indent, self.impure = [], 1, False
+        for name, record in records:
+            self.objects.append(self.register(record, [f"{name}.{{}}"], Object(record, name)))
         for _ in range(self.rng.randint(1, 3)):
             self.declare(self.scalar_type(), 1, static=self.chance(0.1))
         for _ in range(self.rng.randint(0, 2)):
@@ -260,15 +287,27 @@ class Generator(ExpressionGen, StatementGen):
             self.local_record()
         if self.unions and self.chance(0.6):
             self.local_union()
+        if self.record_rate:
+            self.record_scene()
         for _ in range(self.rng.randint(3, 8)):
             self.statement(2)
         for out in outputs:
             value = self.fit(out, self.expr(Access(), 3))
             self.emit(f"{self.rng.choice(out.names)} = {value.text};")
-        ret = Var([], ret_t, ret_t.lo, ret_t.hi, finite=False)
-        self.emit(f"return {self.fit(ret, self.expr(Access(), 3)).text};")
+        if returned is not None:
+            self.emit(f"return {self.record_result(returned)};")
+            ret_t = CType(f"struct {returned.tag}", 0, False, 0)
+        else:
+            ret = Var([], ret_t, ret_t.lo, ret_t.hi, finite=False)
+            self.emit(f"return {self.fit(ret, self.expr(Access(), 3)).text};")
         text = f"{ret_t.name} f({', '.join(params)})\n{{\n" + "\n".join(self.lines) + "\n}"
         return pragmas, text
+
+    def input_bounds(self, t: CType, lo: float, hi: float) -> tuple[float, float]:
+        """The interval of an input's values, from its range pragma."""
+        if t.is_float:
+            return float_range(lo, hi, t)[:2]
+        return max(math.ceil(float(lo)), t.lo), min(math.floor(float(hi)), t.hi)
 
     def input_range(self, t: CType) -> tuple[float, float]:
         rng = self.rng
@@ -289,6 +328,13 @@ class Generator(ExpressionGen, StatementGen):
             self.union()
         for _ in range(self.rng.randint(0, 3)):
             self.global_var()
+        if self.record_rate:
+            for _ in range(self.rng.randint(1, 3)):
+                self.record_type()
+            for _ in range(self.rng.randint(0, 2)):
+                self.shape()
+            for _ in range(self.rng.randint(1, 3)):
+                self.record_helper()
         for _ in range(self.rng.randint(0, 3)):
             self.helper()
         pragmas, entry = self.entry()

@@ -112,6 +112,10 @@ class StatementGen:
             self.impure = True
 
     def statement(self, depth: int) -> None:
+        if self.chance(self.float_rate) and self.float_statement():
+            return
+        if self.chance(self.record_rate) and self.record_statement():
+            return
         roll = self.rng.random()
         targets = self.targets()
         if roll < 0.3 and targets:
@@ -126,8 +130,8 @@ class StatementGen:
                 self.emit(text + ";")
         elif roll < 0.52 and targets:
             self.bump(self.rng.choice(targets))
-        elif roll < 0.62 and self.arrays:
-            array = self.rng.choice(self.arrays)
+        elif roll < 0.62 and any(a.writable for a in self.arrays):
+            array = self.rng.choice([a for a in self.arrays if a.writable])
             access = Access()
             target, _ = self.element(array, access, 1)
             value = self.fit(Var([target], array.type, array.lo, array.hi), self.expr(access, 2))
@@ -183,12 +187,12 @@ class StatementGen:
 
     def block(self, depth: int, least: int, most: int) -> None:
         self.indent += 1
-        saved = list(self.scope)
+        saved = list(self.scope), list(self.arrays), list(self.objects)
         if self.chance(0.3):
             self.declare(self.scalar_type(), depth)
         for _ in range(self.rng.randint(least, most)):
             self.statement(depth)
-        self.scope = saved
+        self.scope, self.arrays, self.objects = saved
         self.indent -= 1
 
     def declare(self, t: CType, depth: int, static: bool = False) -> Var:
@@ -208,10 +212,10 @@ class StatementGen:
 
     def static_value(self, var: Var) -> Expr:
         """An initializer for a static: constants under operators, casts and `?:`, no calls."""
-        saved = self.scope, self.arrays, self.helpers
-        self.scope, self.arrays, self.helpers = [], [], []
+        saved = self.scope, self.arrays, self.helpers, self.in_static
+        self.scope, self.arrays, self.helpers, self.in_static = [], [], [], True
         value = self.fit(var, self.expr(Access(), 2))
-        self.scope, self.arrays, self.helpers = saved
+        self.scope, self.arrays, self.helpers, self.in_static = saved
         return Expr("0", INT, 0, 0) if "fm" in value.text or "fabs" in value.text else value
 
     def loop(self, depth: int) -> None:
@@ -281,7 +285,7 @@ class StatementGen:
         if array is None or len(array.dims) != 1:
             return
         n, p = array.dims[0], self.name("q")
-        const = "const " if self.chance(0.3) else ""
+        const = "const " if self.chance(0.3) or not array.writable else ""
         if self.chance(0.5):
             self.emit(
                 f"for ({const}{array.type.name} *{p} = {array.name}; {p} < {array.name} + {n}; {p}++) {{"

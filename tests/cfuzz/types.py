@@ -173,6 +173,7 @@ class Array:
     lo: float
     hi: float
     static: bool = False
+    writable: bool = True
 
 
 @dataclass
