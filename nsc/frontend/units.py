@@ -55,10 +55,10 @@ def parse_units(first: ParsedC, options: FrontendOptions) -> ParsedC:
     merged = c_ast.FileAST([node for unit in units for node in unit.ast.ext or []])
     where = " or ".join(names)
     entry = choose_entry(merged, pragmas, options, where)
-    home = next((k for k, names in enumerate(defined) if entry in names), None)
+    home = next((k for k, exported in enumerate(defined) if entry in exported), None)
     if home is None:  # defined only `static` somewhere: no file exports it
         raise NscError(f"entry function '{entry}' is static in {where}; it must be external")
-    others = tuple(replace(unit, entry=entry) for k, unit in enumerate(units) if k != home)
+    others = tuple(unit for k, unit in enumerate(units) if k != home)  # lowered for the entry
     return replace(units[home], entry=entry, pragmas=pragmas, others=others)
 
 
