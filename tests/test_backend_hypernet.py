@@ -107,6 +107,41 @@ def test_batched_emission_equals_emission_alone(emitted):
         assert torch.allclose(a, b, atol=1e-5)
 
 
+def test_unit_emission_is_per_program_and_starts_at_fan_in_scale():
+    """Units attend within each program: a batch emits what each program emits alone, and
+    the unit-pair terms start small next to the bases, as the pooled heads do."""
+    options = {"encoder_options": {"dim": 64, "steps": 4, "context": True}, "units": 8}
+    net, tensors, _ = build(list(SIGNATURES), **options)
+    assert net.parameter_counts()["units"] > 0
+    with torch.no_grad():
+        batched = net(collate(tensors))
+        for i, program in enumerate(tensors):
+            alone = net(collate([program])).program(0)
+            pairs = zip(alone.tensors(), batched.program(i).tensors(), strict=True)
+            assert all(torch.allclose(a, b, atol=1e-5) for a, b in pairs)
+        extra = net.units(
+            collate(tensors[:1]), net.encoder(collate(tensors[:1])), *_slot_inputs(net, tensors)
+        )
+    for i in range(len(SIGNATURES)):
+        for w in batched.program(i).weights:
+            if w.numel() >= 16:
+                assert 0.5 < float(w.std()) * math.sqrt(w.shape[1]) < 2.0
+    assert 0.0 < float(batched.penalty) < 0.2
+    assert all(0.0 < float(e.abs().max()) for e in extra)  # every part is modulated
+
+
+def _slot_inputs(net, tensors):
+    from nsc.backend.hypernet import _slot_features
+
+    batch = collate(tensors[:1])
+    encoded = net.encoder(batch)
+    ins = _slot_features(batch.inputs, encoded.nodes, encoded.graphs, net.in_identity(batch.inputs))
+    outs = _slot_features(
+        batch.outputs, encoded.nodes, encoded.graphs, net.out_identity(batch.outputs)
+    )
+    return ins, outs
+
+
 def test_padded_batch_loss_equals_each_program_alone(emitted):
     net, weights, _ = emitted
     rng = np.random.default_rng(2)

@@ -184,6 +184,27 @@ def test_an_anchor_holds_each_run_near_its_own_start():
         BenchConfig(anchors=(-1.0,)).check()
 
 
+def test_perturb_adds_the_runs_random_init_to_every_start_but_random():
+    from nsc.bench.data_efficiency import initial_params, perturbed
+
+    hidden, ins, outs = (8, 4), 3, 2
+    starts = {
+        (m, s): initial_params("random", None, None, ins, outs, hidden, 10 + s)
+        for m in ("random", "compiled")
+        for s in range(2)
+    }
+    assert perturbed(starts, 0.0, ins, outs, hidden) is starts
+    moved = perturbed(starts, 0.5, ins, outs, hidden)
+    for (method, seed), start in starts.items():
+        noise = initial_params("random", None, None, ins, outs, hidden, seed)
+        triples = zip(moved[method, seed].tensors(), start.tensors(), noise.tensors(), strict=True)
+        for a, b, n in triples:
+            expected = b if method == "random" else b + 0.5 * n
+            assert torch.equal(a, expected) and a.is_leaf
+    with pytest.raises(NscError, match="--perturb"):
+        BenchConfig(perturb=-1.0).check()
+
+
 def save_tiny_model(folder: Path) -> Path:
     """A random hypernetwork in the shipped-model format, with two baseline sets beside it."""
     import torch

@@ -29,7 +29,13 @@ PROGRAMS = ["inversek2j.c", "sobel.c", "kmeans.c", "particle.c", "fft_twiddle.c"
 
 
 def save_random_model(
-    folder: Path, graphs, seed: int = 0, fusion_dim: int = 0, touches: bool = False
+    folder: Path,
+    graphs,
+    seed: int = 0,
+    fusion_dim: int = 0,
+    touches: bool = False,
+    units: int = 0,
+    context: bool = False,
 ) -> Path:
     """A randomly initialized hypernetwork saved as a model folder (the test fixture format)."""
     import torch
@@ -42,13 +48,15 @@ def save_random_model(
     vocab = Vocab.build(graphs)
     config = HypernetConfig(
         vocab_size=len(vocab),
-        encoder_options={"dim": 32, "steps": 3, "ranges": True},
+        encoder_options={"dim": 32, "steps": 3, "ranges": True}
+        | ({"context": True} if context else {}),
         head_dim=48,
         max_slots=16,
         fusion_dim=fusion_dim,
         surrogate_options={"hidden": [16, 8, 12], "activation": "tanh"},
         delta_gain=1.0,  # large deltas, so a wrong modulation shows
         touches=touches,
+        units=units,
     )
     model = Hypernetwork(config)
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,6 +141,24 @@ def test_numpy_forward_matches_torch_with_touches(programs, touch_model_dir, nam
     expected, _, tensors = torch_emit(touch_model_dir, graph, signature, True)
     assert tensors.inputs.touch_slot.size > 0  # these programs read array or struct elements
     got = emit(load_hypernet(touch_model_dir), tensors, modulate=True)
+    for mine, theirs in zip(
+        got.weights + got.biases, expected.weights + expected.biases, strict=True
+    ):
+        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def unit_model_dir(tmp_path_factory, programs):
+    graphs = [g for g, _ in programs.values()]
+    folder = tmp_path_factory.mktemp("units")
+    return save_random_model(folder, graphs, seed=2, units=8, context=True)
+
+
+@pytest.mark.parametrize("name", ["sobel.c", "inversek2j.c", "kmeans.c"])
+def test_numpy_forward_matches_torch_with_units_and_context(programs, unit_model_dir, name):
+    graph, signature = programs[name]
+    expected, _, tensors = torch_emit(unit_model_dir, graph, signature, True)
+    got = emit(load_hypernet(unit_model_dir), tensors, modulate=True)
     for mine, theirs in zip(
         got.weights + got.biases, expected.weights + expected.biases, strict=True
     ):

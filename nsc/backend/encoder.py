@@ -71,6 +71,7 @@ class GGNNEncoder(nn.Module):
         steps: int = 6,
         fusion_dim: int = 0,
         ranges: bool = False,
+        context: bool = False,
     ):
         super().__init__()
         if vocab_size < 1 or dim < 2 or steps < 1 or fusion_dim < 0:
@@ -79,6 +80,9 @@ class GGNNEncoder(nn.Module):
                 f"fusion_dim={fusion_dim}"
             )
         self.dim, self.steps, self.fusion_dim, self.ranges = dim, steps, fusion_dim, ranges
+        # with `context`, every step also hands each node its graph's mean state (a virtual
+        # node), so facts travel across the whole program in one step instead of one edge
+        self.context = nn.Linear(dim, dim) if context else None
         self.token = nn.Embedding(vocab_size, dim)
         self.role = nn.Embedding(NUM_ROLES, dim)
         self.constant = nn.Linear(CONSTANT_WIDTH, dim)
@@ -127,7 +131,11 @@ class GGNNEncoder(nn.Module):
         for _ in range(self.steps):
             gated = (h[src] * gate).split(counts)
             message = torch.cat([layer(x) for layer, x in zip(self.messages, gated, strict=True)])
-            h = self.update(segment_mean(message, dst, n), h)
+            incoming = segment_mean(message, dst, n)
+            if self.context is not None:
+                mean = segment_mean(h, batch.graph_index, batch.num_graphs)
+                incoming = incoming + self.context(mean)[batch.graph_index]
+            h = self.update(incoming, h)
         pooled = torch.cat(
             [
                 segment_mean(h, batch.graph_index, batch.num_graphs),

@@ -52,6 +52,7 @@ class HypernetConfig:
     max_slots: int = 64
     delta_gain: float = 0.3
     touches: bool = False  # slots also see the instructions that read or write their scalar
+    units: int = 0  # > 0: hidden units attend over the nodes; weights also from unit pairs (rank)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -142,6 +143,9 @@ class Hypernetwork(nn.Module):
         self.base_out = nn.Parameter(torch.randn(config.max_slots, hidden[-1] + 1))
         with torch.no_grad():
             self.base_out[:, -1] = 0.0  # output biases start at the standardized mean
+        self.units = (
+            UnitEmitter(dim, parts * dim, hidden, config.units, gain) if config.units else None
+        )
 
     def forward(self, batch: Batch, *, modulate: bool = True) -> EmittedWeights:
         """Emit every program's surrogate; `modulate=False` gives the bases alone (the
@@ -192,11 +196,16 @@ class Hypernetwork(nn.Module):
         nodes, graphs = encoded.nodes, encoded.graphs
         ins, outs = batch.inputs, batch.outputs
         touches = self.config.touches
-        in_delta = self.in_head(_slot_features(ins, nodes, graphs, self.in_identity(ins), touches))
+        ins_features = _slot_features(ins, nodes, graphs, self.in_identity(ins), touches)
+        in_delta = self.in_head(ins_features)
         out_features = _slot_features(outs, nodes, graphs, self.out_identity(outs), touches)
         out_delta = self.out_head(out_features)
         code = self.code(graphs)
-        return [in_delta, out_delta, self.first_bias(code), *[head(code) for head in self.middle]]
+        deltas = [in_delta, out_delta, self.first_bias(code), *[head(code) for head in self.middle]]
+        if self.units is not None:
+            extra = self.units(batch, encoded, ins_features, out_features)
+            deltas = [d + e for d, e in zip(deltas, extra, strict=True)]
+        return deltas
 
     def zero_deltas(self, batch: Batch) -> list[torch.Tensor]:
         """All-zero modulations shaped like `deltas`, without running the encoder."""
@@ -217,6 +226,63 @@ class Hypernetwork(nn.Module):
             counts[part] = counts.get(part, 0) + param.numel()
         counts["total"] = sum(counts.values())
         return counts
+
+
+class UnitEmitter(nn.Module):
+    """Hidden units anchored in the program: each unit of each hidden layer is a learned query
+    that attends over its program's node states, and a weight between two units (or a unit and
+    an input or output scalar) adds the inner product of their rank-`rank` projections. The
+    pooled emission reads the whole program through one vector; here every weight reads the two
+    things it connects."""
+
+    def __init__(self, dim: int, slot_dim: int, hidden: list[int], rank: int, gain: float):
+        super().__init__()
+        self.rank = rank
+        self.queries = nn.ParameterList(nn.Parameter(torch.randn(h, dim)) for h in hidden)
+        self.key = nn.Linear(dim, dim, bias=False)
+        self.value = nn.Linear(dim, dim, bias=False)
+        self.graph = nn.Linear(dim, dim)
+        self.norm = nn.LayerNorm(dim)
+        self.src = nn.ModuleList(nn.Linear(dim, rank, bias=False) for _ in hidden)
+        self.dst = nn.ModuleList(nn.Linear(dim, rank, bias=False) for _ in hidden)
+        self.bias = nn.ModuleList(_last_linear(dim, 1, gain) for _ in hidden)
+        self.in_slot = nn.Sequential(nn.LayerNorm(slot_dim), nn.Linear(slot_dim, rank))
+        self.out_slot = nn.Sequential(nn.LayerNorm(slot_dim), nn.Linear(slot_dim, rank))
+        self.scale = gain * rank**-0.5
+
+    def forward(
+        self, batch: Batch, encoded: Encoded, in_features: torch.Tensor, out_features: torch.Tensor
+    ) -> list[torch.Tensor]:
+        """Deltas shaped like `Hypernetwork.deltas`: input columns, output rows (+ bias 0),
+        first-layer biases, each hidden layer flat."""
+        units = [self._attend(batch, encoded, q) for q in self.queries]  # [P, H, dim] each
+        ins, outs = batch.inputs, batch.outputs
+        dst0 = self.dst[0](units[0])[ins.program]  # [S_in, H0, r]
+        in_delta = torch.einsum("sr,shr->sh", self.in_slot(in_features), dst0) * self.scale
+        src_last = self.src[-1](units[-1])[outs.program]  # [S_out, H-1, r]
+        rows = torch.einsum("sr,shr->sh", self.out_slot(out_features), src_last) * self.scale
+        out_delta = torch.cat([rows, rows.new_zeros(rows.shape[0], 1)], dim=1)
+        first_bias = self.bias[0](units[0]).squeeze(-1)
+        middle = []
+        for i in range(1, len(units)):
+            w = torch.einsum("pbr,par->pba", self.dst[i](units[i]), self.src[i - 1](units[i - 1]))
+            b = self.bias[i](units[i]).squeeze(-1)
+            middle.append(torch.cat([w.flatten(1) * self.scale, b], dim=1))
+        return [in_delta, out_delta, first_bias, *middle]
+
+    def _attend(self, batch: Batch, encoded: Encoded, queries: torch.Tensor) -> torch.Tensor:
+        """Per program, each query's attention-weighted mean of its nodes' values."""
+        nodes, index, p = encoded.nodes, batch.graph_index, batch.num_graphs
+        scores = self.key(nodes) @ queries.T * nodes.shape[1] ** -0.5  # [N, H]
+        top = scores.new_full((p, scores.shape[1]), -torch.inf)
+        top = top.scatter_reduce(0, index[:, None].expand_as(scores), scores, "amax")
+        weights = torch.exp(scores - top[index].detach())
+        total = weights.new_zeros(p, scores.shape[1]).index_add_(0, index, weights)
+        weights = weights / total[index]
+        values = self.value(nodes)  # [N, dim]
+        pooled = values.new_zeros(p, scores.shape[1], values.shape[1])
+        pooled = pooled.index_add_(0, index, weights[:, :, None] * values[:, None, :])
+        return self.norm(pooled + queries[None] + self.graph(encoded.graphs)[:, None])
 
 
 def _last_linear(in_dim: int, out_dim: int, gain: float) -> nn.Linear:

@@ -80,6 +80,14 @@ class NumpyHypernet:
         return bool(self.config.get("touches", False))
 
     @property
+    def units(self) -> int:
+        return int(self.config.get("units", 0))
+
+    @property
+    def context(self) -> bool:
+        return bool(self.config["encoder_options"].get("context", False))
+
+    @property
     def hidden(self) -> tuple[int, ...]:
         return tuple(int(h) for h in self.config["surrogate_options"].get("hidden", (32, 32)))
 
@@ -132,6 +140,7 @@ def _check_config(path: Path, model: NumpyHypernet) -> None:
     try:
         steps, hidden = model.steps, model.hidden
         _ = (model.dim, model.ranges, model.fusion_dim, model.touches, model.activation)
+        _ = (model.units, model.context)
         _ = int(model.config.get("max_slots", 64))
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise NscError(
@@ -257,7 +266,45 @@ def _deltas(model: NumpyHypernet, program: ProgramTensors) -> list[np.ndarray]:
     out_delta = _head(model, "out_head", out_feat)
     code = _silu(_linear(model, "code.1", _layer_norm(model, "code.0", graph)))
     middle = [_linear(model, f"middle.{i}", code)[0] for i in range(len(model.hidden) - 1)]
-    return [in_delta, out_delta, _linear(model, "first_bias", code)[0], *middle]
+    deltas = [in_delta, out_delta, _linear(model, "first_bias", code)[0], *middle]
+    if model.units:
+        extra = _unit_deltas(model, nodes, graph, in_feat, out_feat)
+        deltas = [d + e for d, e in zip(deltas, extra, strict=True)]
+    return deltas
+
+
+def _unit_deltas(
+    model: NumpyHypernet,
+    nodes: np.ndarray,
+    graph: np.ndarray,
+    in_feat: np.ndarray,
+    out_feat: np.ndarray,
+) -> list[np.ndarray]:
+    """`UnitEmitter.forward` of `nsc.backend.hypernet`, for one program."""
+    p, depth = model, len(model.hidden)
+    scale = np.float32(float(model.config.get("delta_gain", 0.3)) * model.units**-0.5)
+    keys, values = nodes @ p["units.key.weight"].T, nodes @ p["units.value.weight"].T
+    context = _linear(p, "units.graph", graph)  # [1, dim]
+    units = []
+    for i in range(depth):
+        queries = p[f"units.queries.{i}"]  # [H, dim]
+        scores = keys @ queries.T * np.float32(nodes.shape[1] ** -0.5)  # [N, H]
+        weights = np.exp(scores - scores.max(axis=0, keepdims=True))
+        weights /= weights.sum(axis=0, keepdims=True)
+        units.append(_layer_norm(p, "units.norm", weights.T @ values + queries + context))
+    project = lambda kind, i: units[i] @ p[f"units.{kind}.{i}.weight"].T  # noqa: E731
+    in_slots = _linear(p, "units.in_slot.1", _layer_norm(p, "units.in_slot.0", in_feat))
+    in_delta = in_slots @ project("dst", 0).T * scale
+    out_slots = _linear(p, "units.out_slot.1", _layer_norm(p, "units.out_slot.0", out_feat))
+    rows = out_slots @ project("src", depth - 1).T * scale
+    out_delta = np.concatenate([rows, np.zeros((rows.shape[0], 1), dtype=np.float32)], axis=1)
+    first_bias = _linear(p, "units.bias.0", units[0])[:, 0]
+    middle = []
+    for i in range(1, depth):
+        w = project("dst", i) @ project("src", i - 1).T * scale  # [b, a]
+        b = _linear(p, f"units.bias.{i}", units[i])[:, 0]
+        middle.append(np.concatenate([w.reshape(-1), b]))
+    return [in_delta, out_delta, first_bias, *middle]
 
 
 def encode(model: NumpyHypernet, program: ProgramTensors) -> tuple[np.ndarray, np.ndarray]:
@@ -282,7 +329,10 @@ def encode(model: NumpyHypernet, program: ProgramTensors) -> tuple[np.ndarray, n
         message = np.empty_like(gated)
         for (w, b), lo, hi in zip(layers, bounds[:-1], bounds[1:], strict=True):
             message[lo:hi] = gated[lo:hi] @ w + b
-        h = _gru(model, aggregate(message), h)
+        incoming = aggregate(message)
+        if model.context:
+            incoming = incoming + _linear(p, "encoder.context", h.mean(axis=0, keepdims=True))
+        h = _gru(model, incoming, h)
     pooled = np.concatenate([h.mean(axis=0), h.max(axis=0)])[None, :]
     return h, _linear(p, "encoder.readout", pooled)
 

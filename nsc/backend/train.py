@@ -104,6 +104,8 @@ class TrainConfig:
     fusion: bool = False  # nodes carry what the program computed on the calibration rows
     ranges: bool = True  # input nodes carry their declared ranges
     touches: bool = False  # slots see the instructions that read or write their scalar
+    units: int = 0  # > 0: hidden units attend over the nodes (HypernetConfig.units, the rank)
+    context: bool = False  # the GGNN hands every node its graph's mean state at each step
     # > 0: the loss also scores each surrogate after that many Adam steps on its first
     # `adapt_rows` rows (first order), measured on the other rows: weights that fine-tune well
     adapt_steps: int = 0
@@ -144,11 +146,13 @@ class TrainConfig:
     def hypernet(self, vocab_size: int) -> HypernetConfig:
         return HypernetConfig(
             vocab_size=vocab_size,
-            encoder_options={"dim": self.dim, "steps": self.steps, "ranges": self.ranges},
+            encoder_options={"dim": self.dim, "steps": self.steps, "ranges": self.ranges}
+            | ({"context": True} if self.context else {}),
             surrogate_options={"hidden": list(self.hidden), "activation": "tanh"},
             head_dim=self.head_dim,
             fusion_dim=FUSION_DIM if self.fusion else 0,
             touches=self.touches,
+            units=self.units,
         )
 
     def adaptation(self) -> Adaptation | None:

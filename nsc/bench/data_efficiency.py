@@ -60,6 +60,9 @@ class BenchConfig:
     patience: int = 100
     lrs: tuple[float, ...] = (0.012,)  # Adam's learning rates; each run keeps its best
     anchors: tuple[float, ...] = (0.0,)  # strengths of the pull towards the start; likewise
+    # > 0: a method other than random fine-tunes (never zero-shot) from its start plus this
+    # multiple of the run's random init (shrink-and-perturb warm starting, without the shrink)
+    perturb: float = 0.0
     model: str = "default"
     fused_model: str = "fused"  # the model of the `fused` method (trained with --fusion)
     pipeline: str = "O2"
@@ -81,6 +84,8 @@ class BenchConfig:
             raise NscError(f"--lr takes positive learning rates, not {self.lrs}")
         if not self.anchors or any(not a >= 0 for a in self.anchors):
             raise NscError(f"--anchor takes strengths >= 0, not {self.anchors}")
+        if not 0 <= self.perturb < float("inf"):
+            raise NscError(f"--perturb takes a finite multiple >= 0, not {self.perturb}")
         unknown = [m for m in self.methods if m not in METHODS]
         if unknown or "random" not in self.methods:
             given = repr(",".join(self.methods)) if self.methods else "an empty list"
@@ -278,10 +283,12 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
         np.random.default_rng([s, 7]).permutation(len(data.x_pool)) for s in range(config.seeds)
     ]
     keys = list(starts)
+    tuned = perturbed(starts, config.perturb, in_w, out_w, hidden)
     for size in config.sizes:
         subsets = [orders[s][: config.rows(size)] for _, s in keys]
         t0 = time.perf_counter()
-        fits = fit_best(family, [starts[key] for key in keys], data, subsets, config, size == 100)
+        first = starts if size == 0 else tuned
+        fits = fit_best(family, [first[key] for key in keys], data, subsets, config, size == 100)
         _record(result, keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
         if "latent" in methods:
             from nsc.bench.latent import latent_runs
@@ -293,6 +300,27 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
             )
             latent_keys = [("latent", s) for s in range(config.seeds)]
             _record(result, latent_keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
+
+
+def perturbed(starts: dict, scale: float, in_width: int, out_width: int, hidden) -> dict:
+    """The starts fine-tuning begins from: with `scale` > 0, every method but random adds
+    `scale` times the random init of the same seed to its start (the zero-shot size keeps the
+    start itself)."""
+    if scale == 0:
+        return starts
+    from nsc.backend.surrogate import SurrogateParams
+
+    out = {}
+    for (method, seed), start in starts.items():
+        if method == "random":
+            out[method, seed] = start
+            continue
+        noise = initial_params("random", None, None, in_width, out_width, hidden, seed)
+        pairs = zip(start.tensors(), noise.tensors(), strict=True)
+        tensors = [s + scale * n for s, n in pairs]
+        depth = len(start.weights)
+        out[method, seed] = SurrogateParams(tensors[:depth], tensors[depth:]).detached()
+    return out
 
 
 def _record(result: ProgramResult, keys, size: float, rows: int, fits, seconds: float) -> None:

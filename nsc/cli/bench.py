@@ -79,6 +79,14 @@ def bench_group() -> None:
     "comma-separated list: every run then keeps the one with the lowest validation loss.",
 )
 @click.option(
+    "--perturb",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Methods other than random fine-tune from their start plus this multiple of the "
+    "run's random init (zero-shot keeps the start; experimental).",
+)
+@click.option(
     "--methods",
     default="random,dataset,meta,compiled,fused",  # nsc.bench.data_efficiency.METHODS
     show_default=True,

@@ -209,6 +209,19 @@ def datagen_command(
     "(docs/model.md: not better overall, so off by default).",
 )
 @click.option(
+    "--context",
+    is_flag=True,
+    help="Each GGNN step also hands every node its program's mean state (experimental).",
+)
+@click.option(
+    "--units",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Rank of unit-pair weights: each hidden unit attends over the program's nodes and a "
+    "weight also reads the two things it connects (0: off; experimental).",
+)
+@click.option(
     "--adapt-steps",
     type=click.IntRange(min=0),
     default=0,
