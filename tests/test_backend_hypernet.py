@@ -256,3 +256,20 @@ def test_normalization_from_ranges_and_calibration():
         flatten_ports(signature.inputs, {"x": np.zeros(3), "a": np.ones((3, 3))})
     with pytest.raises(NscError, match="no finite calibration"):
         output_statistics(np.array([[np.nan], [np.inf]]))
+
+
+def test_saturation_penalty_counts_only_units_in_the_flat_tails():
+    from nsc.backend.objective import SATURATED, saturation
+    from nsc.backend.surrogate import SurrogateParams
+
+    family = MLPFamily((3, 2))
+    w = [torch.eye(3, 2) * 4.0, torch.ones(2, 3) * 0.1, torch.ones(1, 2)]
+    params = SurrogateParams(w, [torch.zeros(3), torch.zeros(2), torch.zeros(1)])
+    x = torch.tensor([[[0.25, -0.5], [1.0, 0.0]]])
+    hidden: list[torch.Tensor] = []
+    assert torch.equal(family.forward(params, x, hidden), family.forward(params, x))
+    assert [tuple(z.shape) for z in hidden] == [(1, 2, 3), (1, 2, 2)]
+    # layer 1: pre-activations 1.0, -2.0, 0 and 4.0, 0, 0: only -2.0 and 4.0 are past 1.5
+    first = ((2.0 - SATURATED) ** 2 + (4.0 - SATURATED) ** 2) / 6
+    assert math.isclose(float(saturation(hidden)), first / 2, rel_tol=1e-6)
+    assert float(saturation([torch.full((2, 3), 1.4)])) == 0.0

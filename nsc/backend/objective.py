@@ -34,14 +34,17 @@ class Objective(nn.Module):
         modulate: bool,
         loss: str = "mse",
         adapt: Adaptation | None = None,
+        saturation: float = 0.0,
     ):
         super().__init__()
         self.hypernet, self.penalty, self.modulate, self.loss = hypernet, penalty, modulate, loss
-        self.adapt = adapt
+        self.adapt, self.saturation = adapt, saturation
 
     def forward(self, batch: SampleBatch) -> tuple[torch.Tensor, torch.Tensor]:
         emitted = self.hypernet(batch.programs, modulate=self.modulate)
-        pred = self.hypernet.family.forward(emitted.params, batch.x)
+        hidden: list[torch.Tensor] | None = [] if self.saturation else None
+        pred = self.hypernet.family.forward(emitted.params, batch.x, hidden)
+        extra = self.saturation * saturation(hidden) if hidden is not None else 0.0
         per_program = masked_mse(pred, batch.y, emitted.out_mask)
         mse = per_program.mean()
         fit = mse
@@ -51,7 +54,16 @@ class Objective(nn.Module):
             fit = (per_program / variance.clamp(min=0.01)).mean()
         if self.adapt is not None:
             fit = fit + self.adapt.query_mse(self.hypernet.family, emitted, batch.x, batch.y).mean()
-        return fit + self.penalty * emitted.penalty, mse
+        return fit + self.penalty * emitted.penalty + extra, mse
+
+
+SATURATED = 1.5  # |pre-activation| past which tanh's slope is under 0.19
+
+
+def saturation(hidden: list[torch.Tensor]) -> torch.Tensor:
+    """Mean squared excess of hidden pre-activations past `SATURATED`: units that sit in tanh's
+    flat tails pass almost no gradient, so a surrogate full of them fine-tunes slowly."""
+    return torch.stack([torch.relu(z.abs() - SATURATED).pow(2).mean() for z in hidden]).mean()
 
 
 @dataclass(frozen=True)

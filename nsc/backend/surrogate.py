@@ -94,13 +94,18 @@ class MLPFamily:
             biases.append(torch.randn(fan_out, generator=generator) * scale)
         return SurrogateParams(weights, biases).detached()
 
-    def forward(self, params: SurrogateParams, x: torch.Tensor) -> torch.Tensor:
-        """Normalized inputs `[..., rows, in]` -> standardized outputs `[..., rows, out]`."""
+    def forward(
+        self, params: SurrogateParams, x: torch.Tensor, hidden: list | None = None
+    ) -> torch.Tensor:
+        """Normalized inputs `[..., rows, in]` -> standardized outputs `[..., rows, out]`; each
+        hidden layer's pre-activations are appended to `hidden` when it is given."""
         act = ACTIVATIONS[self.activation]
         last = len(params.weights) - 1
         for i, (w, b) in enumerate(zip(params.weights, params.biases, strict=True)):
             x = x @ w.transpose(-1, -2) + b.unsqueeze(-2)
             if i < last:
+                if hidden is not None:
+                    hidden.append(x)
                 x = act(x)
         return x
 

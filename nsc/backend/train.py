@@ -106,6 +106,7 @@ class TrainConfig:
     touches: bool = False  # slots see the instructions that read or write their scalar
     units: int = 0  # > 0: hidden units attend over the nodes (HypernetConfig.units, the rank)
     context: bool = False  # the GGNN hands every node its graph's mean state at each step
+    saturation: float = 0.0  # weight of the penalty on hidden units in tanh's flat tails
     # > 0: the loss also scores each surrogate after that many Adam steps on its first
     # `adapt_rows` rows (first order), measured on the other rows: weights that fine-tune well
     adapt_steps: int = 0
@@ -117,6 +118,8 @@ class TrainConfig:
         for name in positive:
             if getattr(self, name) < 1:
                 raise NscError(f"--{name.replace('_', '-')} must be positive")
+        if not 0 <= self.saturation < math.inf:
+            raise NscError(f"--saturation must be finite and >= 0, not {self.saturation}")
         if not 0 < self.lr < math.inf or self.clip <= 0 or self.penalty < 0:
             raise NscError("--lr and --clip must be positive and finite, the penalty non-negative")
         if self.loss not in LOSSES:
@@ -420,7 +423,12 @@ def train(
     torch.manual_seed(config.seed)
     hypernet = Hypernetwork(config.hypernet(len(vocab))).to(device)
     objective = Objective(
-        hypernet, config.penalty, config.modulate, config.loss, config.adaptation()
+        hypernet,
+        config.penalty,
+        config.modulate,
+        config.loss,
+        config.adaptation(),
+        config.saturation,
     )
     optimizer = torch.optim.AdamW(
         hypernet.parameters(), lr=config.lr, weight_decay=config.weight_decay

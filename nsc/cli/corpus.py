@@ -209,6 +209,14 @@ def datagen_command(
     "(docs/model.md: not better overall, so off by default).",
 )
 @click.option(
+    "--saturation",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Weight of a penalty on the emitted surrogates' hidden units sitting in tanh's flat "
+    "tails (|pre-activation| > 1.5), which fine-tune slowly (experimental).",
+)
+@click.option(
     "--context",
     is_flag=True,
     help="Each GGNN step also hands every node its program's mean state (experimental).",
