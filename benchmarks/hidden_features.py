@@ -22,12 +22,11 @@ import numpy as np
 
 from nsc.backend.arrays import program_tensors
 from nsc.backend.npforward import EmittedArrays, emit, load_hypernet, random_init
+from nsc.backend.objective import SATURATED
 from nsc.bench.data_efficiency import EXAMPLE_INPUTS, EXAMPLES
 from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.nscc import model_path
 from nsc.pipeline import graph_passes, program_graph
-
-SATURATED = 1.5
 
 
 def layer_stats(start: EmittedArrays, x: np.ndarray) -> list[tuple[float, float, float]]:

@@ -189,14 +189,14 @@ def test_perturb_adds_the_runs_random_init_to_every_start_but_random():
 
     hidden, ins, outs = (8, 4), 3, 2
     starts = {
-        (m, s): initial_params("random", None, None, ins, outs, hidden, 10 + s)
-        for m in ("random", "compiled")
+        (m, s): initial_params("random", None, None, ins, outs, hidden, 10 * k + s)
+        for k, m in enumerate(("random", "compiled"))
         for s in range(2)
     }
-    assert perturbed(starts, 0.0, ins, outs, hidden) is starts
-    moved = perturbed(starts, 0.5, ins, outs, hidden)
+    assert perturbed(starts, 0.0) is starts
+    moved = perturbed(starts, 0.5)
     for (method, seed), start in starts.items():
-        noise = initial_params("random", None, None, ins, outs, hidden, seed)
+        noise = starts["random", seed]
         triples = zip(moved[method, seed].tensors(), start.tensors(), noise.tensors(), strict=True)
         for a, b, n in triples:
             expected = b if method == "random" else b + 0.5 * n

@@ -237,7 +237,6 @@ class UnitEmitter(nn.Module):
 
     def __init__(self, dim: int, slot_dim: int, hidden: list[int], rank: int, gain: float):
         super().__init__()
-        self.rank = rank
         self.queries = nn.ParameterList(nn.Parameter(torch.randn(h, dim)) for h in hidden)
         self.key = nn.Linear(dim, dim, bias=False)
         self.value = nn.Linear(dim, dim, bias=False)

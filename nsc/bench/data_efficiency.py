@@ -283,7 +283,7 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
         np.random.default_rng([s, 7]).permutation(len(data.x_pool)) for s in range(config.seeds)
     ]
     keys = list(starts)
-    tuned = perturbed(starts, config.perturb, in_w, out_w, hidden)
+    tuned = perturbed(starts, config.perturb)
     for size in config.sizes:
         subsets = [orders[s][: config.rows(size)] for _, s in keys]
         t0 = time.perf_counter()
@@ -302,10 +302,10 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
             _record(result, latent_keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
 
 
-def perturbed(starts: dict, scale: float, in_width: int, out_width: int, hidden) -> dict:
+def perturbed(starts: dict, scale: float) -> dict:
     """The starts fine-tuning begins from: with `scale` > 0, every method but random adds
-    `scale` times the random init of the same seed to its start (the zero-shot size keeps the
-    start itself)."""
+    `scale` times random's start of the same seed (random is always among the methods) to its
+    own (the zero-shot size keeps the start itself)."""
     if scale == 0:
         return starts
     from nsc.backend.surrogate import SurrogateParams
@@ -315,9 +315,8 @@ def perturbed(starts: dict, scale: float, in_width: int, out_width: int, hidden)
         if method == "random":
             out[method, seed] = start
             continue
-        noise = initial_params("random", None, None, in_width, out_width, hidden, seed)
-        pairs = zip(start.tensors(), noise.tensors(), strict=True)
-        tensors = [s + scale * n for s, n in pairs]
+        noise = starts["random", seed].tensors()
+        tensors = [s + scale * n for s, n in zip(start.tensors(), noise, strict=True)]
         depth = len(start.weights)
         out[method, seed] = SurrogateParams(tensors[:depth], tensors[depth:]).detached()
     return out
