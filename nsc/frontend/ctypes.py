@@ -473,6 +473,9 @@ _SPECIFIERS: dict[tuple[str, ...], CType] = {
     ("long", "long", "unsigned"): ULLONG,
     ("__int128",): INT128,
     ("__int128", "unsigned"): UINT128,
+    # typedef names gcc predefines on x86-64 (parse.BUILTIN_TYPEDEFS lets the parser see them)
+    ("__int128_t",): INT128,
+    ("__uint128_t",): UINT128,
     ("float",): FLOAT,
     ("double",): DOUBLE,
     ("double", "long"): LONG_DOUBLE,

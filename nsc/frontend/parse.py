@@ -39,6 +39,9 @@ MAX_SOURCE_CHARS = 5 * 1024 * 1024
 TIMEOUT_S = 30.0
 RECURSION_LIMIT = 20_000
 THREAD_STACK_BYTES = 64 * 1024 * 1024
+# typedef names gcc predefines on x86-64, in scope before the first line of every file
+# (ctypes.from_specifiers gives their types)
+BUILTIN_TYPEDEFS = {"__int128_t": True, "__uint128_t": True}
 
 T = TypeVar("T")
 
@@ -356,7 +359,7 @@ class _SeededParser(CaseRangeParsing, c_parser.CParser):
     @_scope_stack.setter
     def _scope_stack(self, value: list[dict[str, bool]]) -> None:
         fresh = len(value) == 1 and not value[0]
-        self._scopes = [dict(self.seed)] if fresh else value
+        self._scopes = [BUILTIN_TYPEDEFS | self.seed] if fresh else value
 
 
 def _parser() -> _SeededParser:
