@@ -196,6 +196,44 @@ def test_hypernetwork_learns_four_tiny_programs():
     assert float(final.max()) < 0.2, final  # every program, not just the easy ones
 
 
+@pytest.mark.parametrize("mode", ["fixed-base", "fixed"])
+def test_fixed_hidden_layers_stay_at_their_random_draw_while_the_rest_learns(mode):
+    sources = [f"#include <math.h>\ndouble f(double x) {{ {body} }}" for body in FUNCTIONS]
+    net, tensors, _ = build(sources, hidden_layers=mode)
+    before = {name: p.detach().clone() for name, p in net.named_parameters()}
+    frozen = {name for name, p in net.named_parameters() if not p.requires_grad}
+    hidden = {n for n in before if n.startswith(("base_middle.", "middle."))}
+    assert frozen == (hidden if mode == "fixed" else {n for n in hidden if "weight" not in n})
+    batch = collate(tensors)
+    x = torch.rand(4, 64, 1) * 2 - 1
+    target = torch.sin(3 * x)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=0.01)
+    for _ in range(5):
+        weights = net(batch)
+        loss = masked_mse(net.family.forward(weights.params, x), target, weights.out_mask)
+        optimizer.zero_grad()
+        (loss.mean() + 1e-3 * weights.penalty).backward()
+        optimizer.step()
+    moved = {name for name, p in net.named_parameters() if not torch.equal(p, before[name])}
+    assert not moved & frozen
+    assert {"base_in", "base_out", "in_head.1.weight"} <= moved
+    assert ("middle.0.weight" in moved) == (mode == "fixed-base")
+    with torch.no_grad():
+        emitted = net(batch).params
+    # fixed: every program's hidden layer is the one LeCun-normal draw of the bases
+    middle = emitted.weights[1]
+    drawn = net.base_middle[0][: 32 * 32].reshape(32, 32) * 32**-0.5
+    same = [torch.allclose(middle[i], drawn) for i in range(len(sources))]
+    assert same == [mode == "fixed"] * len(sources)
+
+
+def test_hidden_layers_setting_is_checked():
+    with pytest.raises(NscError, match="hidden layers 'frozen'"):
+        Hypernetwork(HypernetConfig(vocab_size=8, hidden_layers="frozen"))
+    with pytest.raises(NscError, match="without --units"):
+        Hypernetwork(HypernetConfig(vocab_size=8, hidden_layers="fixed", units=4))
+
+
 def test_fine_tuning_one_program_with_adam(emitted):
     net, weights, _ = emitted
     params = weights.program(2).detached()  # x, y -> x + y, x - y

@@ -34,6 +34,7 @@ from nsc.backend.tensors import Batch, SlotBatch
 from nsc.diagnostics import NscError
 
 MAX_FIELDS = 16
+HIDDEN_LAYERS = ("learned", "fixed-base", "fixed")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class HypernetConfig:
     delta_gain: float = 0.3
     touches: bool = False  # slots also see the instructions that read or write their scalar
     units: int = 0  # > 0: hidden units attend over the nodes; weights also from unit pairs (rank)
+    # "learned"; "fixed-base": the hidden layers' program-independent part stays at its random
+    # init (bases and head biases untrained); "fixed": the hidden layers are that draw alone
+    hidden_layers: str = "learned"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -118,6 +122,13 @@ class Hypernetwork(nn.Module):
         super().__init__()
         if config.max_slots < 1 or config.head_dim < 1 or config.delta_gain < 0:
             raise NscError(f"bad hypernetwork config: {config}")
+        if config.hidden_layers not in HIDDEN_LAYERS or (
+            config.hidden_layers == "fixed" and config.units
+        ):
+            raise NscError(
+                f"hidden layers {config.hidden_layers!r}: one of {', '.join(HIDDEN_LAYERS)} "
+                "('fixed' without --units)"
+            )
         self.config = config
         self.encoder = build_encoder(
             config.encoder, config.vocab_size, config.fusion_dim, config.encoder_options
@@ -146,6 +157,17 @@ class Hypernetwork(nn.Module):
         self.units = (
             UnitEmitter(dim, parts * dim, hidden, config.units, gain) if config.units else None
         )
+        if config.hidden_layers != "learned":
+            # every program's hidden layers are one fixed LeCun-normal draw plus (fixed-base)
+            # its own delta: nothing program-independent in them is trained
+            frozen = [*self.base_middle, *(head.bias for head in self.middle)]
+            if config.hidden_layers == "fixed":
+                frozen += [head.weight for head in self.middle]
+                with torch.no_grad():
+                    for head in self.middle:
+                        head.weight.zero_()
+            for tensor in frozen:
+                tensor.requires_grad_(False)
 
     def forward(self, batch: Batch, *, modulate: bool = True) -> EmittedWeights:
         """Emit every program's surrogate; `modulate=False` gives the bases alone (the

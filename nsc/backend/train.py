@@ -107,6 +107,7 @@ class TrainConfig:
     units: int = 0  # > 0: hidden units attend over the nodes (HypernetConfig.units, the rank)
     context: bool = False  # the GGNN hands every node its graph's mean state at each step
     saturation: float = 0.0  # weight of the penalty on hidden units in tanh's flat tails
+    hidden_layers: str = "learned"  # or "fixed-base", "fixed" (HypernetConfig.hidden_layers)
     # > 0: the loss also scores each surrogate after that many Adam steps on its first
     # `adapt_rows` rows (first order), measured on the other rows: weights that fine-tune well
     adapt_steps: int = 0
@@ -156,6 +157,7 @@ class TrainConfig:
             fusion_dim=FUSION_DIM if self.fusion else 0,
             touches=self.touches,
             units=self.units,
+            hidden_layers=self.hidden_layers,
         )
 
     def adaptation(self) -> Adaptation | None:

@@ -230,6 +230,14 @@ def datagen_command(
     "weight also reads the two things it connects (0: off; experimental).",
 )
 @click.option(
+    "--hidden-layers",
+    type=click.Choice(["learned", "fixed-base", "fixed"]),
+    default="learned",
+    show_default=True,
+    help="The emitted hidden layers: trained bases plus program deltas, one fixed random "
+    "draw plus program deltas, or that draw alone (experimental).",
+)
+@click.option(
     "--adapt-steps",
     type=click.IntRange(min=0),
     default=0,
