@@ -113,8 +113,9 @@ def stage_meta(work: Path, args: argparse.Namespace) -> None:
 
 
 def stage_fused(work: Path, args: argparse.Namespace) -> None:
-    # 4 steps (6 has not been tried with fusion) and 24,803 programs, as for the first fused
-    # models (a 27,000-program corpus of generator version 1); the shipped one is this stage's
+    # 4 steps (6 end 1.5% worse in validation with fusion: docs/model.md) and 24,803 programs,
+    # as for the first fused models (a 27,000-program corpus of generator version 1); the
+    # shipped one is this stage's
     fused = replace(
         config(work, args),
         fusion=True,
