@@ -4,7 +4,8 @@
 
 Reads RESULTS/results.json and RESULTS/summary.json (what the run measured and its per-program
 ratios), adds what the summary has gained since the run (the bootstrap intervals over
-programs), and rewrites RESULTS/summary.json and RESULTS/report.md. Nothing is measured again
+programs; the report's per-program efficiency column comes from the ratios already there), and
+rewrites RESULTS/summary.json and RESULTS/report.md. Nothing is measured again
 and no figure changes: the header keeps the run's command, date and commit, and gains a line
 naming when and at which commit the report was rendered.
 """

@@ -263,6 +263,14 @@ def test_tiny_end_to_end_run_writes_the_report(tmp_path: Path):
     report = (out / "report.md").read_text()
     assert "| method | 0% | 100% | overall | fewer epochs |" in report
     assert "| newton_sqrt | compiled |" in report
+    assert "| program | method | 0% | 100% | efficiency | epochs to target |" in report
+    # a program's efficiency is the geometric mean of its ratios over the sizes
+    ratios = [v for p, m, _, v in summary["efficiency"] if m == "compiled"]
+    expected = f"{math.exp(sum(math.log(r) for r in ratios) / len(ratios)):.2f}x"
+    row = next(line for line in report.splitlines() if line.startswith("| newton_sqrt | compiled"))
+    assert row.split(" | ")[-2] == expected, row
+    random_row = next(line for line in report.splitlines() if "| newton_sqrt | random" in line)
+    assert random_row.split(" | ")[-2] == "1.00x"
     assert "95% intervals over programs (bootstrap): dataset " in report
     assert "fused: omitted" in report
     results = json.loads((out / "results.json").read_text())["results"][0]

@@ -201,24 +201,29 @@ def markdown(
         "",
         "## Mean test loss per program (standardized MSE; mean over seeds)",
         "",
-        "`(median)`: the loss of always predicting the calibration median, for scale.",
+        "`(median)`: the loss of always predicting the calibration median, for scale; "
+        "efficiency: random's loss over the method's, geometric mean over the sizes.",
         "",
     ]
     methods = summary["methods"]
     lines += [
-        f"| program | method | {size_cols} | epochs to target |",
-        "|---" * (len(sizes) + 3) + "|",
+        f"| program | method | {size_cols} | efficiency | epochs to target |",
+        "|---" * (len(sizes) + 4) + "|",
     ]
     losses = {(p, m, s): v for p, m, s, v in summary["losses"]}
     epochs = {(p, m): (e, r) for p, m, _, e, r in summary["epochs"]}
+    per_program: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for p, m, _, v in summary["efficiency"]:
+        per_program[p, m].append(v)
     for result in results:
         name = result["program"]["name"]
         constant = result.get("constant_loss", float("nan"))
-        lines.append(f"| {name} | (median) | {constant:.4g} |" + " |" * len(sizes))
+        lines.append(f"| {name} | (median) | {constant:.4g} |" + " |" * (len(sizes) + 1))
         for method in methods:
             cells = " | ".join(f"{losses.get((name, method, s), float('nan')):.4g}" for s in sizes)
+            overall = _fmt(geomean(per_program.get((name, method), [])))
             e, r = epochs.get((name, method), (float("nan"), float("nan")))
-            lines.append(f"| {name} | {method} | {cells} | {e:.0f} ({_fmt(r)}) |")
+            lines.append(f"| {name} | {method} | {cells} | {overall} | {e:.0f} ({_fmt(r)}) |")
     failed = [r for r in results if r["error"]]
     if failed:
         lines += ["", "## Skipped programs", ""]
