@@ -11,7 +11,8 @@ weights whatever the signature's width.
 - first layer, column j (input scalar j): base[j] + head_in(node state of j's port, graph
   embedding, identity of j: port ordinal, element index, struct field);
 - first-layer bias and the hidden layers: base + linear heads on a program code from the graph
-  embedding;
+  embedding (`hidden_layers`: "fixed-base" keeps the hidden layers' base and head biases at their
+  random init, "fixed" also zeroes their heads, so every program gets the same random draw);
 - last layer, row k and bias k (output scalar k): base[k] + head_out(the same three parts for k).
 Programs of a batch have different widths: weights are padded with zeros to the widest, and
 `EmittedWeights` carries the masks and true widths.
