@@ -130,6 +130,32 @@ def test_batched_fit_equals_separate_runs():
     assert all(f.epochs_run == 0 and f.best_epoch == 0 for f in zero_shot)
 
 
+def test_a_fit_can_hand_back_each_runs_best_weights():
+    from nsc.backend.surrogate import MLPFamily
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
+    y = 4 * np.sin(3 * x[:, :1]) * x[:, 1:]
+    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    family = MLPFamily((8,))
+    gen = torch.Generator().manual_seed(3)
+    starts = [family.init(2, 1, gen) for _ in range(2)]
+    subsets = [rng.permutation(40)[:20] for _ in range(2)]
+    config = BenchConfig(epochs=60, patience=60)
+    fits = fit(family, starts, data, subsets, config, keep_curve=True, keep_params=True)
+    assert fit(family, starts, data, subsets, config, True)[0].params is None
+    for f in fits:
+        assert f.best_epoch > 0 and f.params.shapes() == starts[0].shapes()
+        with torch.no_grad():
+            out = family.forward(f.params, torch.from_numpy(x[50:]))
+            test = torch.mean((out - torch.from_numpy(y[50:])) ** 2)
+        assert float(test) == pytest.approx(f.test_loss, rel=1e-5)
+        assert all(t.requires_grad and t.grad is None for t in f.params.tensors())
+        # a fit from those weights starts where the first one stopped
+        (again,) = fit(family, [f.params], data, [subsets[0]], config, True)
+        assert again.curve[0] == pytest.approx(f.test_loss, rel=1e-5)
+
+
 def test_each_run_keeps_the_learning_rate_with_the_best_validation_loss():
     from nsc.backend.surrogate import MLPFamily
 
@@ -480,3 +506,29 @@ def test_cli_reports_user_mistakes_without_traceback(tmp_path: Path):
     )
     assert no_full.exit_code == 1 and "must include 100" in no_full.output
     assert "Traceback" not in missing.output + sizes.output + no_full.output
+
+
+def test_start_quality_script_fits_reference_starts(tmp_path):
+    """benchmarks/start_quality.py: a start fitted to more reference rows is better zero-shot."""
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "start_quality.py"
+    newton = Path(__file__).resolve().parent.parent / "examples" / "newton_sqrt.c"
+    args = ["--out", str(tmp_path), "--programs", str(newton), "--quick", "--workers", "1"]
+    args += ["--levels", "2,256", "--ref-epochs", "200", "--ref-patience", "50"]
+    run = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = json.loads((tmp_path / "start_quality.json").read_text())
+    (result,) = data["results"]
+    assert result["reference"]["fit256"]["rows"] == 256
+    zero = {r["method"]: r["test_loss"] for r in result["runs"] if r["size"] == 0.0}
+    assert zero["fit256"] < zero["fit2"] and zero["fit256"] < zero["random"] / 10
+    assert {"random", "compiled", "fit2", "fit256"} <= set(zero)
+    report = (tmp_path / "report.md").read_text()
+    assert "| fit256 |" in report and (tmp_path / "start_quality.png").stat().st_size > 0
+    again = tmp_path / "merged"
+    merge = ["--merge", str(tmp_path / "start_quality.json"), "--out", str(again)]
+    run = subprocess.run([sys.executable, str(script), *merge], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    tables = lambda text: text[text.index("### ") :]  # noqa: E731
+    assert tables((again / "report.md").read_text()) == tables(report)  # runs kept once

@@ -241,7 +241,7 @@ def prepare(program: Program, config: BenchConfig, base_seed: int):
     xs = [norm.inputs(take(x, i)).astype(np.float32) for i in (1, 2, 3)]
     ys = [norm.outputs(take(y, i)).astype(np.float32) for i in (1, 2, 3)]
     calib_inputs = {k: v[: config.calibration] for k, v in inputs.items()}
-    return sig, Dataset(xs[0], ys[0], xs[1], ys[1], xs[2], ys[2]), calib_inputs
+    return sig, Dataset(xs[0], ys[0], xs[1], ys[1], xs[2], ys[2], norm), calib_inputs
 
 
 def bench_program(

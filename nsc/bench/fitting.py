@@ -24,6 +24,7 @@ class Dataset:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    norm: object = None  # the `Normalization` the rows were standardized with, when known
 
 
 def stack(params: Sequence) -> object:
@@ -49,6 +50,7 @@ class Fit:
     best_val: float = float("inf")
     lr: float = 0.0
     anchor: float = 0.0
+    params: object = None  # the run's best-validation weights (`SurrogateParams`), if asked for
 
 
 def fit(
@@ -60,6 +62,7 @@ def fit(
     keep_curve: bool,
     lr: float | None = None,
     anchor: float = 0.0,
+    keep_params: bool = False,
 ) -> list[Fit]:
     """Full-batch Adam from each start on its pool rows, all K runs batched in one tensor.
 
@@ -67,7 +70,8 @@ def fit(
     path it would alone. Epoch 0 is the start; a run reports its test loss at its best-validation
     epoch and stops `patience` epochs after it (the batch ends when every run has stopped).
     With `anchor` > 0 each run's loss adds `anchor / n * sum((w - w0)**2)` over its own start's
-    weights and biases w0 (n training rows)."""
+    weights and biases w0 (n training rows). With `keep_params` each `Fit` also holds its run's
+    weights at the best-validation epoch."""
     import torch
 
     k = len(starts)
@@ -125,9 +129,19 @@ def fit(
             float(best_val[i]),
             lr or 0.0,
             anchor if n > 0 else 0.0,
+            run_params(best, i) if keep_params else None,
         )
         for i in range(k)
     ]
+
+
+def run_params(batch, index: int):
+    """Run `index`'s weights out of a stacked batch, as detached trainable leaves."""
+    from nsc.backend.surrogate import SurrogateParams
+
+    return SurrogateParams(
+        [w[index] for w in batch.weights], [b[index] for b in batch.biases]
+    ).detached()
 
 
 def distance(params, origin):
