@@ -367,3 +367,23 @@ def test_cli_train_refuses_a_batch_larger_than_the_corpus_and_keeps_its_cache(co
     assert "--batch-programs 1000 needs at least that many" in result.output
     assert f"stays in {tmp_path / 'run' / 'cache'}" in result.output
     assert (tmp_path / "run" / "cache").is_dir()
+
+
+def test_decoder_probe_script_fits_programs_three_ways(corpus, tmp_path):
+    """benchmarks/decoder_probe.py: the encoder, free codes and direct fits all learn."""
+    records = CorpusRecords(corpus, 17, None)
+    build_cache(records, tmp_path / "cache", calibration=16, val_percent=0.0)
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "decoder_probe.py"
+    args = ["--cache", str(tmp_path / "cache"), "--programs", "8", "--epochs", "15"]
+    args += ["--steps", "2", "--direct-steps", "200", "--threads", "1", "--out", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((tmp_path / "decoder_probe.json").read_text())
+    assert result["programs"] == 8 and result["centre"] > 0
+    for key in ("encoder", "free_codes", "direct"):
+        curve = result[key]["curve"]
+        assert curve[-1] < 0.7 * curve[0], (key, curve)
+    assert result["direct"]["curve"][-1] < result["free_codes"]["curve"][-1]
+    assert (tmp_path / "decoder_probe.png").stat().st_size > 0
