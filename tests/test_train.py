@@ -387,3 +387,23 @@ def test_decoder_probe_script_fits_programs_three_ways(corpus, tmp_path):
         assert curve[-1] < 0.7 * curve[0], (key, curve)
     assert result["direct"]["curve"][-1] < result["free_codes"]["curve"][-1]
     assert (tmp_path / "decoder_probe.png").stat().st_size > 0
+
+
+def test_learning_curve_script_trains_each_size(corpus, tmp_path):
+    """benchmarks/learning_curve.py: one run per size, each learning its training programs."""
+    records = CorpusRecords(corpus, 17, None)
+    build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0)
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "learning_curve.py"
+    args = ["--cache", str(tmp_path / "cache"), "--sizes", "3,6", "--budget", "60"]
+    args += ["--steps", "2", "--threads", "1", "--out", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((tmp_path / "learning_curve.json").read_text())
+    sizes = result["sizes"]
+    assert [r["programs"] for r in sizes] == [3, 6] and [r["epochs"] for r in sizes] == [20, 10]
+    for r in sizes:
+        assert r["final_train"] < r["start_train"]
+        assert r["best_val"] == min(v for _, v in r["val_curve"])
+    assert "| 6 | 10 |" in (tmp_path / "learning_curve.md").read_text()
