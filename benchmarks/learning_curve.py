@@ -152,6 +152,8 @@ def plot(result: dict, path: Path) -> None:
     right.plot(sizes, [r["final_train"] for r in result["sizes"]], marker="s", label="training")
     right.axhline(result["centre"], color="grey", linestyle=":", label="calibration centre")
     right.set_xscale("log")
+    right.set_xticks(sizes, [str(n) for n in sizes])
+    right.minorticks_off()
     right.set_xlabel("training programs")
     right.set_ylabel("MSE")
     right.legend(fontsize=8)
