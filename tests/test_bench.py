@@ -528,7 +528,9 @@ def test_start_quality_script_fits_reference_starts(tmp_path):
     assert "| fit256 |" in report and (tmp_path / "start_quality.png").stat().st_size > 0
     again = tmp_path / "merged"
     merge = ["--merge", str(tmp_path / "start_quality.json"), "--out", str(again)]
-    run = subprocess.run([sys.executable, str(script), *merge], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, str(script), *merge], capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     tables = lambda text: text[text.index("### ") :]  # noqa: E731
     assert tables((again / "report.md").read_text()) == tables(report)  # runs kept once
