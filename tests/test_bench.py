@@ -108,13 +108,18 @@ def test_bootstrap_interval_resamples_programs_not_values():
     assert all(math.isnan(v) for v in bootstrap_interval({"a": [0.0, math.inf]}))
 
 
+def toy_data(rng: np.random.Generator, scale: float = 1.0) -> Dataset:
+    """60 rows of scale * sin(3 a) * b: 40 to train on, 10 to validate, 10 to test."""
+    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
+    y = (scale * np.sin(3 * x[:, :1]) * x[:, 1:]).astype(np.float32)
+    return Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+
+
 def test_batched_fit_equals_separate_runs():
     from nsc.backend.surrogate import MLPFamily
 
     rng = np.random.default_rng(0)
-    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
-    y = np.sin(3 * x[:, :1]) * x[:, 1:]
-    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    data = toy_data(rng)
     family = MLPFamily((8,))
     gen = torch.Generator().manual_seed(0)
     starts = [family.init(2, 1, gen) for _ in range(3)]
@@ -134,9 +139,7 @@ def test_a_fit_can_hand_back_each_runs_best_weights():
     from nsc.backend.surrogate import MLPFamily
 
     rng = np.random.default_rng(3)
-    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
-    y = 4 * np.sin(3 * x[:, :1]) * x[:, 1:]
-    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    data = toy_data(rng, 4.0)
     family = MLPFamily((8,))
     gen = torch.Generator().manual_seed(3)
     starts = [family.init(2, 1, gen) for _ in range(2)]
@@ -147,8 +150,8 @@ def test_a_fit_can_hand_back_each_runs_best_weights():
     for f in fits:
         assert f.best_epoch > 0 and f.params.shapes() == starts[0].shapes()
         with torch.no_grad():
-            out = family.forward(f.params, torch.from_numpy(x[50:]))
-            test = torch.mean((out - torch.from_numpy(y[50:])) ** 2)
+            out = family.forward(f.params, torch.from_numpy(data.x_test))
+            test = torch.mean((out - torch.from_numpy(data.y_test)) ** 2)
         assert float(test) == pytest.approx(f.test_loss, rel=1e-5)
         assert all(t.requires_grad and t.grad is None for t in f.params.tensors())
         # a fit from those weights starts where the first one stopped
@@ -160,9 +163,7 @@ def test_each_run_keeps_the_learning_rate_with_the_best_validation_loss():
     from nsc.backend.surrogate import MLPFamily
 
     rng = np.random.default_rng(1)
-    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
-    y = np.sin(3 * x[:, :1]) * x[:, 1:]
-    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    data = toy_data(rng)
     family = MLPFamily((8,))
     gen = torch.Generator().manual_seed(1)
     starts = [family.init(2, 1, gen) for _ in range(4)]
@@ -185,9 +186,7 @@ def test_an_anchor_holds_each_run_near_its_own_start():
     from nsc.backend.surrogate import MLPFamily
 
     rng = np.random.default_rng(2)
-    x = rng.uniform(-1, 1, (60, 2)).astype(np.float32)
-    y = np.sin(3 * x[:, :1]) * x[:, 1:]
-    data = Dataset(x[:40], y[:40], x[40:50], y[40:50], x[50:], y[50:])
+    data = toy_data(rng)
     family = MLPFamily((8,))
     gen = torch.Generator().manual_seed(0)  # unseeded starts made this test fail 1 run in 4
     starts = [family.init(2, 1, gen) for _ in range(3)]
