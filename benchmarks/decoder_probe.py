@@ -142,6 +142,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    if args.direct_steps < 100 or args.direct_steps % 100:
+        parser.error("--direct-steps is a positive multiple of 100 (the curve's spacing)")
     torch.set_num_threads(args.threads)
     vocab, train_set, _ = load_cache(args.cache)
     examples = train_set[: args.programs]
