@@ -52,6 +52,10 @@ from nsc.bench.report import geomean, provenance, summarize, write_json
 
 REF_VALIDATION = 512  # reference rows that choose each reference fit's best epoch
 REF_SEED = 10_000  # random init of the reference fits
+# reference rows labelled in every run, whatever its levels: inputs are drawn port by port, so
+# a different count would give every level other rows (and runs with other levels could not
+# be merged into one curve)
+REF_ROWS = 8192
 
 
 def reference_rows(program, config: BenchConfig, data: Dataset, sig, seed: int, count: int):
@@ -60,7 +64,8 @@ def reference_rows(program, config: BenchConfig, data: Dataset, sig, seed: int, 
     from nsc.backend.surrogate import flatten_ports
 
     need = count + REF_VALIDATION
-    _, inputs, outputs = label(program, config, int(need * 1.3) + 64, seed)
+    labelled = max(count, REF_ROWS) + REF_VALIDATION
+    _, inputs, outputs = label(program, config, int(labelled * 1.3) + 64, seed)
     x = data.norm.inputs(flatten_ports(sig.inputs, inputs)).astype(np.float32)
     y = data.norm.outputs(flatten_ports(sig.outputs, outputs)).astype(np.float32)
     taken = {row.tobytes() for part in (data.x_pool, data.x_val, data.x_test) for row in part}

@@ -508,17 +508,24 @@ def test_cli_reports_user_mistakes_without_traceback(tmp_path: Path):
 
 
 def test_start_quality_script_fits_reference_starts(tmp_path):
-    """benchmarks/start_quality.py: a start fitted to more reference rows is better zero-shot."""
+    """benchmarks/start_quality.py: a start fitted to more reference rows is better zero-shot,
+    and a level's fit does not depend on the other levels of the run."""
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "start_quality.py"
-    newton = Path(__file__).resolve().parent.parent / "examples" / "newton_sqrt.c"
-    args = ["--out", str(tmp_path), "--programs", str(newton), "--quick", "--workers", "1"]
-    args += ["--levels", "2,256", "--ref-epochs", "200", "--ref-patience", "50"]
-    run = subprocess.run(
-        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    data = json.loads((tmp_path / "start_quality.json").read_text())
+    kernel = Path(__file__).resolve().parent.parent / "examples" / "inversek2j.c"  # two inputs
+
+    def measure(out: Path, levels: str) -> dict:
+        args = ["--out", str(out), "--programs", str(kernel), "--quick", "--workers", "1"]
+        args += ["--levels", levels, "--ref-epochs", "200", "--ref-patience", "50"]
+        run = subprocess.run(
+            [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        return json.loads((out / "start_quality.json").read_text())
+
+    data = measure(tmp_path, "2,256")
     (result,) = data["results"]
+    (alone,) = measure(tmp_path / "alone", "2")["results"]
+    assert alone["reference"]["fit2"] == result["reference"]["fit2"]
     assert result["reference"]["fit256"]["rows"] == 256
     zero = {r["method"]: r["test_loss"] for r in result["runs"] if r["size"] == 0.0}
     assert zero["fit256"] < zero["fit2"] and zero["fit256"] < zero["random"] / 10
