@@ -39,15 +39,16 @@ from nsc.bench.data_efficiency import (
     BenchConfig,
     ProgramResult,
     _program_arrays,
-    _record,
     default_programs,
     example_programs,
+    fine_tune,
     initial_params,
     label,
     load_inits,
+    pool_orders,
     prepare,
 )
-from nsc.bench.fitting import Dataset, fit, fit_best
+from nsc.bench.fitting import Dataset, fit
 from nsc.bench.report import geomean, provenance, summarize, write_json
 
 REF_VALIDATION = 512  # reference rows that choose each reference fit's best epoch
@@ -109,15 +110,9 @@ def measure(program, config: BenchConfig, levels, ref_config: BenchConfig, inits
             starts[m, s] = initial_params(m, model, arrays.get(m), in_w, out_w, model.hidden, s)
         for name, info in fits.items():
             starts[name, s] = info["params"]
-    orders = [
-        np.random.default_rng([s, 7]).permutation(len(data.x_pool)) for s in range(config.seeds)
-    ]
-    keys = list(starts)
-    for size in config.sizes:
-        subsets = [orders[s][: config.rows(size)] for _, s in keys]
-        t0 = time.perf_counter()
-        runs = fit_best(family, [starts[k] for k in keys], data, subsets, config, size == 100)
-        _record(result, keys, size, len(subsets[0]), runs, time.perf_counter() - t0)
+    orders = pool_orders(config, len(data.x_pool))
+    for size in config.sizes:  # exactly as the benchmark fine-tunes its starts
+        fine_tune(result, family, starts, data, config, size, orders)
     result.seconds = time.perf_counter() - start
     out = result.to_json()
     out["reference"] = {

@@ -279,17 +279,10 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
         if m != "latent"
         for s in range(config.seeds)
     }
-    orders = [
-        np.random.default_rng([s, 7]).permutation(len(data.x_pool)) for s in range(config.seeds)
-    ]
-    keys = list(starts)
+    orders = pool_orders(config, len(data.x_pool))
     tuned = perturbed(starts, config.perturb)
     for size in config.sizes:
-        subsets = [orders[s][: config.rows(size)] for _, s in keys]
-        t0 = time.perf_counter()
-        first = starts if size == 0 else tuned
-        fits = fit_best(family, [first[key] for key in keys], data, subsets, config, size == 100)
-        _record(result, keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
+        fine_tune(result, family, starts if size == 0 else tuned, data, config, size, orders)
         if "latent" in methods:
             from nsc.bench.latent import latent_runs
 
@@ -300,6 +293,21 @@ def _bench(program, config, inits, methods, result: ProgramResult) -> None:
             )
             latent_keys = [("latent", s) for s in range(config.seeds)]
             _record(result, latent_keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
+
+
+def pool_orders(config: BenchConfig, pool: int) -> list[np.ndarray]:
+    """Each seed's permutation of the pool: a run of size n trains on its first n rows."""
+    return [np.random.default_rng([s, 7]).permutation(pool) for s in range(config.seeds)]
+
+
+def fine_tune(result: ProgramResult, family, starts: dict, data, config, size: float, orders):
+    """Fine-tune every (method, seed) start on `size` percent of the pool (its seed's rows, in
+    one batch) and record the runs in `result`."""
+    keys = list(starts)
+    subsets = [orders[s][: config.rows(size)] for _, s in keys]
+    t0 = time.perf_counter()
+    fits = fit_best(family, [starts[key] for key in keys], data, subsets, config, size == 100)
+    _record(result, keys, size, len(subsets[0]), fits, time.perf_counter() - t0)
 
 
 def perturbed(starts: dict, scale: float) -> dict:
