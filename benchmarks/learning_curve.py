@@ -21,18 +21,28 @@ import argparse
 import json
 import math
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from nsc.backend.data import fixed_batch, load_cache, sample_batch
-from nsc.backend.hypernet import Hypernetwork
+from nsc.backend.data import Example, fixed_batch, load_cache, sample_batch
+from nsc.backend.hypernet import EmittedWeights, Hypernetwork
 from nsc.backend.surrogate import masked_mse
+from nsc.backend.tensors import Batch
 from nsc.backend.train import VAL_ROWS, TrainConfig, schedule
 
+Emit = Callable[[Sequence[Example], Batch], EmittedWeights]
 
-def error(hypernet, examples, batch_programs: int) -> float:
+
+def graph_model(config: TrainConfig, vocab_size: int) -> tuple[Hypernetwork, Emit]:
+    """The default recipe's hypernetwork: the GGNN reads each program's graph."""
+    hypernet = Hypernetwork(config.hypernet(vocab_size))
+    return hypernet, lambda examples, programs: hypernet(programs)
+
+
+def error(hypernet: Hypernetwork, emit: Emit, examples, batch_programs: int) -> float:
     """Mean normalized MSE of the emitted surrogates on each program's first VAL_ROWS rows."""
     hypernet.eval()
     errors = []
@@ -40,15 +50,25 @@ def error(hypernet, examples, batch_programs: int) -> float:
         for i in range(0, len(examples), batch_programs):
             chunk = examples[i : i + batch_programs]
             batch = fixed_batch(chunk, min(VAL_ROWS, min(e.rows for e in chunk)))
-            emitted = hypernet(batch.programs)
+            emitted = emit(chunk, batch.programs)
             pred = hypernet.family.forward(emitted.params, batch.x)
             errors.append(masked_mse(pred, batch.y, emitted.out_mask))
     return float(torch.cat(errors).mean())
 
 
-def curve_for(config: TrainConfig, vocab_size: int, train_set, val_set, epochs: int, log) -> dict:
+def curve_for(
+    config: TrainConfig,
+    vocab_size: int,
+    train_set,
+    val_set,
+    epochs: int,
+    log,
+    build: Callable[[TrainConfig, int], tuple[Hypernetwork, Emit]] = graph_model,
+) -> dict:
+    """Train one model (`build`: the hypernetwork to train, its parameters all in the optimizer,
+    and how it emits a batch's surrogates) on `train_set`; its validation curve and best."""
     torch.manual_seed(config.seed)
-    hypernet = Hypernetwork(config.hypernet(vocab_size))
+    hypernet, emit = build(config, vocab_size)
     optimizer = torch.optim.AdamW(
         hypernet.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
@@ -56,7 +76,7 @@ def curve_for(config: TrainConfig, vocab_size: int, train_set, val_set, epochs: 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule(config, per_epoch * epochs))
     every = max(1, epochs // 25)
     points = []
-    start_train = error(hypernet, train_set, config.batch_programs)
+    start_train = error(hypernet, emit, train_set, config.batch_programs)
     start = time.perf_counter()
     for epoch in range(epochs):
         hypernet.train()
@@ -64,9 +84,10 @@ def curve_for(config: TrainConfig, vocab_size: int, train_set, val_set, epochs: 
         for step in range(per_epoch):
             chosen = order[step * config.batch_programs : (step + 1) * config.batch_programs]
             rng = np.random.default_rng([config.seed, epoch, step])
-            batch = sample_batch([train_set[i] for i in chosen], config.samples_per_program, rng)
+            examples = [train_set[i] for i in chosen]
+            batch = sample_batch(examples, config.samples_per_program, rng)
             optimizer.zero_grad(set_to_none=True)
-            emitted = hypernet(batch.programs)
+            emitted = emit(examples, batch.programs)
             pred = hypernet.family.forward(emitted.params, batch.x)
             mse = masked_mse(pred, batch.y, emitted.out_mask).mean()
             (mse + config.penalty * emitted.penalty).backward()
@@ -74,7 +95,7 @@ def curve_for(config: TrainConfig, vocab_size: int, train_set, val_set, epochs: 
             optimizer.step()
             scheduler.step()
         if (epoch + 1) % every == 0 or epoch + 1 == epochs:
-            points.append([epoch + 1, error(hypernet, val_set, config.batch_programs)])
+            points.append([epoch + 1, error(hypernet, emit, val_set, config.batch_programs)])
             log(f"N={len(train_set)} epoch {epoch + 1}/{epochs}: validation {points[-1][1]:.4f}")
     best_epoch, best = min(points, key=lambda p: p[1])
     return {
@@ -84,7 +105,7 @@ def curve_for(config: TrainConfig, vocab_size: int, train_set, val_set, epochs: 
         "best_val": best,
         "best_epoch": best_epoch,
         "start_train": start_train,
-        "final_train": error(hypernet, train_set, config.batch_programs),
+        "final_train": error(hypernet, emit, train_set, config.batch_programs),
         "val_curve": points,
         "seconds": time.perf_counter() - start,
     }
@@ -103,19 +124,37 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     vocab, train_set, val_set = load_cache(args.cache)
     config = TrainConfig(data="", steps=args.steps)
+    sizes = [min(int(s), len(train_set)) for s in args.sizes.split(",")]
+    result = run_sizes(config, len(vocab), train_set, val_set, sizes, args)
+    write_results(result, "", args.out, "learning_curve")
+    if args.out is not None:
+        plot(result, args.out / "learning_curve.png")
+
+
+def run_sizes(
+    config: TrainConfig, vocab_size: int, train_set, val_set, sizes, args, build=graph_model
+) -> dict:
+    """One `curve_for` per size, each on the first N training programs for `args.budget / N`
+    epochs (at most `args.max_epochs`), with the centre's validation error beside them."""
     centre = float(
         np.mean(
             [np.mean(np.clip(e.y[:VAL_ROWS], -10, 10).astype(np.float64) ** 2) for e in val_set]
         )
     )
     print(f"{len(train_set)} training programs, {len(val_set)} validation; centre {centre:.4f}")
-    sizes = [min(int(s), len(train_set)) for s in args.sizes.split(",")]
     result = {"centre": centre, "validation_programs": len(val_set), "sizes": []}
     for n in sizes:
         epochs = max(1, min(args.max_epochs, math.ceil(args.budget / n)))
-        result["sizes"].append(curve_for(config, len(vocab), train_set[:n], val_set, epochs, print))
+        run = curve_for(config, vocab_size, train_set[:n], val_set, epochs, print, build)
+        result["sizes"].append(run)
+    return result
+
+
+def write_results(result: dict, heading: str, out: Path | None, stem: str) -> None:
+    """Print the table of sizes; with `out`, write it as OUT/STEM.md and the runs as STEM.json."""
     lines = [
-        f"Validation programs: {len(val_set)}; predicting the calibration centre: {centre:.4f}",
+        f"{heading}Validation programs: {result['validation_programs']}; "
+        f"predicting the calibration centre: {result['centre']:.4f}",
         "",
         "| training programs | epochs | steps | best validation MSE | at epoch | "
         "training MSE at the end | seconds |",
@@ -127,11 +166,10 @@ def main() -> None:
             f"{r['best_epoch']} | {r['final_train']:.4f} | {r['seconds']:.0f} |"
         )
     print("\n".join(lines))
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "learning_curve.json").write_text(json.dumps(result, indent=1))
-        (args.out / "learning_curve.md").write_text("\n".join(lines) + "\n")
-        plot(result, args.out / "learning_curve.png")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{stem}.json").write_text(json.dumps(result, indent=1))
+        (out / f"{stem}.md").write_text("\n".join(lines) + "\n")
 
 
 def plot(result: dict, path: Path) -> None:

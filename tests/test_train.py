@@ -407,3 +407,35 @@ def test_learning_curve_script_trains_each_size(corpus, tmp_path):
         assert r["final_train"] < r["start_train"]
         assert r["best_val"] == min(v for _, v in r["val_curve"])
     assert "| 6 | 10 |" in (tmp_path / "learning_curve.md").read_text()
+
+
+def test_text_encoder_script_learns_from_source_tokens(corpus, tmp_path):
+    """benchmarks/text_encoder.py: a transformer over the C text in place of the GGNN learns its
+    training programs, and every port is named by some token."""
+    records = CorpusRecords(corpus, 17, None)
+    build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0)
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "text_encoder.py"
+    args = ["--cache", str(tmp_path / "cache"), "--corpus", str(corpus), "--sizes", "6"]
+    args += ["--budget", "60", "--layers", "1", "--min-count", "1", "--threads", "1"]
+    run = subprocess.run(
+        [sys.executable, str(script), *args, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "0 programs with a port no token names" in run.stdout
+    (size,) = json.loads((tmp_path / "text_encoder.json").read_text())["sizes"]
+    assert size["programs"] == 6 and size["epochs"] == 10
+    assert size["final_train"] < size["start_train"]
+    assert "| 6 | 10 | 10 |" in (tmp_path / "text_encoder.md").read_text()
+
+
+def test_train_command_offers_every_hidden_layer_mode():
+    """`nsc train --hidden-layers` lists the modes itself (the CLI does not import torch to
+    start); they must be the hypernetwork's."""
+    from nsc.backend.hypernet import HIDDEN_LAYERS
+    from nsc.cli.corpus import train_command
+
+    (option,) = [p for p in train_command.params if p.name == "hidden_layers"]
+    assert tuple(option.type.choices) == HIDDEN_LAYERS

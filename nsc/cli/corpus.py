@@ -231,7 +231,7 @@ def datagen_command(
 )
 @click.option(
     "--hidden-layers",
-    type=click.Choice(["learned", "fixed-base", "fixed"]),
+    type=click.Choice(["learned", "fixed-base", "fixed"]),  # HIDDEN_LAYERS (tested: the same)
     default="learned",
     show_default=True,
     help="The emitted hidden layers: trained bases plus program deltas, one fixed random "
