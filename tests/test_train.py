@@ -439,3 +439,33 @@ def test_train_command_offers_every_hidden_layer_mode():
 
     (option,) = [p for p in train_command.params if p.name == "hidden_layers"]
     assert tuple(option.type.choices) == HIDDEN_LAYERS
+
+
+def test_ir_variants_script_trains_on_more_forms_and_plots(corpus, tmp_path):
+    """benchmarks/ir_variants.py: programs join training in further IR forms (their own rows),
+    the model learns them; compare_curves.py plots its curve beside another probe's."""
+    records = CorpusRecords(corpus, 17, None)
+    build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0)
+    bench = Path(__file__).resolve().parent.parent / "benchmarks"
+    args = ["--cache", str(tmp_path / "cache"), "--corpus", str(corpus), "--sizes", "6"]
+    args += ["--budget", "60", "--steps", "2", "--threads", "1", "--out", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, str(bench / "ir_variants.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((tmp_path / "ir_variants.json").read_text())
+    (size,) = result["sizes"]
+    assert size["programs"] == 6 and result["forms"][0] > 6
+    assert size["final_train"] < size["start_train"]
+    out = tmp_path / "curves.png"
+    plot = [sys.executable, str(bench / "compare_curves.py"), "--size", "6", "--out", str(out)]
+    plot += [f"forms={tmp_path / 'ir_variants.json'}", f"again={tmp_path / 'ir_variants.json'}"]
+    assert subprocess.run(plot, capture_output=True, timeout=120).returncode == 0
+    assert out.stat().st_size > 0
+    missing = subprocess.run(
+        [*plot[:3], "7", *plot[4:]], capture_output=True, text=True, timeout=120
+    )
+    assert missing.returncode != 0 and "no run on 7 training programs" in missing.stderr
