@@ -469,3 +469,27 @@ def test_ir_variants_script_trains_on_more_forms_and_plots(corpus, tmp_path):
         [*plot[:3], "7", *plot[4:]], capture_output=True, text=True, timeout=120
     )
     assert missing.returncode != 0 and "no run on 7 training programs" in missing.stderr
+
+
+def test_value_aux_script_learns_observed_values(corpus, tmp_path):
+    """benchmarks/value_aux.py: the static model's node states learn to predict what each
+    instruction computed, beside the surrogates; without observations it says so."""
+    records = CorpusRecords(corpus, 17, None)
+    build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0, fusion=True)
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "value_aux.py"
+    args = ["--cache", str(tmp_path / "cache"), "--sizes", "6", "--budget", "60"]
+    args += ["--steps", "2", "--threads", "1", "--out", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((tmp_path / "value_aux.json").read_text())
+    assert result["value_loss_last"] < 0.8 * result["value_loss_first"]
+    (size,) = result["sizes"]
+    assert size["final_train"] < size["start_train"]
+    build_cache(records, tmp_path / "static", calibration=16, val_percent=30.0)
+    args[1] = str(tmp_path / "static")
+    run = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode != 0 and "no observations" in run.stderr
