@@ -30,7 +30,7 @@ import torch
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_curve import run_sizes, write_results  # noqa: E402
+from learning_curve import add_run_options, run_sizes, write_results  # noqa: E402
 
 from nsc.backend.data import Example, load_cache  # noqa: E402
 from nsc.backend.tensors import program_tensors  # noqa: E402
@@ -70,11 +70,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="the corpus it encodes")
     parser.add_argument("--sizes", default="4096")
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--budget", type=int, default=60000, help="program-steps per size")
-    parser.add_argument("--max-epochs", type=int, default=120)
-    parser.add_argument("--steps", type=int, default=6, help="GGNN steps (the default's 6)")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=None)
+    add_run_options(parser)
     args = parser.parse_args()
     names = [v for v in args.variants.split(",") if v]
     unknown = set(names) - VARIANTS.keys()

@@ -115,11 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, required=True, help="a run's encoded corpus")
     parser.add_argument("--sizes", default="256,1024,4096")
-    parser.add_argument("--budget", type=int, default=60000, help="program-steps per size")
-    parser.add_argument("--max-epochs", type=int, default=120)
-    parser.add_argument("--steps", type=int, default=6, help="GGNN steps (the default's 6)")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=None)
+    add_run_options(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     vocab, train_set, val_set = load_cache(args.cache)
@@ -129,6 +125,15 @@ def main() -> None:
     write_results(result, "", args.out, "learning_curve")
     if args.out is not None:
         plot(result, args.out / "learning_curve.png")
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options every probe built on `run_sizes` shares."""
+    parser.add_argument("--budget", type=int, default=60000, help="program-steps per size")
+    parser.add_argument("--max-epochs", type=int, default=120)
+    parser.add_argument("--steps", type=int, default=6, help="GGNN steps (the default's 6)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=None)
 
 
 def run_sizes(

@@ -38,7 +38,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_curve import run_sizes, write_results  # noqa: E402
+from learning_curve import add_run_options, run_sizes, write_results  # noqa: E402
 
 from nsc.backend.arrays import CONSTANT_WIDTH, encode_constant  # noqa: E402
 from nsc.backend.data import Example, load_cache  # noqa: E402
@@ -237,16 +237,12 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True, help="a run's encoded corpus")
     parser.add_argument("--corpus", type=Path, required=True, help="the corpus it encodes")
     parser.add_argument("--sizes", default="4096")
-    parser.add_argument("--budget", type=int, default=60000, help="program-steps per size")
-    parser.add_argument("--max-epochs", type=int, default=120)
     parser.add_argument("--layers", type=int, default=3)
     parser.add_argument("--min-count", type=int, default=20)
     parser.add_argument(
         "--with-graph", action="store_true", help="the GGNN too, the two encodings summed"
     )
-    parser.add_argument("--steps", type=int, default=6, help="GGNN steps with --with-graph")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=None)
+    add_run_options(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     vocab, train_set, val_set = load_cache(args.cache)

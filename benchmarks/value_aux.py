@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_curve import run_sizes, write_results  # noqa: E402
+from learning_curve import add_run_options, run_sizes, write_results  # noqa: E402
 
 from nsc.backend.data import load_cache  # noqa: E402
 from nsc.backend.hypernet import Hypernetwork  # noqa: E402
@@ -71,11 +71,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True, help="a cache with observations")
     parser.add_argument("--sizes", default="4096")
     parser.add_argument("--weight", type=float, default=1.0)
-    parser.add_argument("--budget", type=int, default=60000, help="program-steps per size")
-    parser.add_argument("--max-epochs", type=int, default=120)
-    parser.add_argument("--steps", type=int, default=6, help="GGNN steps (the default's 6)")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=None)
+    add_run_options(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     vocab, train_set, val_set = load_cache(args.cache)

@@ -369,16 +369,22 @@ def test_cli_train_refuses_a_batch_larger_than_the_corpus_and_keeps_its_cache(co
     assert (tmp_path / "run" / "cache").is_dir()
 
 
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run_script(name: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """benchmarks/NAME.py with `args`, its output captured as text."""
+    command = [sys.executable, str(BENCHMARKS / f"{name}.py"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
 def test_decoder_probe_script_fits_programs_three_ways(corpus, tmp_path):
     """benchmarks/decoder_probe.py: the encoder, free codes and direct fits all learn."""
     records = CorpusRecords(corpus, 17, None)
     build_cache(records, tmp_path / "cache", calibration=16, val_percent=0.0)
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "decoder_probe.py"
     args = ["--cache", str(tmp_path / "cache"), "--programs", "8", "--epochs", "15"]
     args += ["--steps", "2", "--direct-steps", "200", "--threads", "1", "--out", str(tmp_path)]
-    run = subprocess.run(
-        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
-    )
+    run = run_script("decoder_probe", *args)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((tmp_path / "decoder_probe.json").read_text())
     assert result["programs"] == 8 and result["centre"] > 0
@@ -393,11 +399,9 @@ def test_learning_curve_script_trains_each_size(corpus, tmp_path):
     """benchmarks/learning_curve.py: one run per size, each learning its training programs."""
     records = CorpusRecords(corpus, 17, None)
     build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0)
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "learning_curve.py"
     args = ["--cache", str(tmp_path / "cache"), "--sizes", "3,6", "--budget", "60"]
-    args += ["--steps", "2", "--threads", "1", "--out", str(tmp_path)]
-    run = subprocess.run(
-        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    run = run_script(
+        "learning_curve", *args, "--steps", "2", "--threads", "1", "--out", str(tmp_path)
     )
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((tmp_path / "learning_curve.json").read_text())
@@ -414,15 +418,9 @@ def test_text_encoder_script_learns_from_source_tokens(corpus, tmp_path):
     training programs, and every port is named by some token."""
     records = CorpusRecords(corpus, 17, None)
     build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0)
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "text_encoder.py"
     args = ["--cache", str(tmp_path / "cache"), "--corpus", str(corpus), "--sizes", "6"]
     args += ["--budget", "60", "--layers", "1", "--min-count", "1", "--threads", "1"]
-    run = subprocess.run(
-        [sys.executable, str(script), *args, "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = run_script("text_encoder", *args, "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr[-2000:]
     assert "0 programs with a port no token names" in run.stdout
     (size,) = json.loads((tmp_path / "text_encoder.json").read_text())["sizes"]
@@ -446,28 +444,19 @@ def test_ir_variants_script_trains_on_more_forms_and_plots(corpus, tmp_path):
     the model learns them; compare_curves.py plots its curve beside another probe's."""
     records = CorpusRecords(corpus, 17, None)
     build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0)
-    bench = Path(__file__).resolve().parent.parent / "benchmarks"
     args = ["--cache", str(tmp_path / "cache"), "--corpus", str(corpus), "--sizes", "6"]
     args += ["--budget", "60", "--steps", "2", "--threads", "1", "--out", str(tmp_path)]
-    run = subprocess.run(
-        [sys.executable, str(bench / "ir_variants.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = run_script("ir_variants", *args)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((tmp_path / "ir_variants.json").read_text())
     (size,) = result["sizes"]
     assert size["programs"] == 6 and result["forms"][0] > 6
     assert size["final_train"] < size["start_train"]
     out = tmp_path / "curves.png"
-    plot = [sys.executable, str(bench / "compare_curves.py"), "--size", "6", "--out", str(out)]
-    plot += [f"forms={tmp_path / 'ir_variants.json'}", f"again={tmp_path / 'ir_variants.json'}"]
-    assert subprocess.run(plot, capture_output=True, timeout=120).returncode == 0
+    runs = [f"forms={tmp_path / 'ir_variants.json'}", f"again={tmp_path / 'ir_variants.json'}"]
+    assert run_script("compare_curves", "--size", "6", "--out", str(out), *runs).returncode == 0
     assert out.stat().st_size > 0
-    missing = subprocess.run(
-        [*plot[:3], "7", *plot[4:]], capture_output=True, text=True, timeout=120
-    )
+    missing = run_script("compare_curves", "--size", "7", "--out", str(out), *runs)
     assert missing.returncode != 0 and "no run on 7 training programs" in missing.stderr
 
 
@@ -476,12 +465,9 @@ def test_value_aux_script_learns_observed_values(corpus, tmp_path):
     instruction computed, beside the surrogates; without observations it says so."""
     records = CorpusRecords(corpus, 17, None)
     build_cache(records, tmp_path / "cache", calibration=16, val_percent=30.0, fusion=True)
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "value_aux.py"
     args = ["--cache", str(tmp_path / "cache"), "--sizes", "6", "--budget", "60"]
     args += ["--steps", "2", "--threads", "1", "--out", str(tmp_path)]
-    run = subprocess.run(
-        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
-    )
+    run = run_script("value_aux", *args)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((tmp_path / "value_aux.json").read_text())
     assert result["value_loss_last"] < 0.8 * result["value_loss_first"]
@@ -489,7 +475,5 @@ def test_value_aux_script_learns_observed_values(corpus, tmp_path):
     assert size["final_train"] < size["start_train"]
     build_cache(records, tmp_path / "static", calibration=16, val_percent=30.0)
     args[1] = str(tmp_path / "static")
-    run = subprocess.run(
-        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
-    )
+    run = run_script("value_aux", *args)
     assert run.returncode != 0 and "no observations" in run.stderr
