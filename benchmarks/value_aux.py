@@ -89,7 +89,7 @@ def main() -> None:
     result = run_sizes(config, len(vocab), train_set, val_set, sizes, args, build)
     result |= {"weight": args.weight, "observed_nodes": int(observed.shape[0])}
     if losses:
-        k = max(1, min(100, len(losses) // 4))  # steps averaged at each end
+        k = max(1, min(100, len(losses) // 4))  # steps averaged at each end (all sizes run)
         first, last = float(np.mean(losses[:k])), float(np.mean(losses[-k:]))
         result |= {"value_loss_first": first, "value_loss_last": last, "value_loss_steps": k}
         print(f"value loss (mean of {k} steps): {first:.4f} at the start, {last:.4f} at the end")
