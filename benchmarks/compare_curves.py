@@ -14,6 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
+from nsc.bench.report import pyplot, save_figure
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -21,11 +23,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, required=True, help="training programs")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4))
     centre = None
     for item in args.runs:
@@ -44,10 +42,8 @@ def main() -> None:
     ax.set_ylabel("validation MSE")
     ax.set_title(f"{args.size} training programs", fontsize=10)
     ax.legend(fontsize=8)
-    fig.tight_layout()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(args.out, dpi=110)
-    plt.close(fig)
+    save_figure(fig, args.out)
 
 
 if __name__ == "__main__":

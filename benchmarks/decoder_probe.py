@@ -38,6 +38,7 @@ from nsc.backend.encoder import Encoded
 from nsc.backend.hypernet import Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.train import TrainConfig, schedule
+from nsc.bench.report import pyplot, save_figure
 
 
 def batches(examples, size: int):
@@ -187,11 +188,7 @@ def main() -> None:
 
 
 def plot(result: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     for key, label in (("encoder", "encoder (nsc train)"), ("free_codes", "free codes")):
         if key in result:
@@ -203,9 +200,7 @@ def plot(result: dict, path: Path) -> None:
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"training MSE ({result['programs']} programs)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from nsc.backend.hypernet import EmittedWeights, Hypernetwork
 from nsc.backend.surrogate import masked_mse
 from nsc.backend.tensors import Batch
 from nsc.backend.train import VAL_ROWS, TrainConfig, schedule
+from nsc.bench.report import pyplot, save_figure
 
 Emit = Callable[[Sequence[Example], Batch], EmittedWeights]
 
@@ -178,11 +179,7 @@ def write_results(result: dict, heading: str, out: Path | None, stem: str) -> No
 
 
 def plot(result: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     for r in result["sizes"]:
         epochs, vals = zip(*r["val_curve"], strict=True)
@@ -200,9 +197,7 @@ def plot(result: dict, path: Path) -> None:
     right.set_xlabel("training programs")
     right.set_ylabel("MSE")
     right.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

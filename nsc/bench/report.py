@@ -291,7 +291,7 @@ def _plain(value: object) -> object:
 
 def plot_losses(summary: Mapping, results: Sequence[Mapping], path: Path) -> None:
     """Mean test loss against training-set size, one panel per program, one line per method."""
-    plt = _pyplot()
+    plt = pyplot()
     names = [r["program"]["name"] for r in results if not r["error"]]
     if not names:
         return
@@ -317,14 +317,12 @@ def plot_losses(summary: Mapping, results: Sequence[Mapping], path: Path) -> Non
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     fig.supylabel("test MSE (standardized)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def plot_curves(results: Sequence[Mapping], path: Path) -> None:
     """Test loss per epoch of the full-pool runs (seed 0), one panel per program."""
-    plt = _pyplot()
+    plt = pyplot()
     done = [r for r in results if not r["error"]]
     if not done:
         return
@@ -342,9 +340,7 @@ def plot_curves(results: Sequence[Mapping], path: Path) -> None:
     axes.flat[0].legend(fontsize=7)
     fig.supxlabel("epoch")
     fig.supylabel("test MSE (standardized)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 PAPER_CORPUS = {
@@ -358,7 +354,7 @@ PAPER_CORPUS = {
 
 def plot_efficiency(summary: Mapping, path: Path) -> None:
     """Geometric-mean data efficiency per size, one line per method and group, with the paper's."""
-    plt = _pyplot()
+    plt = pyplot()
     sizes = summary["sizes"]
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     xs = range(len(sizes))
@@ -387,9 +383,7 @@ def plot_efficiency(summary: Mapping, path: Path) -> None:
     ax.set_xlabel("training-set size (% of the pool)")
     ax.set_ylabel("data efficiency over random init")
     ax.legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def _without_curves(result: Mapping) -> dict:
@@ -398,13 +392,21 @@ def _without_curves(result: Mapping) -> dict:
     return {**result, "runs": runs}
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (imported when a plot is drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def save_figure(fig, path: Path) -> None:  # noqa: ANN001
+    """Lay out, write as PNG at the reports' resolution, and free a figure."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
 
 
 def write_report(
