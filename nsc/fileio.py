@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import io
 import json
 import os
 import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -28,18 +29,38 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = Tru
     A symlink keeps pointing where it did and the file it names is replaced; a device or pipe
     (`/dev/null`, `/dev/stdout`) is written to, never replaced. A failure is an NscError naming
     `path`, and leaves no temp file behind."""
+    with atomic_open(path, sync=sync) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, *, sync: bool = True) -> Iterator[BinaryIO]:
+    """A binary file to write in a `with` block; `path` gets its contents when the block ends
+    without an error, as in `atomic_write_bytes` (which says what `sync`, links and devices
+    do). For output too large to hold in memory first. An error in the block leaves `path` as
+    it was and no temp file behind; an OSError becomes an NscError naming `path`."""
     try:
         if os.path.exists(path) and not os.path.isfile(path):
-            _write_through(path, data)
-            return
-        target = Path(os.path.realpath(path))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            if os.path.isdir(path):
+                raise NscError(f"{path}: is a folder, not a file")
+            handle = open(path, "wb")  # noqa: SIM115 - closed below, after the block
+        else:
+            target = Path(os.path.realpath(path))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            handle = None
     except OSError as err:
         raise _write_error(path, err) from None
+    if handle is not None:  # a device or pipe: written in place
+        try:
+            with handle:
+                yield handle
+        except OSError as err:
+            raise _write_error(path, err) from None
+        return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             if sync:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -50,14 +71,6 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, sync: bool = Tru
         if isinstance(err, OSError):
             raise _write_error(path, err) from None
         raise
-
-
-def _write_through(path: str | os.PathLike, data: bytes) -> None:
-    """Write into an existing file that is not a regular one: a folder is an error."""
-    if os.path.isdir(path):
-        raise NscError(f"{path}: is a folder, not a file")
-    with open(path, "wb") as handle:
-        handle.write(data)
 
 
 def _write_error(path: str | os.PathLike, err: OSError) -> NscError:
@@ -83,11 +96,22 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_bytes(path, text.encode())
 
 
-def atomic_savez(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> None:
-    """Save named arrays as an uncompressed .npz (no pickled objects), atomically."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **{name: np.asarray(a) for name, a in arrays.items()})
-    atomic_write_bytes(path, buffer.getvalue())
+def atomic_savez(
+    path: str | os.PathLike, arrays: Mapping[str, np.ndarray] | Iterable[tuple[str, np.ndarray]]
+) -> None:
+    """Save named arrays as an uncompressed .npz (no pickled objects), atomically.
+
+    The arrays go to the file one at a time, straight from memory: pass (name, array) pairs
+    from a generator and only the array being written need exist (a training cache of 140,000
+    programs is about 10 GB). numpy's `np.load` reads the file."""
+    items = arrays.items() if isinstance(arrays, Mapping) else arrays
+    with (
+        atomic_open(path) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive,
+    ):
+        for name, array in items:
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
+import numpy as np
 import pytest
 
 from nsc import fileio
@@ -39,3 +40,37 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
     with pytest.raises(NscError, match="data.bin: cannot write it .disk full"):
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old" and sorted(tmp_path.iterdir()) == [target]
+
+
+def test_savez_streams_pairs_and_a_failure_midway_keeps_the_old_file(tmp_path):
+    path = tmp_path / "cache.npz"
+
+    def pairs(fail_at=None):
+        for i in range(3):
+            if i == fail_at:
+                raise RuntimeError("out of examples")
+            yield f"a{i}", np.arange(i + 2, dtype=np.float32).reshape(1, -1)
+
+    fileio.atomic_savez(path, pairs())
+    loaded = fileio.load_npz(path)
+    assert sorted(loaded) == ["a0", "a1", "a2"] and loaded["a2"].tolist() == [[0, 1, 2, 3]]
+    with np.load(path) as plain:  # numpy reads it as its own
+        assert plain["a1"].dtype == np.float32
+    before = path.read_bytes()
+    with pytest.raises(RuntimeError, match="out of examples"):
+        fileio.atomic_savez(path, pairs(fail_at=2))
+    assert path.read_bytes() == before and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_savez_refuses_object_arrays(tmp_path):
+    path = tmp_path / "x.npz"
+    with pytest.raises(ValueError, match="allow_pickle"):
+        fileio.atomic_savez(path, {"x": np.array([{"a": 1}], dtype=object)})
+    assert not path.exists() and not list(tmp_path.iterdir())
+
+
+def test_atomic_open_writes_through_a_device(tmp_path):
+    with fileio.atomic_open(os.devnull) as handle:
+        handle.write(b"ignored")
+    with pytest.raises(NscError, match="is a folder"), fileio.atomic_open(tmp_path):
+        pass

@@ -253,19 +253,24 @@ def load_cache(folder: str | Path) -> tuple[Vocab, list[Example], list[Example]]
 
 
 def save_examples(path: Path, examples: Sequence[Example]) -> None:
-    """Every array of every example, concatenated per field with offsets (npz, no pickle)."""
+    """Every array of every example, concatenated per field with offsets (npz, no pickle).
+
+    One field is concatenated at a time and written before the next: a large cache costs the
+    memory of its examples and of its largest field, not twice its size."""
     parts: dict[str, list[np.ndarray]] = {}
     for ex in examples:
         for key, value in _arrays(ex).items():
             parts.setdefault(key, []).append(value)
-    arrays: dict[str, np.ndarray] = {}
-    for key, values in parts.items():  # flattened, so widths may differ between programs
-        arrays[key] = np.concatenate([v.reshape(-1) for v in values])
-        arrays[f"{key}@offset"] = np.cumsum([0] + [v.size for v in values])
-        arrays[f"{key}@shape"] = np.asarray([_shape(v) for v in values], dtype=np.int64)
-    meta = {"names": [e.name for e in examples], "hashes": [e.hash for e in examples]}
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    atomic_savez(path, arrays)
+
+    def arrays() -> Iterator[tuple[str, np.ndarray]]:
+        for key, values in parts.items():  # flattened, so widths may differ between programs
+            yield key, np.concatenate([v.reshape(-1) for v in values])
+            yield f"{key}@offset", np.cumsum([0] + [v.size for v in values])
+            yield f"{key}@shape", np.asarray([_shape(v) for v in values], dtype=np.int64)
+        meta = {"names": [e.name for e in examples], "hashes": [e.hash for e in examples]}
+        yield "meta", np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+
+    atomic_savez(path, arrays())
 
 
 def load_examples(path: Path) -> list[Example]:

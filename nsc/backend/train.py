@@ -259,7 +259,8 @@ def prepare_data(
         loaded = _intact_cache(cache)
     if replica.main and loaded is None:  # stale, missing or damaged: built again
         records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
-        build_cache(
+        # kept, not loaded again: a second copy of a large corpus's examples may not fit
+        loaded = build_cache(
             records,
             cache,
             calibration=config.calibration,
