@@ -30,7 +30,12 @@ import torch
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_curve import add_run_options, run_sizes, write_results  # noqa: E402
+from learning_curve import (  # noqa: E402
+    add_corpus_options,
+    add_run_options,
+    run_sizes,
+    write_results,
+)
 
 from nsc.backend.data import Example, load_cache  # noqa: E402
 from nsc.backend.tensors import program_tensors  # noqa: E402
@@ -66,9 +71,7 @@ def variant_examples(record, example: Example, vocab, names) -> list[Example]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache", type=Path, required=True, help="a run's encoded corpus")
-    parser.add_argument("--corpus", type=Path, required=True, help="the corpus it encodes")
-    parser.add_argument("--sizes", default="4096")
+    add_corpus_options(parser)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     add_run_options(parser)
     args = parser.parse_args()

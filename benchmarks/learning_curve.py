@@ -128,6 +128,13 @@ def main() -> None:
         plot(result, args.out / "learning_curve.png")
 
 
+def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """The inputs of a probe that reads each program from the corpus as well as the cache."""
+    parser.add_argument("--cache", type=Path, required=True, help="a run's encoded corpus")
+    parser.add_argument("--corpus", type=Path, required=True, help="the corpus it encodes")
+    parser.add_argument("--sizes", default="4096")
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options every probe built on `run_sizes` shares."""
     parser.add_argument("--budget", type=int, default=60000, help="program-steps per size")

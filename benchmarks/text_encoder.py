@@ -38,7 +38,12 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_curve import add_run_options, run_sizes, write_results  # noqa: E402
+from learning_curve import (  # noqa: E402
+    add_corpus_options,
+    add_run_options,
+    run_sizes,
+    write_results,
+)
 
 from nsc.backend.arrays import CONSTANT_WIDTH, encode_constant  # noqa: E402
 from nsc.backend.data import Example, load_cache  # noqa: E402
@@ -234,9 +239,7 @@ def text_model(texts: dict[str, TextProgram], words: int, layers: int, with_grap
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache", type=Path, required=True, help="a run's encoded corpus")
-    parser.add_argument("--corpus", type=Path, required=True, help="the corpus it encodes")
-    parser.add_argument("--sizes", default="4096")
+    add_corpus_options(parser)
     parser.add_argument("--layers", type=int, default=3)
     parser.add_argument("--min-count", type=int, default=20)
     parser.add_argument(
