@@ -100,6 +100,18 @@ def test_nscc_errors_exit_with_1_and_no_traceback(tmp_path):
     assert nscc_program("--help").returncode == 0
 
 
+def test_nscc_speaks_as_nscc():
+    """Usage, errors and the version name `nscc` itself, not the `nsc compile` it runs."""
+    for flag in ("-h", "--help"):
+        run = nscc_program(flag)
+        assert run.returncode == 0 and run.stdout.startswith("Usage: nscc [OPTIONS] SOURCES...")
+    version = nscc_program("--version")
+    assert version.returncode == 0 and version.stdout.strip().startswith("nscc, version ")
+    wrong = nscc_program("--no-such-option")
+    assert wrong.returncode == 2 and "Try 'nscc --help' for help." in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
 def processes_marked(mark: str) -> list[str]:
     found = []
     for proc in Path("/proc").iterdir():

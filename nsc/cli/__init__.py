@@ -44,10 +44,10 @@ def nscc_main() -> None:
         from nsc.nscc_worker import prestart
 
         prestart()
-        from nsc.cli import compiler  # noqa: F401  (registers `compile`, and nothing else)
-        from nsc.cli.common import main
+        from nsc.cli.compiler import compile_command  # registers `compile`, and nothing else
 
-        main(["compile", *sys.argv[1:]], prog_name="nscc")
+        # the command itself, so that usage and errors read `nscc [OPTIONS] SOURCES...`
+        compile_command.main(sys.argv[1:], prog_name="nscc")
         code = 0
     except SystemExit as exit:
         code = _exit_code(exit.code)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from nsc import __version__
 from nsc.cli.common import (
     _options_from,
     _report_errors,
@@ -134,7 +135,7 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
         sys.exit(1)
 
 
-@main.command("compile")
+@main.command("compile", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @frontend_options
 @optimization_options(default=2, help="Optimization preset (the model was trained on -O2 graphs).")
@@ -190,6 +191,7 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     "with --emit-llvm, -: standard output).",
 )
 @click.option("-v", "verbose", is_flag=True, help="Print each stage's time (stderr).")
+@click.version_option(__version__)
 @_report_errors
 def compile_command(
     sources: tuple[Path, ...],
