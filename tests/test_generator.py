@@ -7,7 +7,7 @@ import re
 import pytest
 
 from nsc.data.gen_harness import gcc_syntax_error, run_many, yield_report
-from nsc.data.generator import FAMILIES, GeneratorConfig, build, generate
+from nsc.data.generator import DEFAULT_WEIGHTS, FAMILIES, GeneratorConfig, build, generate
 from nsc.data.stats import program_stats
 from nsc.diagnostics import NscError
 
@@ -45,9 +45,32 @@ def test_different_seeds_give_different_programs():
     assert len(sources) == 60
 
 
-def test_every_family_appears():
+def test_every_family_in_the_default_mix_appears():
     seen = {generate(seed).family for seed in range(400)}
-    assert seen == set(FAMILIES)
+    assert seen == {name for name, weight in DEFAULT_WEIGHTS.items() if weight > 0}
+    assert set(DEFAULT_WEIGHTS) == set(FAMILIES)
+
+
+def test_a_family_off_by_default_changes_no_seed():
+    """`primitive` (weight 0) is left out of the draw: every seed gives the program it gave
+    before the family existed."""
+    without = tuple((n, w) for n, w in DEFAULT_WEIGHTS.items() if n != "primitive")
+    for seed in range(200):
+        assert generate(seed).source == generate(seed, GeneratorConfig(without)).source
+
+
+def test_primitive_programs_are_small():
+    config = GeneratorConfig(
+        family_weights=(("primitive", 1.0),),
+        p_compose=0.0,
+        p_post=0.0,
+        p_extra_inputs=0.0,
+        p_idiom=0.0,
+    )
+    for seed in range(50):
+        program = generate(seed, config)
+        assert program.family == "primitive" and 1 <= len(program.meta["inputs"]) <= 4
+        assert "for (" not in program.source and "while" not in program.source
 
 
 def test_family_weights_restrict_the_mix():

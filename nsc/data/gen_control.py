@@ -20,6 +20,26 @@ def dataflow(p: Program, max_depth: int = 4) -> list[Expr]:
     return [use_all(p, inputs, results[0]), *results[1:]]
 
 
+def primitive(p: Program) -> list[Expr]:
+    """One or two small functions of one to four inputs: an affine combination, a single
+    operation, or a tree two operations deep. These are the pieces the other families compose;
+    off in the default mix (`docs/corpus.md`)."""
+    inputs = p.scalars(p.rng.randint(1, 4))
+    g = p.gen(inputs)
+    results = []
+    for _ in range(p.rng.choice((1, 1, 1, 2))):
+        roll = p.rng.random()
+        if roll < 0.3:
+            used = [v for v in inputs if p.rng.random() < 0.7] or [p.rng.choice(inputs)]
+            e = mul(g.const(), used[0])
+            for v in used[1:]:
+                e = add(e, mul(g.const(), v))
+            results.append(add(e, g.const()) if p.rng.random() < 0.5 else e)
+        else:
+            results.append(g.expr(1 if roll < 0.65 else 2))
+    return [use_all(p, inputs, results[0]), *results[1:]]
+
+
 def use_all(p: Program, inputs: list[Expr], e: Expr) -> Expr:
     """`e` plus a small term for each input that the body never reads."""
     body = "\n".join(p.body) + "\n" + e.text

@@ -44,6 +44,7 @@ FAMILIES: dict[str, Family] = {
     "timestep": gen_loops.timestep,
     "transform": gen_loops.transform,
     "geometry": gen_geometry.geometry,
+    "primitive": gen_control.primitive,
 }
 
 DEFAULT_WEIGHTS = {
@@ -63,6 +64,7 @@ DEFAULT_WEIGHTS = {
     "timestep": 1.0,
     "transform": 1.0,
     "geometry": 1.0,
+    "primitive": 0.0,  # off: an experiment's corpus turns it on (docs/corpus.md)
 }
 
 MATH_FUNCS = (
