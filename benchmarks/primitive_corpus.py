@@ -19,21 +19,14 @@ import os
 from pathlib import Path
 
 from nsc.data.dataset import build_dataset
-from nsc.data.generator import GeneratorConfig
+from nsc.data.generator import PRIMITIVE_ONLY
 from nsc.data.ingest import DatasetConfig
 
 RUN_SEED = 7  # 0 is the shipped corpus, 1 the held-out programs of eval_zero_shot.py
-PRIMITIVE = GeneratorConfig(
-    family_weights=(("primitive", 1.0),),
-    p_compose=0.0,
-    p_post=0.0,
-    p_extra_inputs=0.0,
-    p_idiom=0.0,
-)
 
 
 def build(out: Path, count: int, workers: int) -> None:
-    config = DatasetConfig(samples=256, generator=PRIMITIVE)
+    config = DatasetConfig(samples=256, generator=PRIMITIVE_ONLY)
     summary = build_dataset(out, count=count, seed=RUN_SEED, workers=workers, config=config)
     print(summary.table())
 

@@ -7,7 +7,14 @@ import re
 import pytest
 
 from nsc.data.gen_harness import gcc_syntax_error, run_many, yield_report
-from nsc.data.generator import DEFAULT_WEIGHTS, FAMILIES, GeneratorConfig, build, generate
+from nsc.data.generator import (
+    DEFAULT_WEIGHTS,
+    FAMILIES,
+    PRIMITIVE_ONLY,
+    GeneratorConfig,
+    build,
+    generate,
+)
 from nsc.data.stats import program_stats
 from nsc.diagnostics import NscError
 
@@ -60,13 +67,7 @@ def test_a_family_off_by_default_changes_no_seed():
 
 
 def test_primitive_programs_are_small():
-    config = GeneratorConfig(
-        family_weights=(("primitive", 1.0),),
-        p_compose=0.0,
-        p_post=0.0,
-        p_extra_inputs=0.0,
-        p_idiom=0.0,
-    )
+    config = PRIMITIVE_ONLY
     for seed in range(50):
         program = generate(seed, config)
         assert program.family == "primitive" and 1 <= len(program.meta["inputs"]) <= 4

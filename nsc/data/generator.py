@@ -129,6 +129,17 @@ class GeneratorConfig:
         return table
 
 
+# The `primitive` family alone, with nothing composed onto its functions: no second family,
+# post-processing, extra inputs or idioms (benchmarks/primitive_corpus.py).
+PRIMITIVE_ONLY = GeneratorConfig(
+    family_weights=(("primitive", 1.0),),
+    p_compose=0.0,
+    p_post=0.0,
+    p_extra_inputs=0.0,
+    p_idiom=0.0,
+)
+
+
 @dataclass(frozen=True)
 class GeneratedProgram:
     """One generated C translation unit and its entry function."""
