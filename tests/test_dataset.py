@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from process_checks import running_in_group
 
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
-from nsc.data.generator import GENERATOR_VERSION
+from nsc.data.generator import DEFAULT_WEIGHTS, GENERATOR_VERSION, PRIMITIVE_ONLY, GeneratorConfig
 from nsc.data.ingest import REASONS
 from nsc.data.shards import read_shard, shard_paths
 from nsc.diagnostics import NscError
@@ -140,6 +141,21 @@ def test_other_settings_in_the_same_folder_are_refused(tmp_path):
     build_dataset(tmp_path, count=1, seed=0, workers=0, config=SMALL, progress=False)
     with pytest.raises(NscError, match="other settings.*config"):
         build_dataset(tmp_path, count=1, seed=0, workers=0, config=DatasetConfig(samples=32))
+
+
+def test_a_family_off_by_default_leaves_the_settings_of_older_corpora(tmp_path):
+    """A corpus built before the `primitive` family existed (its weights did not name it)
+    resumes: a family off by default and off in the run is left out of the settings."""
+    older = tuple((n, w) for n, w in DEFAULT_WEIGHTS.items() if n != "primitive")
+    before = replace(SMALL, generator=GeneratorConfig(family_weights=older))
+    assert before.fingerprint() == SMALL.fingerprint()
+    assert "primitive" not in json.dumps(SMALL.fingerprint())
+    assert ["primitive", 1.0] in replace(SMALL, generator=PRIMITIVE_ONLY).fingerprint()[
+        "generator"
+    ]["family_weights"]
+    build_dataset(tmp_path, count=2, seed=0, workers=0, config=before, progress=False)
+    again = build_dataset(tmp_path, count=4, seed=0, workers=0, config=SMALL, progress=False)
+    assert again.built_now == 2  # the second shard only
 
 
 def test_a_corpus_from_another_generator_version_is_not_extended(tmp_path):

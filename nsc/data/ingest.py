@@ -24,7 +24,7 @@ import llvmlite.binding as llvm
 import numpy as np
 
 from nsc.data.fastpp import preprocess_plain
-from nsc.data.generator import GeneratorConfig, generate
+from nsc.data.generator import DEFAULT_WEIGHTS, GeneratorConfig, generate
 from nsc.data.shards import ProgramRecord, graph_arrays
 from nsc.diagnostics import CompileError, NscError, printable_name
 from nsc.frontend import FrontendOptions, parse_c
@@ -114,6 +114,13 @@ class DatasetConfig:
         data["generator"] = {
             k: getattr(self.generator, k) for k in self.generator.__dataclass_fields__
         }
+        # a family that is off by default and off here draws no program: left out, so corpora
+        # built before it existed keep their settings (and resume)
+        data["generator"]["family_weights"] = [
+            (name, weight)
+            for name, weight in self.generator.family_weights
+            if weight > 0 or DEFAULT_WEIGHTS.get(name, 1.0) > 0
+        ]
         return json.loads(json.dumps(data))
 
 
