@@ -11,7 +11,7 @@ surrogate family with the seed `eval_zero_shot.py` gives the program's position.
 
 A model that has learned what the IR's operations compute should be near exact on these; one
 that has learned only the typical output of a program is not. Each `--model` gets a column of
-normalized MSE and one of r; writes probe.md and probe.json into --out when given.
+normalized MSE and one of r, beside random init and the calibration rows' mean; writes probe.md and probe.json into --out when given.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from nsc.backend.model import load_model
 from nsc.data import ingest
 from nsc.data.dataset import DatasetConfig
 from nsc.data.shards import ProgramRecord
+from nsc.diagnostics import NscError
+from nsc.fileio import atomic_write_text
 from nsc.nscc import find_model
 
 # name: (parameters with their ranges, the returned expression)
@@ -89,7 +91,11 @@ def geomean(values: list[float]) -> float:
 
 def table(models: list[str], rows: dict[str, dict[str, dict[str, float]]]) -> str:
     first = rows[models[0]]
-    head = "| probe | " + " | ".join(f"{m}: nMSE | r" for m in models) + " | random | median |"
+    head = (
+        "| probe | "
+        + " | ".join(f"{m}: nMSE | r" for m in models)
+        + " | random | calibration mean |"
+    )
     lines = [head, "|---" * (2 * len(models) + 3) + "|"]
     for name in PROBES:
         cells = " | ".join(
@@ -126,14 +132,17 @@ def main() -> None:
     records = probes()
     rows = {}
     for spec in args.model:
-        model = load_model(find_model(spec, "compiled")[0])  # a name, a file or a run folder
+        try:  # a name, a file or a run folder
+            model = load_model(find_model(spec, "compiled")[0])
+        except NscError as err:
+            raise SystemExit(f"--model {spec}: {err}") from None
         rows[spec] = {r.name: errors(model, r, seed=i) for i, r in enumerate(records)}
     text = table(args.model, rows)
     print(text)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "probe.md").write_text(text + "\n")
-        (args.out / "probe.json").write_text(json.dumps(rows, indent=1))
+        atomic_write_text(args.out / "probe.md", text + "\n")
+        atomic_write_text(args.out / "probe.json", json.dumps(rows, indent=1))
     print(f"\n{time.perf_counter() - start:.1f} s")
 
 
