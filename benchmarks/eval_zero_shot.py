@@ -63,17 +63,22 @@ def heldout(
 
 
 def examples() -> list[ProgramRecord]:
-    config = DatasetConfig(samples=CALIBRATION + TEST, max_bad_fraction=0.1)
+    paths = sorted((ROOT / "examples").glob("*.c"))
+    sources = {path.name: PRAGMAS.get(path.name, "") + path.read_text() for path in paths}
+    return build_sources(sources, DatasetConfig(samples=CALIBRATION + TEST, max_bad_fraction=0.1))
+
+
+def build_sources(sources: dict[str, str], config: DatasetConfig) -> list[ProgramRecord]:
+    """Each C text, by name, built as the corpus builds a program (from a file of that name, .c
+    added when missing); a dropped one is named and left out."""
     records = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i, path in enumerate(sorted((ROOT / "examples").glob("*.c"))):
-            source = PRAGMAS.get(path.name, "") + path.read_text()
-            copy = Path(tmp) / path.name
-            copy.write_text(source)
-            item = ingest.Item(i, path.name, path=str(copy))
-            record = ingest.build_program(item, 0, config, {})
+        for i, (name, source) in enumerate(sources.items()):
+            path = Path(tmp) / (name if name.endswith(".c") else f"{name}.c")
+            path.write_text(source)
+            record = ingest.build_program(ingest.Item(i, name, path=str(path)), 0, config, {})
             if isinstance(record, ingest.Drop):
-                print(f"{path.name}: dropped: {record.reason}: {record.message}")
+                print(f"{name}: dropped: {record.reason}: {record.message}")
                 continue
             records.append(record)
     return records

@@ -6,19 +6,18 @@
 `build` generates programs of the `primitive` family alone (one or two small functions of one
 to four inputs; no second family, post-processing, extra inputs or idioms), run seed 7, 256
 samples each like the shipped corpus. `mix` makes a corpus folder whose shards are links to the
-first N shards of each corpus named, in order, renumbered, with an index listing them, so `nsc
-train --data MIX` reads them as one corpus. Programs present in two of the corpora are not
-removed (the seeds differ; the primitive family shares no shape with the default mix).
+first N shards of each corpus named, in order, renumbered, and indexes it as `nsc datagen`
+does, so `nsc train --data MIX` reads them as one corpus and a program found in two of them
+counts once (11 of the primitive programs are also in the shipped corpus).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from pathlib import Path
 
-from nsc.data.dataset import build_dataset
+from nsc.data.dataset import build_dataset, corpus_shards, write_index
 from nsc.data.generator import PRIMITIVE_ONLY
 from nsc.data.ingest import DatasetConfig
 
@@ -33,24 +32,19 @@ def build(out: Path, count: int, workers: int) -> None:
 
 def mix(out: Path, parts: list[tuple[Path, int]]) -> None:
     out.mkdir(parents=True)
-    first = parts[0][0]
-    (out / "config.json").write_bytes((first / "config.json").read_bytes())
-    entries = []
+    (out / "config.json").write_bytes((parts[0][0] / "config.json").read_bytes())
+    new = 0
     for folder, count in parts:
-        index = json.loads((folder / "index.json").read_text())
-        if count > len(index["shards"]):
-            raise SystemExit(f"{folder} has {len(index['shards'])} shards, not {count}")
-        for entry in index["shards"][:count]:
-            shard, new = entry["shard"], len(entries)
+        shards = corpus_shards(folder)
+        if count > len(shards):
+            raise SystemExit(f"{folder} has {len(shards)} shards, not {count}")
+        for shard, _ in shards[:count]:
             for ext in ("json", "npz"):
                 target = (folder / f"shard-{shard:06d}.{ext}").resolve()
                 os.symlink(target, out / f"shard-{new:06d}.{ext}")
-            entries.append({**entry, "shard": new})
-    index = json.loads((first / "index.json").read_text())
-    unique = sum(e["programs"] - len(e["duplicates"]) for e in entries)
-    index.update(num_shards=len(entries), shards=entries, unique_programs=unique)
-    (out / "index.json").write_text(json.dumps(index))
-    print(f"{out}: {len(entries)} shards, {unique} programs")
+            new += 1
+    summary = write_index(out, new)  # duplicates across the corpora too, first one kept
+    print(f"{out}: {new} shards, {summary.unique} programs")
 
 
 def main() -> None:

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from eval_zero_shot import CALIBRATION, TEST, errors
+from eval_zero_shot import CALIBRATION, TEST, build_sources, errors
 
 from nsc.backend.model import load_model
-from nsc.data import ingest
 from nsc.data.dataset import DatasetConfig
 from nsc.data.shards import ProgramRecord
 from nsc.diagnostics import NscError
@@ -72,16 +70,10 @@ def source(name: str) -> str:
 
 
 def probes() -> list[ProgramRecord]:
-    config = DatasetConfig(samples=CALIBRATION + TEST)
-    records = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, name in enumerate(PROBES):
-            path = Path(tmp) / f"{name}.c"
-            path.write_text(source(name))
-            record = ingest.build_program(ingest.Item(i, name, path=str(path)), 0, config, {})
-            if isinstance(record, ingest.Drop):
-                raise SystemExit(f"{name}: dropped: {record.reason}: {record.message}")
-            records.append(record)
+    sources = {name: source(name) for name in PROBES}
+    records = build_sources(sources, DatasetConfig(samples=CALIBRATION + TEST))
+    if len(records) != len(PROBES):
+        raise SystemExit("a probe was dropped (above)")
     return records
 
 

@@ -64,9 +64,11 @@ def test_corpus_script_builds_primitives_and_mixes_corpora(tmp_path):
     )
     assert mix.returncode == 0, mix.stderr[-2000:]
     mixed = list(read_corpus(tmp_path / "m"))
-    assert [r.name for r in mixed] == [r.name for r in made] * 2
+    assert [r.name for r in mixed] == [r.name for r in made]  # the second copy: duplicates
     index = json.loads((tmp_path / "m" / "index.json").read_text())
     assert [e["shard"] for e in index["shards"]] == [0, 1]
+    assert index["shards"][1]["duplicates"] == list(range(len(made)))
+    assert index["unique_programs"] == len(made)
     too_many = run_script(
         "primitive_corpus", "mix", "--out", str(tmp_path / "x"), f"{tmp_path / 'p'}:2"
     )
