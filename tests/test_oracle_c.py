@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from pathlib import Path
 
 import numpy as np
@@ -157,3 +159,29 @@ def test_fmin_fmax_choose_as_glibc(opt_level: int):
 def test_fmin_fmax_stay_intrinsics_in_the_clean_ir():
     ir = compile_c(MINMAX, instrument=False).ir
     assert "@llvm.minnum.f64" in ir and "@llvm.maxnum.f32" in ir and "libm" not in ir
+
+
+POW = r"""
+#include <math.h>
+#pragma nsc range(x, 0.5, 30)
+double f(double x, double o[3]) {
+    o[0] = pow(8.0, x); o[1] = pow(x, 2.0); o[2] = pow(x, 0.5);
+    return pow(x, -1.0);
+}
+"""
+
+
+def test_pow_is_called_as_written_and_stays_an_intrinsic_in_the_clean_ir():
+    """LLVM would compute pow(8.0, x) as exp2(3x), pow(x, 2.0) as x * x and pow(x, 0.5) as
+    sqrt(x); the oracle calls glibc's pow, as gcc -O0 does (and, as gcc, folds pow(x, -1) to
+    1 / x); the graph's IR keeps llvm.pow."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m"))
+    libm.pow.restype, libm.pow.argtypes = ctypes.c_double, [ctypes.c_double, ctypes.c_double]
+    compiled = compile_c(POW)
+    x = np.linspace(0.5, 30.0, 997)
+    run = Oracle(compiled.ir, compiled.signature).run({"x": x})
+    want = np.array([[libm.pow(8.0, v), libm.pow(v, 2.0), libm.pow(v, 0.5)] for v in x])
+    assert (run.outputs["o"] == want).all()
+    assert (run.outputs["return"] == 1.0 / x).all()
+    clean = compile_c(POW, instrument=False).ir
+    assert "@llvm.pow.f64" in clean and "libm" not in clean

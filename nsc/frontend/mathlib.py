@@ -13,7 +13,7 @@ x86_fp80 LLVM's code generator turns most intrinsics back into the `l` libm call
 `llvm.minnum`/`llvm.maxnum` return the other operand when one is NaN, as C's fmin/fmax do, but
 for -0.0 and +0.0 they may return either zero, where glibc returns the second argument (C leaves
 the sign unspecified). The clean IR keeps them; the oracle computes the float and double forms
-with glibc's rules (`nsc.ir.minmax`).
+with glibc's rules (`nsc.ir.libm`), and calls `pow` where LLVM would rewrite `llvm.pow`.
 The integer functions abs, labs and llabs come from libc (header 'stdlib.h'); they have no
 intrinsic here, and the code generator may lower them inline (compare and select).
 """

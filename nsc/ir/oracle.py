@@ -23,7 +23,7 @@ import llvmlite.binding as llvm
 import numpy as np
 
 from nsc.diagnostics import NscError
-from nsc.ir import jit, minmax
+from nsc.ir import jit, libm
 from nsc.ir.batch import BATCH_FUNCTION, SNAPSHOT_FUNCTION, batch_ir, batch_ports, entry_type
 from nsc.ir.heap import interpose
 from nsc.ir.observe import OBSERVATIONS as _OBSERVATIONS  # kept across rows, never restored
@@ -97,10 +97,10 @@ class Oracle:
             engine = None  # observe.py finds __nsc_obs by name, so it needs an engine of its own
         tm = jit.target_machine(opt_level) if engine is None else engine.machine
         heap = interpose(module)  # malloc ... free: through the allocator of nsc.ir.heap
-        extremes = minmax.interpose(module)  # fmin/fmax: glibc's choice between equal zeros
+        library = libm.interpose(module)  # fmin, fmax and pow as glibc computes them
         state = _mutable_globals(module, signature.entry, tm)
         wrapper = batch_ir(signature, instrumented=self.instrumented, state=state, heap=heap)
-        wrapper += minmax.minmax_ir(extremes)
+        wrapper += libm.libm_ir(library)
         try:
             module.link_in(jit.parse_module(wrapper, "the generated batch loop"))
         except RuntimeError as err:

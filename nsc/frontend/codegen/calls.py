@@ -40,6 +40,9 @@ MATH_TYPES: dict[str, CType] = {
     "long double*": PointerType(LONG_DOUBLE),
 }
 _INLINE_ABS = ("abs", "labs", "llabs")
+# gcc folds pow(x, -1) with a constant exponent to 1 / x even at -O0 (and calls pow otherwise);
+# glibc's pow(x, -1.0) is not always the correctly rounded 1 / x, so nsc folds it as gcc does
+_POW = ("pow", "powf", "powl")
 _INFINITIES = {
     "__builtin_inf": DOUBLE,
     "__builtin_huge_val": DOUBLE,
@@ -248,6 +251,8 @@ class CallLowering:
         values = self._arguments(math.name, params, args, node)
         if math.name in _INLINE_ABS:
             return self._inline_abs(ret, values[0])
+        if math.name in _POW and self._equals_constant(args[1], -1):
+            return RValue(ret, self.builder.fdiv(ir.Constant(values[0].type, 1.0), values[0]))
         if math.intrinsic is not None:
             floating = next(t for t in (ret, *params) if isinstance(t, FloatType))
             suffix = {32: ".f32", 64: ".f64", 80: ".f80"}[floating.bits]
@@ -255,6 +260,13 @@ class CallLowering:
         else:
             callee = self._declare(math.symbol, ret, params)
         return RValue(ret, self.builder.call(callee, values))
+
+    def _equals_constant(self, node: c_ast.Node, value: int) -> bool:
+        """Whether `node` is a constant expression equal to `value`."""
+        try:
+            return self.const_eval(node)[1] == value
+        except CompileError:
+            return False
 
     def _call_memory(self, symbol: FunctionSymbol, args: list[c_ast.Node], node) -> RValue:
         """`memset(d, c, n)`, `memcpy(d, s, n)` (non-overlapping, as C requires) and
