@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +78,15 @@ def printable_name(name: str) -> str:
     """A file name as UTF-8 text: the bytes of a name that is not UTF-8 (which Python keeps as
     lone surrogates, and LLVM, cpp's input and JSON cannot take) written as `\\xNN`."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def require_file(path: str | os.PathLike[str]) -> None:
+    """Refuse what is not a regular file to read, naming what it is instead."""
+    target = Path(path)
+    if target.is_file():
+        return
+    if target.is_dir():
+        raise NscError(f"{target}: is a folder, not a file")
+    if target.exists():
+        raise NscError(f"{target}: not a regular file (a device, pipe or socket)")
+    raise NscError(f"{target}: no such file")

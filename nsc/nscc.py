@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nsc.diagnostics import NscError
+from nsc.diagnostics import NscError, require_file
 from nsc.frontend import FrontendOptions, lower_parsed, parse_c
 from nsc.ir.forking import can_fork
 
@@ -185,8 +185,7 @@ def frontend_stage(source: Path, frontend: FrontendOptions):
 
 def check_compile_options(options: CompileOptions, source: Path, output: Path) -> None:
     """Fail before any work on what the user can fix at once."""
-    if not source.is_file():
-        raise NscError(f"{source}: no such file")
+    require_file(source)
     if not output.parent.resolve().is_dir():
         raise NscError(f"{output}: the folder {output.parent} does not exist")
     if options.init not in INITS:

@@ -42,6 +42,7 @@ def compile_rest(
         fused = reads_observations(model, options)
         ir = t.run("passes", graph_passes, compiled, options.pipeline)
         graph = t.run("graph", program_graph, ir, signature, options.emit_graph)
+        never_returns(graph, signature, pending, t.warnings)
         observed = None
         if fused:  # the hypernetwork waits for the calibration rows, then sees them run
             norm, samples = t.run("calibration", pending.result, t.warnings)
@@ -118,6 +119,22 @@ def reads_observations(model, options: CompileOptions) -> bool:
             hints=("give --calibrate a positive number, or use a model without fusion",),
         )
     return True
+
+
+def never_returns(graph, signature: Signature, pending: Calibration, warnings) -> None:
+    """Refuse an entry whose optimized IR produces an output nowhere (it loops forever or ends
+    the program on every path), after the calibration runs, whose finding says more."""
+    from nsc.backend.arrays import uncarried_ports
+
+    missing = uncarried_ports(graph, signature.outputs)
+    if not missing:
+        return
+    pending.result(warnings)  # an oracle that finished no row says why
+    raise NscError(
+        f"{signature.entry!r} never produces {', '.join(map(repr, missing))}: after "
+        "optimization no path through it returns (every path loops forever or ends the program)",
+        hints=("`nsc exec` runs the program and reports how each input's run ended",),
+    )
 
 
 def observe_rows(ir: str, signature: Signature, graph, inputs: dict[str, np.ndarray]):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nsc.diagnostics import NscError
+from nsc.diagnostics import NscError, require_file
 from nsc.fileio import atomic_savez, atomic_write_text
 from nsc.frontend import CompiledC, FrontendOptions, c_to_ir
 from nsc.nscc import (  # noqa: F401  (nscc's driver, where callers import it from)
@@ -61,8 +61,7 @@ class PassOptions:
 
 def lower(source: Path, options: FrontendOptions, passes: PassOptions) -> CompiledC:
     """C source -> LLVM IR (optionally optimized) and the entry's signature."""
-    if not source.is_file():
-        raise NscError(f"{source}: no such file")
+    require_file(source)
     compiled = c_to_ir(source, options)
     for warning in compiled.warnings:
         print(warning.render(), file=sys.stderr)

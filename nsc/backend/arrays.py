@@ -213,6 +213,14 @@ def _edges(
     return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy(), table[:, 3].copy()
 
 
+def uncarried_ports(graph: ProgramGraph | nx.MultiDiGraph, ports: Sequence[Port]) -> list[str]:
+    """The names of `ports` that no node of `graph` carries (an entry whose every path loops
+    forever or ends the program has no instruction returning its value)."""
+    nodes, _ = _graph_lists(graph)
+    carried = {str(name) for _, attrs in nodes for name in attrs.get("ports", ()) or ()}
+    return [port.name for port in ports if port.name not in carried]
+
+
 def _port_carriers(nodes: list[tuple[int, dict]], local: dict[int, int]) -> dict[str, list[int]]:
     carriers: dict[str, list[int]] = {}
     for node, attrs in nodes:
