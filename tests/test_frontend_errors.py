@@ -248,6 +248,18 @@ BAD = [
         r"'_Alignas' cannot reduce the alignment of 'a'",
     ),
     (
+        "int f(int x) { _Alignas(2) double d = x; return (int)d; }",
+        1,
+        35,
+        r"'_Alignas' cannot reduce the alignment of 'd'",
+    ),
+    (
+        "int f(int n) { _Alignas(16) char v[n]; v[0] = 1; return v[0]; }",
+        1,
+        34,
+        r"'_Alignas' on variable-length array 'v' is not supported",
+    ),
+    (
         "struct poly { int n; double c[]; };\ndouble f(const struct poly *p) { return p->c[0]; }",
         2,
         44,

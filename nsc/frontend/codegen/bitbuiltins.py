@@ -1,6 +1,7 @@
-"""GNU's integer bit builtins: `__builtin_popcount`, `clz`, `ctz`, `ffs`, `parity`, `bswap`.
+"""GNU's integer bit builtins: `__builtin_popcount`, `clz`, `ctz`, `clrsb`, `ffs`, `parity`,
+`bswap`.
 
-Each takes an unsigned integer of its suffix's width (`ffs` a signed one) after the conversion
+Each takes an unsigned integer of its suffix's width (`ffs` and `clrsb` a signed one) after the conversion
 a prototype would apply, and returns `int` (the `bswap`s their argument's type), as gcc declares
 them. They lower to LLVM's `ctpop`, `ctlz`, `cttz` and `bswap`. gcc leaves `clz` and `ctz` of
 zero undefined (its -O0 code on x86-64 returns whatever the `bsr`/`bsf` instruction leaves); nsc
@@ -18,7 +19,8 @@ from nsc.frontend.ctypes import INT, LLONG, LONG, UINT, ULLONG, ULONG, USHORT, I
 
 _UNSIGNED = {"": UINT, "l": ULONG, "ll": ULLONG}
 _SIGNED = {"": INT, "l": LONG, "ll": LLONG}
-_COUNTS = ("popcount", "clz", "ctz", "parity", "ffs")
+_COUNTS = ("popcount", "clz", "ctz", "clrsb", "parity", "ffs")
+_TAKE_SIGNED = ("ffs", "clrsb")
 _BSWAPS = {"16": USHORT, "32": UINT, "64": ULLONG}
 FALSE = ir.Constant(ir.IntType(1), 0)
 
@@ -28,7 +30,7 @@ def bit_builtin_type(name: str) -> tuple[IntType, IntType] | None:
     for base in _COUNTS:
         suffix = name.removeprefix(base)
         if name.startswith(base) and suffix in _UNSIGNED:
-            param = (_SIGNED if base == "ffs" else _UNSIGNED)[suffix]
+            param = (_SIGNED if base in _TAKE_SIGNED else _UNSIGNED)[suffix]
             return param, INT
     if name.startswith("bswap") and name[5:] in _BSWAPS:
         width = _BSWAPS[name[5:]]
@@ -66,6 +68,9 @@ class BitBuiltins:
             result = b.ctlz(x, FALSE)
         elif base == "ctz":
             result = b.cttz(x, FALSE)
+        elif base == "clrsb":  # the bits after the sign bit that repeat it
+            sign = b.ashr(x, ir.Constant(x.type, x.type.width - 1))
+            result = b.sub(b.ctlz(b.xor(x, sign), FALSE), ir.Constant(x.type, 1))
         else:  # ffs: one plus the index of the lowest set bit, 0 for 0
             zero = b.icmp_unsigned("==", x, ir.Constant(x.type, 0))
             lowest = b.add(b.cttz(x, FALSE), ir.Constant(x.type, 1))
@@ -88,6 +93,9 @@ def fold_bit_builtin(name: str, value: int) -> int:
         return x.bit_count() & 1
     if base == "clz":
         return bits - x.bit_length()
+    if base == "clrsb":
+        sign = (1 << bits) - 1 if x >> (bits - 1) else 0
+        return bits - (x ^ sign).bit_length() - 1
     lowest = (x & -x).bit_length()  # 1 + the index of the lowest set bit; 0 for 0
     if base == "ctz":
         return lowest - 1 if x else bits

@@ -139,11 +139,13 @@ class DeclarationLowering:
                 existing.ctype = ctype
                 existing.address.value_type = ctype.llvm
             if _completes(ctype, existing.ctype):  # `T a[3];`, then `extern T a[];`
+                self._align(existing.address, node, existing.ctype)
                 return existing
             if existing.ctype != ctype:
                 raise self.error(
                     f"conflicting types for '{node.name}' ('{existing.ctype}' and '{ctype}')", node
                 )
+            self._align(existing.address, node, ctype)
             return existing
         if existing is not None:
             raise self.error(f"'{node.name}' redeclared as a different kind of symbol", node)
@@ -152,6 +154,7 @@ class DeclarationLowering:
             var.linkage = "internal"
         if ctype.const:
             var.global_constant = True
+        self._align(var, node, ctype)
         variable = Variable(node.name, ctype, var)
         self.scope.names[node.name] = variable
         return variable
@@ -320,6 +323,18 @@ class DeclarationLowering:
                 return count if not inner else None
         return None
 
+    def _align(self, storage: ir.Value, node: c_ast.Decl, ctype: CType) -> None:
+        """Give a variable's storage (an alloca or a global) the alignment `_Alignas` asks."""
+        wanted = self.requested_alignment(node, ctype)
+        if wanted > ctype.align:
+            storage.align = max(wanted, storage.align or 0)
+
+    def _no_alignment(self, node: c_ast.Decl) -> None:
+        if node.align:
+            raise self.error(
+                f"'_Alignas' on variable-length array '{node.name}' is not supported", node
+            )
+
     def alloca(self, ctype: CType, name: str) -> ir.Value:
         return opaque(self.fn.alloca_builder.alloca(ctype.llvm, name=name))
 
@@ -343,11 +358,13 @@ class DeclarationLowering:
             raise self.error(f"redefinition of '{node.name}'", node)
         dim = self.variable_dimension(node.type)
         if dim is not None:
+            self._no_alignment(node)
             self.local_variable_array(node, dim)
             return
         with self.evaluated_sizes():  # `double (*row)[m]`, `double t[4][m]`: `m` is read here
             ctype = self.resolve_type(node.type)
         if is_variably_sized(ctype):
+            self._no_alignment(node)
             self.local_variably_sized(node, ctype)
             return
         if is_variably_modified(ctype):
@@ -362,6 +379,7 @@ class DeclarationLowering:
             self._local_static(node, ctype, tree)
             return
         slot = self.alloca(ctype, node.name)
+        self._align(slot, node, ctype)
         bound, before = self._local_pointer_bound(node, ctype)
         shadow = self._pointer_shadow(node.name, ctype) if bound is None else None
         # in scope from its declarator on, so its initializer may name it (`sizeof *w`)
@@ -429,6 +447,7 @@ class DeclarationLowering:
         name = self.module.get_unique_name(f"{self.fn.name}.{node.name}")
         var = opaque(ir.GlobalVariable(self.module, ctype.llvm, name))
         var.linkage = "internal"
+        self._align(var, node, ctype)
         var.initializer = self.const_initializer(ctype, tree)
         bound, before, element_bound = self.static_bounds(node.name, ctype, tree)
         self.scope.names[node.name] = Variable(node.name, ctype, var, bound, before, element_bound)

@@ -251,10 +251,11 @@ class TypeResolution:
                 raise self.error(f"duplicate member '{name}'", decl)
         return "", ftype
 
-    def _check_member_alignment(self, decl: c_ast.Decl, ftype: CType) -> None:
-        """`_Alignas` on a member: its natural alignment (or 0) is all the layout can give."""
+    def requested_alignment(self, decl: c_ast.Decl, ctype: CType) -> int:
+        """The strictest alignment `_Alignas` asks of a declaration (0 if none); asking for
+        less than its type's own is an error, as in gcc."""
         wanted = 0
-        for spec in decl.align:
+        for spec in decl.align or ():
             if isinstance(spec.alignment, c_ast.Typename):
                 value = self.sizeof_operand(spec.alignment, "_Alignas").align
             else:
@@ -264,8 +265,13 @@ class TypeResolution:
                     f"requested alignment {value} is not a positive power of 2", spec.alignment
                 )
             wanted = max(wanted, value)
-        if wanted and wanted < ftype.align:
+        if wanted and wanted < ctype.align:
             raise self.error(f"'_Alignas' cannot reduce the alignment of '{decl.name}'", decl)
+        return wanted
+
+    def _check_member_alignment(self, decl: c_ast.Decl, ftype: CType) -> None:
+        """`_Alignas` on a member: its natural alignment (or 0) is all the layout can give."""
+        wanted = self.requested_alignment(decl, ftype)
         if wanted > ftype.align:
             raise self.error(
                 f"'_Alignas({wanted})' on member '{decl.name}' (alignment {ftype.align}) "
