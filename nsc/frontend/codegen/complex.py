@@ -18,6 +18,8 @@ _Complex` one `<2 x float>`; the result comes back as `{double, double}` (xmm0:x
 
 from __future__ import annotations
 
+from typing import Any
+
 from llvmlite import ir
 from pycparser import c_ast
 
@@ -196,25 +198,85 @@ class ComplexLowering:
 
     def complex_constant(self, ctype: ComplexType, tree: c_ast.Node) -> ir.Constant:
         """The initializer of a static complex object: a real constant (the imaginary part
-        +0.0), or `CMPLX(re, im)` (`__builtin_complex`) of two constants."""
-        args = _builtin_complex_args(tree)
+        +0.0), `CMPLX(re, im)` (`__builtin_complex`, what `I` is too) of two constants, or
+        sums, differences, negations and real multiples and quotients of those, computed part
+        by part as gcc folds them (`1.0 + 2.0 * I`)."""
         try:
-            evaluated = [self.const_eval(arg) for arg in args or [tree]]
-        except CompileError:
+            folded, value = self._fold_complex(tree)
+        except (CompileError, ZeroDivisionError):
             raise self.error(
                 f"initializer element of type '{ctype}' is not a constant nsc can fold",
                 tree,
-                ("initialize it with a real constant or CMPLX(re, im) of two constants",),
+                (
+                    "initialize it with CMPLX(re, im) of two constants, or sums and real "
+                    "multiples of such constants and I",
+                ),
             ) from None
-        values = [evaluated[0][1], 0.0]
-        if args is not None:
-            (ta, a), (tb, b) = evaluated
-            if not (isinstance(ta, FloatType) and ta == tb):
-                raise self.error(_builtin_types(ta, tb), tree)
-            values = [a, b]
+        values = value if isinstance(folded, ComplexType) else (value, 0.0)
         part = ctype.part
         parts_ = [ir.Constant(part.llvm, convert_constant(v, part)) for v in values]
         return ir.Constant(ctype.llvm, parts_)
+
+    def _fold_complex(self, node: c_ast.Node) -> tuple[CType, Any]:
+        """A constant expression's type and value: a number, or (re, im) for a complex type.
+        An operation with one real operand works part by part (C99 Annex G, as gcc does), so
+        the real's imaginary part is not a +0.0 that could change a sign; complex products and
+        quotients by a complex are refused (gcc folds those by rules of its own)."""
+        args = _builtin_complex_args(node)
+        if args is not None:
+            (ta, a), (tb, b) = (self.const_eval(arg) for arg in args)
+            if not (isinstance(ta, FloatType) and ta == tb):
+                raise self.error(_builtin_types(ta, tb), node)
+            folded = complex_of(ta)
+            if folded is None:
+                raise self.error("'long double _Complex' is not supported", node)
+            return folded, (a, b)
+        if isinstance(node, c_ast.UnaryOp) and node.op in ("+", "-"):
+            ctype, value = self._fold_complex(node.expr)
+            if isinstance(ctype, ComplexType):
+                return ctype, value if node.op == "+" else (-value[0], -value[1])
+        if isinstance(node, c_ast.BinaryOp) and node.op in ("+", "-", "*", "/"):
+            left, right = self._fold_complex(node.left), self._fold_complex(node.right)
+            if isinstance(left[0], ComplexType) or isinstance(right[0], ComplexType):
+                return self._fold_complex_operation(node, left, right)
+        return self.const_eval(node)
+
+    def _fold_complex_operation(
+        self, node: c_ast.BinaryOp, left: tuple[CType, Any], right: tuple[CType, Any]
+    ) -> tuple[CType, tuple[float, float]]:
+        (lt, lv), (rt, rv) = left, right
+        part = usual_arithmetic(real_type(lt), real_type(rt))
+        ctype = complex_of(part)
+        if ctype is None:
+            raise self.error("'long double _Complex' is not supported", node)
+
+        def exact(value: Any) -> Any:  # an operand or result in the part's precision
+            if isinstance(value, tuple):
+                return tuple(convert_constant(v, part) for v in value)
+            return convert_constant(value, part)
+
+        a, b = exact(lv), exact(rv)
+        op = node.op
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            if op in ("*", "/"):
+                raise self.error("a product or quotient of two complex constants", node)
+            result = (a[0] + b[0], a[1] + b[1]) if op == "+" else (a[0] - b[0], a[1] - b[1])
+        elif isinstance(a, tuple):  # complex op real
+            result = {
+                "+": lambda: (a[0] + b, a[1]),
+                "-": lambda: (a[0] - b, a[1]),
+                "*": lambda: (a[0] * b, a[1] * b),
+                "/": lambda: (a[0] / b, a[1] / b),
+            }[op]()
+        else:  # real op complex
+            if op == "/":
+                raise self.error("a quotient by a complex constant", node)
+            result = {
+                "+": lambda: (a + b[0], b[1]),
+                "-": lambda: (a - b[0], -b[1]),
+                "*": lambda: (a * b[0], a * b[1]),
+            }[op]()
+        return ctype, exact(result)
 
     def _complex_callee(self, name: str, ret: ir.Type, params: list[ir.Type]) -> ir.Function:
         existing = self.module.globals.get(name)

@@ -43,8 +43,8 @@ class MemberAccess:
         if isinstance(member.ctype, ArrayType) and member.ctype.n == 0:
             raise self.error(
                 f"flexible array member '{node.field.name}' cannot be used in compiled code: "
-                "its elements live in memory from malloc, which only code nsc does not compile "
-                "(a harness's main) may call",
+                "nsc knows it as an array of no elements, so its bounds checks would refuse "
+                "every element (the struct's other members can be used)",
                 node.field,
             )
         result = base

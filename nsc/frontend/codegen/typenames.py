@@ -219,8 +219,9 @@ class TypeResolution:
         self, decl: c_ast.Decl, kind: str, fields: list, last: bool, elem: CType
     ) -> ArrayType:
         """`double c[];` ending a struct (C99 6.7.2.1p16): an array of no elements here, at
-        its element's alignment, so the struct's size and alignment are gcc's. Its storage
-        comes from malloc, so compiled code may declare such structs but not use the member."""
+        its element's alignment, so the struct's size and alignment are gcc's. Compiled code
+        may declare such structs and use their other members, but not this one: its elements lie
+        past the struct, where the bounds checks of an array of no elements would refuse them."""
         if kind == "union":
             raise self.error(f"flexible array member '{decl.name}' in a union", decl)
         if not last:
