@@ -553,6 +553,12 @@ def test_range_on_a_default_output_warns_and_waits_for_input():
             "the address of 'y', a variable with automatic storage, is not a compile-time constant",
         ),
         (
+            "double f(double x) {\n  static double *p = (double[]){1.0, 2.0};\n  return x + *p;\n}",
+            2,
+            22,
+            "the address of a compound literal in a function is not a compile-time constant",
+        ),
+        (
             "static double g;\nstatic double *p = &g * 2;\ndouble f(double x) { return x + *p; }",
             2,
             21,
@@ -619,6 +625,7 @@ def test_range_on_a_default_output_warns_and_waits_for_input():
         "past-a-scalar",
         "row-past-the-end",
         "automatic-variable",
+        "compound-literal-in-a-function",
         "not-plus-or-minus",
         "value-of-a-pointer",
         "nonzero-integer",

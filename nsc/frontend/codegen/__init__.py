@@ -114,6 +114,7 @@ class CodeGenerator(
         # struct and enum definitions already lowered, by node: `struct P {...} a, *b;` gives
         # each declarator the same definition node
         self.defined_types: dict[int, tuple[c_ast.Node, CType]] = {}
+        self.file_literals: dict = {}  # file-scope compound literals' objects, by node
         self.fn: FunctionState | None = None
         self.builder: ir.IRBuilder | None = None
         self.switches: list[SwitchState] = []

@@ -1,7 +1,8 @@
 """Address constants: the initializers of pointers with static storage (C99 6.6p9).
 
-`&g`, `tab`, `tab + 2`, `&tab[3]`, `&m[1][2]`, `&s.x`, `(T *)0` fold to a global and a byte
-offset, with where in an array the address lies. A pointer that nothing in the file changes
+`&g`, `tab`, `tab + 2`, `&tab[3]`, `&m[1][2]`, `&s.x`, `(T *)0`, and at file scope a compound
+literal (`(int[]){1, 2}`, `&(struct T){...}`: an unnamed global of its own) fold to a global and
+a byte offset, with where in an array the address lies. A pointer that nothing in the file changes
 keeps the element count it reaches as its `bound`, so the oracle checks `p[i]` through it as it
 checks an entry's array parameter. An address outside its array (`tab + 9` for 8 elements,
 which gcc accepts and is undefined behavior) is an error here, not a silent wild pointer.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from llvmlite import ir
 from pycparser import c_ast
 
-from nsc.frontend.codegen.context import EnumConstant, FunctionSymbol, Variable
+from nsc.frontend.codegen.context import EnumConstant, FunctionSymbol, Variable, opaque
 from nsc.frontend.codegen.conversions import assignment_problem
 from nsc.frontend.codegen.strings import is_string
 from nsc.frontend.ctypes import (
@@ -25,6 +26,7 @@ from nsc.frontend.ctypes import (
     FunctionType,
     PointerType,
     StructType,
+    VoidType,
 )
 
 _CHANGING_UNARY = ("++", "--", "p++", "p--", "&")
@@ -65,6 +67,7 @@ class AddressConstants:
     """Mixin: fold address constants and find the bounds of pointers with static storage."""
 
     stored_names: tuple[set[str], set[str]] | None = None  # see `_changes`; found when needed
+    file_literals: dict[int, Address]  # the objects of file-scope compound literals, by node
 
     def pointer_constant(self, ctype: PointerType, node: c_ast.Node) -> Address:
         """The address a pointer with static storage is initialized with, type-checked."""
@@ -137,6 +140,8 @@ class AddressConstants:
             return True
         if is_string(node):
             return True
+        if isinstance(node, c_ast.CompoundLiteral):  # `(int[]){1, 2}` decays; a struct's does not
+            return isinstance(self.resolve_typename(node.type), ArrayType)
         return isinstance(self.object_type(node), ArrayType | PointerType)
 
     def _address_value(self, node: c_ast.Node) -> Address:
@@ -188,6 +193,8 @@ class AddressConstants:
         if is_string(node):  # a string literal's unnamed array
             data = self.string_bytes(node)
             return Address(self.string_object(data), 0, ArrayType(CHAR, len(data)), 0, 1)
+        if isinstance(node, c_ast.CompoundLiteral):
+            return self._literal_object(node)
         if isinstance(node, c_ast.ArrayRef):
             return self._element(node, one_past=False)
         if isinstance(node, c_ast.StructRef):
@@ -200,6 +207,33 @@ class AddressConstants:
                 raise self.error("dereferencing an address one past its array", node)
             return pointer
         raise self.error("initializer element is not a compile-time constant", node)
+
+    def _literal_object(self, node: c_ast.CompoundLiteral) -> Address:
+        """A compound literal at file scope: an unnamed object with static storage (C99
+        6.5.2.5p6), made once however often its initializer is folded."""
+        if self.fn is not None:
+            raise self.error(
+                "the address of a compound literal in a function is not a compile-time constant",
+                node,
+            )
+        made = self.file_literals.get(id(node))
+        if made is not None:
+            return made
+        ctype = self.resolve_typename(node.type)
+        if isinstance(ctype, VoidType | FunctionType) or (
+            not ctype.is_complete and not isinstance(ctype, ArrayType)
+        ):
+            raise self.error(f"compound literal has incomplete type '{ctype}'", node)
+        tree = self.init_tree(ctype, node.init)
+        if isinstance(ctype, ArrayType) and ctype.n is None:
+            ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+        name = self.module.get_unique_name(".compoundliteral")
+        var = opaque(ir.GlobalVariable(self.module, ctype.llvm, name))
+        var.linkage = "internal"
+        var.global_constant = ctype.const
+        var.initializer = self.const_initializer(ctype, tree)
+        made = self.file_literals[id(node)] = Address(var, 0, ctype, 0, 1)
+        return made
 
     def _function_address(self, node: c_ast.ID) -> Address:
         """A function's address (`fp = f`, `&f`, a table of them): no element of an array."""
