@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import onnx
 import pytest
@@ -41,6 +45,42 @@ def test_single_rows_broadcast_against_batches(kmeans):
     assert out.shape == (4,)
     row = kmeans(**{**pixel, "pixel.r": 1.0}, **centroid)["return"]
     assert row == pytest.approx(out[3], rel=1e-6)
+
+
+def test_chunked_runs_agree_with_one_call(sobel):
+    w = np.random.default_rng(1).uniform(0, 1, (20, 3, 3))
+    whole = sobel.run({"w": w})["return"]
+    np.testing.assert_allclose(sobel.run({"w": w}, chunk_rows=7)["return"], whole, rtol=1e-6)
+
+
+MEMORY_PROBE = """
+import resource, sys
+import numpy as np
+from nsc.runtime import Surrogate
+
+surrogate, x = Surrogate(sys.argv[1]), np.linspace(-1, 1, 1_000_000)
+surrogate.run({"x": x[:10]})  # ONNX Runtime's threads start before the limit
+size = next(int(line.split()[1]) for line in open("/proc/self/status") if "VmSize" in line)
+resource.setrlimit(resource.RLIMIT_AS, (size * 1024 + 400 * 2**20, resource.RLIM_INFINITY))
+print(surrogate.run({"x": x})["return"].shape)
+try:
+    surrogate.run({"x": x}, chunk_rows=len(x))  # a 256-wide layer of 1M rows: 1 GB at once
+except MemoryError as err:
+    print(err)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_rows_run_in_chunks_within_bounded_memory(tmp_path):
+    """400 MB beyond what the process holds runs a million rows; ONNX Runtime's failure to
+    allocate them at once is a MemoryError (which the CLI reports as out of memory)."""
+    square = "double f(double x)\n{\n    return x * x;\n}\n"
+    model = build(square, tmp_path / "wide.onnx", hidden=(256,), calibration=32).path
+    probe = [sys.executable, "-c", MEMORY_PROBE, str(model)]
+    done = subprocess.run(probe, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["(1000000,)", "ONNX Runtime could not allocate memory"]
+    assert done.stderr == ""  # nor ONNX Runtime's own log of the failure
 
 
 def test_exposes_signature_and_params(sobel):

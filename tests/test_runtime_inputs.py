@@ -4,7 +4,8 @@ An integer input read from an .npz or .csv (`nsc run --inputs`, `nsc exec --inpu
 finetune --data`) must hold integers its C type holds, as NAME=VALUE on the command line must:
 anything else is an `nsc: error:` naming the file, the input and the first bad row, and leaves no
 output behind. `nsc eval` refuses fewer than 2 samples and shows an undefined nMSE as `n/a`, never
-`inf`. RuntimeWarning is an error in this module."""
+`inf`. Values beyond float32 (or a double) are refused, or reported as such, with no traceback
+and no numpy warning. RuntimeWarning is an error in this module."""
 
 from __future__ import annotations
 
@@ -179,3 +180,88 @@ def test_a_constant_truth_has_no_nmse_even_when_var_rounds_above_zero():
     assert metrics.nmse is None and metrics.relative == pytest.approx(5.0)
     assert port_metrics("z", np.zeros(3), np.ones(3)).relative is None
     assert port_metrics("v", np.array([0.0, 2.0]), np.array([1.0, 1.0])).nmse == pytest.approx(1)
+
+
+# 3. values beyond float32 or a double: refused or reported, never a traceback or a warning
+
+RANGED = "#pragma nsc range(n, 0, 8)\ndouble f(double x, int n)\n{\n    return %s;\n}\n"
+HUGE = RANGED % "1e300 * (x + 2) * (n + 1)"  # beyond float32, and its squares beyond a double
+SOMETIMES_INF = RANGED % "n > 4 ? 1e308 * (x + 4) : x"
+ALWAYS_INF = RANGED % "1e308 * (x + 4)"
+
+
+def test_a_range_wider_than_a_double_can_subtract_is_sampled(work, tmp_path):
+    wide = ["--range", "x=-1e308:1e308"]
+    code, output = run("exec", work / "scaled.c", "--samples", 3, *wide)
+    assert code == 0 and "[2] return = " in output, output
+    code, output = run("eval", work / "scaled.onnx", work / "scaled.c", "--samples", 5, *wide)
+    refused(code, output, "input 'x' has values outside the surrogate's float32 range")
+    out = tmp_path / "t.onnx"
+    source = ["--source", work / "scaled.c", "--samples", 5]
+    code, output = run("finetune", work / "scaled.onnx", *source, *wide, "-o", out)
+    refused(code, output, "is beyond the float32 values fine-tuning computes with")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lr", ["1e39", "1e300", "3.5e37", "1e-50"])
+def test_finetune_refuses_a_learning_rate_adam_cannot_step_with_in_float32(work, tmp_path, lr):
+    out = tmp_path / "t.onnx"
+    source = ["--source", work / "scaled.c", "--samples", 5, "--epochs", 2]
+    code, output = run("finetune", work / "scaled.onnx", *source, "--lr", lr, "-o", out)
+    refused(code, output, "the learning rate must be positive and finite as a float32 step")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("1e39", "row 1: return = 1e+39 is beyond the float32 values"),
+        ("1e30", "the loss overflows float32 (return = 1e+30 is"),
+    ],
+)
+def test_finetune_refuses_examples_float32_cannot_fit(work, tmp_path, value, why):
+    data = tmp_path / "ex.csv"
+    data.write_text(f"x,n,return\n0.5,1,0.5\n0.25,2,{value}\n1.0,3,3.0\n-0.5,4,-2.0\n")
+    out = tmp_path / "t.onnx"
+    code, output = run("finetune", work / "scaled.onnx", "--data", data, "-o", out, "--epochs", 3)
+    refused(code, output, why)
+    assert not out.exists()
+
+
+def test_run_refuses_infinite_inputs_and_warns_of_nan_ones(work, tmp_path):
+    model = work / "scaled.onnx"
+    for value in ["inf", "-inf", "1e400", "1e39"]:
+        refused(*run("run", model, f"x={value}", "n=1"), "outside the surrogate's float32 range")
+    data = tmp_path / "in.csv"
+    data.write_text("x,n\n0.5,1\n1e400,2\n")
+    refused(*run("run", model, "--inputs", data), "input 'x' has values outside the surrogate's")
+    code, output = run("run", model, "x=nan", "n=1")
+    assert code == 0 and "return = nan" in output, output
+    assert "input x: 1 of 1 values are NaN; the surrogate's outputs for them are NaN" in output
+    assert "outside the range" not in output
+
+
+def test_eval_reports_errors_beyond_a_double_and_why_rows_are_left_out(work):
+    for name, text in [("huge", HUGE), ("sometimes", SOMETIMES_INF), ("always", ALWAYS_INF)]:
+        (work / f"{name}.c").write_text(text)
+    code, output = run("eval", work / "scaled.onnx", work / "huge.c", "--samples", 20)
+    assert code == 0, output
+    row = output.splitlines()[1].split()
+    assert row[1] == ">1.8e+308" and np.isfinite(float(row[3])), output  # MSE; nMSE still finite
+    assert ">1.8e+308: the error is beyond the range of a double" in output
+    assert "nan" not in output and "inf" not in output
+    code, output = run("eval", work / "scaled.onnx", work / "sometimes.c", "--samples", 40)
+    assert code == 0 and "excluded: the oracle's output is not finite)" in output, output
+    code, output = run("eval", work / "scaled.onnx", work / "always.c", "--samples", 20)
+    refused(
+        code, output, "none of the 20 samples could be evaluated: the oracle's outputs were NaN"
+    )
+
+
+def test_beyond_a_double_the_metrics_keep_their_ratios():
+    truth = np.array([1e300, -2e300, 3e300])
+    metrics = port_metrics("big", truth, np.zeros(3))
+    assert metrics.mse == np.inf and metrics.max_error == 3e300
+    small = port_metrics("small", truth / 1e300, np.zeros(3))
+    assert metrics.nmse == pytest.approx(small.nmse) and metrics.relative == small.relative
+    assert metrics.mae == pytest.approx(2e300)

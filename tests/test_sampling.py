@@ -64,3 +64,28 @@ def test_bad_ranges_are_errors():
         sample_inputs(sig(Port("i", "int32", range=(0.2, 0.8))), 3, 0)
     with pytest.raises(NscError, match="cannot sample"):
         sample_inputs(sig(Port("x", "float64")), -1, 0)
+
+
+def test_a_range_wider_than_a_double_can_subtract_is_sampled_within_it():
+    lo, hi = -1.7e308, 1.7e308  # hi - lo overflows, which numpy's uniform refuses
+    x = sample_inputs(sig(Port("x", "float64", range=(lo, hi))), 2000, 0)["x"]
+    assert np.isfinite(x).all() and lo <= x.min() and x.max() < hi
+    assert x.min() < 0.9 * lo and x.max() > 0.9 * hi  # spread over the whole range
+    top = sample_inputs(sig(Port("t", "float64", range=(-1e308, np.finfo(np.float64).max))), 500, 1)
+    assert top["t"].max() < np.finfo(np.float64).max
+
+
+def test_ordinary_ranges_draw_what_numpy_uniform_draws():
+    """Corpora and tests depend on the samples a seed gives: the wide-range path is taken only
+    where hi - lo overflows."""
+    out = sample_inputs(sig(Port("x", "float64", (2,), range=(-1e307, 1e307))), 5, 3)
+    np.testing.assert_array_equal(out["x"], np.random.default_rng(3).uniform(-1e307, 1e307, (5, 2)))
+
+
+def test_a_float32_range_beyond_float32_is_an_error():
+    with pytest.raises(
+        NscError, match=r"'x' has the range \[-1e\+39, 1e\+39\], beyond what float32"
+    ):
+        sample_inputs(sig(Port("x", "float32", range=(-1e39, 1e39))), 3, 0)
+    f = sample_inputs(sig(Port("f", "float32", range=(-3.4e38, 3.4e38))), 500, 0)["f"]
+    assert np.isfinite(f).all()

@@ -250,7 +250,7 @@ def eval_command(
         surrogate, compiled, samples, seed, signature=signature, fuel=fuel, timeout=timeout
     )
     if evaluation.table.excluded == evaluation.table.samples:
-        raise _nothing_evaluated(compiled, signature, samples, seed, fuel, timeout)
+        raise _nothing_evaluated(compiled, signature, evaluation.table, seed, fuel, timeout)
     click.echo(evaluation.table.format())
     if plot is not None:
         from nsc.runtime.plots import plot_evaluation
@@ -261,20 +261,30 @@ def eval_command(
 _PROBED_ROWS = 16  # rows run again to say why the oracle finished none
 
 
-def _nothing_evaluated(compiled, signature, samples: int, seed: int, fuel: int, timeout: float):
+def _nothing_evaluated(compiled, signature, table, seed: int, fuel: int, timeout: float):
     """The error for an evaluation that kept no row, with the oracle's reason where it gives one:
     `evaluate` keeps only the mask of good rows, so the first few rows run again (on this path
     only) for their status."""
     from nsc import pipeline as pl
     from nsc.ir.sampling import sample_inputs
 
+    samples, not_finite = table.samples, table.not_finite
+    hints = ("check the input ranges (--range NAME=LO:HI), --fuel and --timeout",)
+    head = f"none of the {samples} samples could be evaluated"
+    if not_finite == samples:
+        return NscError(f"{head}: the oracle's outputs were NaN or infinite on every one", hints)
     inputs = sample_inputs(signature, samples, seed)  # the rows `evaluate` drew
     probe = {name: array[:_PROBED_ROWS] for name, array in inputs.items()}
     status = pl.execute(compiled, probe, fuel=fuel, timeout=timeout).status
-    why = pl.status_summary(status) if status.any() else "its outputs were NaN or infinite"
+    what = "the oracle failed on every one"
+    if not_finite:
+        what = (
+            f"the oracle failed on {samples - not_finite} and its outputs were NaN or infinite "
+            f"on {not_finite}"
+        )
+    if not status.any():
+        return NscError(f"{head}: {what}", hints)
+    why = pl.status_summary(status)
     if len(status) < samples:
         why += f" in the first {len(status)} rows"
-    return NscError(
-        f"none of the {samples} samples could be evaluated: the oracle failed on every one ({why})",
-        hints=("check the input ranges (--range NAME=LO:HI), --fuel and --timeout",),
-    )
+    return NscError(f"{head}: {what} ({why})", hints)

@@ -1,6 +1,7 @@
 """Random inputs for the oracle: every input port uniform in its range.
 
-Float ports draw reals uniformly in [lo, hi) (then round to the port's dtype). Integer ports draw
+Float ports draw reals uniformly in [lo, hi) (then round to the port's dtype), within the values
+their dtype holds: a float port's range beyond about ±3.4e38 is an error. Integer ports draw
 integers uniformly in [ceil(lo), floor(hi)], clipped to the dtype's limits; bool ports are integer
 ports limited to {0, 1}, so the default range (-1, 1) gives 0 and 1. Arrays draw every element
 independently. Ports are drawn in signature order, so a seed fixes the result.
@@ -36,11 +37,36 @@ def sample_port(port: Port, n: int, rng: np.random.Generator) -> np.ndarray:
     size = (n, *port.shape)
     dtype = np.dtype(port.dtype)
     if dtype.kind == "f":
-        return rng.uniform(lo, hi, size).astype(dtype)
+        return uniform_reals(port.name, dtype, lo, hi, size, rng)
     first, last = integer_bounds(port.name, dtype, lo, hi)
     if dtype.kind == "b":
         return rng.integers(first, last, size, endpoint=True, dtype=np.uint8).astype(bool)
     return rng.integers(first, last, size, endpoint=True, dtype=dtype)
+
+
+def uniform_reals(
+    name: str,
+    dtype: np.dtype,
+    lo: float,
+    hi: float,
+    size: tuple[int, ...],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Reals uniform in [lo, hi) of `dtype`, for any range of finite values `dtype` holds."""
+    largest = float(np.finfo(dtype).max)
+    if max(-lo, hi) > largest:
+        raise NscError(
+            f"input {name!r} has the range [{lo:g}, {hi:g}], beyond what {dtype} holds "
+            f"(about ±{largest:.6g})",
+            hints=(f"give it a range {dtype} holds (--range {name}=LO:HI)",),
+        )
+    if math.isfinite(float(hi) - float(lo)):  # Python floats: no numpy overflow warning
+        return rng.uniform(lo, hi, size).astype(dtype)
+    # numpy's uniform computes hi - lo, which overflows a double for a range such as ±1e308: mix
+    # the bounds instead (neither product overflows), rounding to hi clipped to just below it
+    u = rng.random(size)
+    values = lo * (1 - u) + hi * u
+    return np.minimum(values, np.nextafter(hi, lo)).astype(dtype)
 
 
 def integer_bounds(name: str, dtype: np.dtype, lo: float, hi: float) -> tuple[int, int]:

@@ -11,7 +11,9 @@ nMSE is undefined (None, shown as `n/a`) where the truth is constant, as it is o
 where the truth is all zero. An evaluation therefore draws at least 2 samples.
 
 Rows where the oracle did not finish (status != OK) or gave a non-finite output are excluded from
-every port's metrics and counted in `excluded`.
+every port's metrics and counted in `excluded` (the latter also in `not_finite`). The metrics are
+summed in units of a power of two near the largest value, so an MSE or MAE beyond the range of a
+double is infinite (shown as `>1.8e+308`) without spoiling the ratios nMSE and rel.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class EvalTable:
 
     ports: tuple[PortMetrics, ...]
     samples: int  # rows drawn
-    excluded: int  # rows dropped because the oracle failed on them
+    excluded: int  # rows dropped because the oracle failed on them or gave a non-finite output
+    not_finite: int = 0  # of those, the rows the oracle finished with a NaN or infinite output
 
     def format(self) -> str:
         """A fixed-width text table, one row per output port."""
@@ -62,20 +65,35 @@ class EvalTable:
             lines.append(
                 "n/a: undefined where the oracle's output is constant (nMSE) or zero (rel)"
             )
+        if any(v is not None and np.isinf(v) for m in self.ports for v in _values(m)):
+            lines.append(f"{BEYOND_DOUBLE}: the error is beyond the range of a double")
         kept = self.samples - self.excluded
         lines.append(
             f"{kept} of {self.samples} samples evaluated"
-            + (f" ({self.excluded} excluded: the oracle failed)" if self.excluded else "")
+            + (f" ({self.excluded} excluded: {self._why_excluded()})" if self.excluded else "")
         )
         return "\n".join(lines)
+
+    def _why_excluded(self) -> str:
+        failed = self.excluded - self.not_finite
+        if not self.not_finite:
+            return "the oracle failed"
+        if not failed:
+            return "the oracle's output is not finite"
+        return f"the oracle failed on {failed}, its output is not finite on {self.not_finite}"
 
 
 def _values(m: PortMetrics) -> tuple[float | None, ...]:
     return (m.mse, m.mae, m.nmse, m.relative, m.max_error)
 
 
+BEYOND_DOUBLE = f">{np.finfo(np.float64).max:.2g}"  # a metric that overflows a double
+
+
 def _cell(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4g}"
+    if value is None:
+        return "n/a"
+    return BEYOND_DOUBLE if np.isinf(value) else f"{value:.4g}"
 
 
 @dataclass(frozen=True)
@@ -121,16 +139,20 @@ def evaluate(
     compiled = compile_source(source)
     check_compatible(surrogate.signature, compiled.signature)
     inputs = sample_inputs(signature or surrogate.signature, samples, seed)
-    truth, ok = run_oracle(compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated)
-    kept = {name: array[ok] for name, array in inputs.items()}
-    truth = {name: array[ok] for name, array in truth.items()}
-    predicted = surrogate.run(kept) if ok.any() else {}
+    truth, finished, finite = oracle_rows(
+        compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated
+    )
+    ok = finished & finite
+    if not ok.all():  # a copy of every array only where rows are left out
+        inputs = {name: array[ok] for name, array in inputs.items()}
+        truth = {name: array[ok] for name, array in truth.items()}
+    predicted = surrogate.run(inputs) if ok.any() else {}
     ports = tuple(
         port_metrics(p.name, truth[p.name], predicted.get(p.name))
         for p in surrogate.signature.outputs
     )
-    table = EvalTable(ports, samples, int((~ok).sum()))
-    return Evaluation(table, surrogate.signature, kept, truth, predicted)
+    table = EvalTable(ports, samples, int((~ok).sum()), int((finished & ~finite).sum()))
+    return Evaluation(table, surrogate.signature, inputs, truth, predicted)
 
 
 def port_metrics(name: str, truth: np.ndarray, predicted: np.ndarray | None) -> PortMetrics:
@@ -139,14 +161,19 @@ def port_metrics(name: str, truth: np.ndarray, predicted: np.ndarray | None) -> 
         return PortMetrics(name, *([float("nan")] * 5))
     t = np.asarray(truth, dtype=np.float64).ravel()
     err = np.asarray(predicted, dtype=np.float64).ravel() - t
-    mse = float(np.mean(err**2))
-    mae = float(np.mean(np.abs(err)))
-    var = float(np.var(t))
-    scale = float(np.mean(np.abs(t)))
+    max_error = float(np.max(np.abs(err)))
+    # in units of 2**unit, a power of two near the largest value: the scaling is exact, so the
+    # numbers are the same, but squares and sums of values near the largest double stay finite
+    unit = int(np.frexp(max(max_error, float(np.max(np.abs(t)))))[1])
+    t, err = np.ldexp(t, -unit), np.ldexp(err, -unit, out=err)
+    mse, mae = float(np.mean(err**2)), float(np.mean(np.abs(err)))
+    var, scale = float(np.var(t)), float(np.mean(np.abs(t)))
     constant = t.min() == t.max()  # np.var of equal values can be a rounding error, not 0
     nmse = None if constant or var == 0 else mse / var
     relative = mae / scale if scale > 0 else None
-    return PortMetrics(name, mse, mae, nmse, relative, float(np.max(np.abs(err))))
+    with np.errstate(over="ignore"):  # an MSE or MAE beyond a double is inf
+        mse, mae = float(np.ldexp(mse, 2 * unit)), float(np.ldexp(mae, unit))
+    return PortMetrics(name, mse, mae, nmse, relative, max_error)
 
 
 def compile_source(source: CompiledC | str | Path, options: FrontendOptions | None = None):
@@ -170,6 +197,22 @@ def run_oracle(
     isolated: bool = True,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The oracle's outputs and a mask of the rows that finished with finite outputs."""
+    outputs, finished, finite = oracle_rows(
+        compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated
+    )
+    return outputs, finished & finite
+
+
+def oracle_rows(
+    compiled: CompiledC,
+    inputs: Mapping[str, np.ndarray],
+    *,
+    fuel: int = 1_000_000,
+    timeout: float = 60.0,
+    isolated: bool = True,
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """The oracle's outputs, a mask of the rows it finished, and one of those with all outputs
+    finite."""
     from nsc.ir.oracle import Oracle, run_isolated
 
     if isolated:
@@ -178,11 +221,11 @@ def run_oracle(
         )
     else:
         execution = Oracle(compiled.ir, compiled.signature, fuel=fuel).run(inputs)
-    ok = execution.ok.copy()
+    finite = np.ones(len(execution.ok), dtype=bool)
     for array in execution.outputs.values():
-        flat = np.asarray(array, dtype=np.float64).reshape(len(ok), -1)
-        ok &= np.isfinite(flat).all(axis=1)
-    return execution.outputs, ok
+        flat = np.asarray(array, dtype=np.float64).reshape(len(finite), -1)
+        finite &= np.isfinite(flat).all(axis=1)
+    return execution.outputs, execution.ok, finite
 
 
 def check_compatible(model: Signature, source: Signature) -> None:

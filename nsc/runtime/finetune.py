@@ -5,6 +5,8 @@ output scalar counts alike whatever its units. A seeded random `val_fraction` of
 held out; training stops after `patience` epochs without a better validation loss, and the weights
 of the best epoch are kept. Epoch 0 is the starting point, so fine-tuning never returns weights
 that validate worse than the ones it was given. Rows with a non-finite input or output are dropped.
+Training runs in float32: a finite value beyond it (as given or normalized), or a starting loss
+beyond it, is an error, not a run that changes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from nsc.backend.surrogate import MLPFamily, Normalization, SurrogateParams
 
 PAPER_LR = 0.012  # Adam's learning rate in Weber et al. (ICML 2024)
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+ADAM_BETA1 = 0.9  # torch's default: Adam's first step is lr / (1 - beta1), applied in float32
 
 
 @dataclass(frozen=True)
@@ -123,17 +127,9 @@ def _finetune(
 ) -> FinetuneResult:
     import torch
 
-    from nsc.backend.surrogate import flatten_ports
-
     params, signature, family, normalization = _resolve(start, signature, family, normalization)
     check_settings(epochs, lr, val_fraction, patience, batch_size, seed)
-    x = normalization.inputs(flatten_ports(signature.inputs, train_inputs))
-    y = normalization.outputs(flatten_ports(signature.outputs, train_outputs))
-    if len(x) != len(y):
-        raise NscError(f"{len(x)} input rows but {len(y)} output rows")
-    if len(x) == 0:
-        raise NscError("no examples to fine-tune on (zero rows)")
-    keep = np.isfinite(x).all(axis=1) & np.isfinite(y).all(axis=1)
+    x, y, keep = _standardized(signature, normalization, train_inputs, train_outputs)
     x, y = x[keep], y[keep]
     if len(x) == 0:
         raise NscError("no usable example: every row has a non-finite input or output")
@@ -157,6 +153,13 @@ def _finetune(
     optimizer = torch.optim.Adam(params.tensors(), lr=lr)
     history: list[EpochLoss] = []
     history.append(score(params))
+    if not np.isfinite(history[0].train) or (n_val and not np.isfinite(history[0].val)):
+        name, value, std = _largest(signature, normalization, x, y)
+        raise NscError(
+            f"cannot fine-tune on these examples: the loss overflows float32 ({name} = "
+            f"{value:g} is {std:.3g} in the surrogate's normalized units)",
+            hints=("leave out examples far outside what the surrogate was compiled for",),
+        )
     best, best_params = loss_key(history[0]), params.detached(requires_grad=False)
     best_epoch = 0
     for epoch in range(1, epochs + 1):
@@ -181,6 +184,71 @@ def _finetune(
     )
 
 
+def _standardized(
+    signature: Signature,
+    normalization: Normalization,
+    inputs: Mapping[str, np.ndarray],
+    outputs: Mapping[str, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The examples in the MLP's units (`[rows, width]` inputs and outputs) and a mask of the
+    rows without a NaN or infinite value; a finite value float32 cannot hold, in either units,
+    is an error naming its column."""
+    from nsc.backend.surrogate import flatten_ports
+
+    raw_x, raw_y = (
+        flatten_ports(signature.inputs, inputs),
+        flatten_ports(signature.outputs, outputs),
+    )
+    if len(raw_x) != len(raw_y):
+        raise NscError(f"{len(raw_x)} input rows but {len(raw_y)} output rows")
+    if len(raw_x) == 0:
+        raise NscError("no examples to fine-tune on (zero rows)")
+    with np.errstate(over="ignore"):  # beyond a double: inf, refused below
+        x, y = normalization.inputs(raw_x), normalization.outputs(raw_y)
+    keep = np.isfinite(raw_x).all(axis=1) & np.isfinite(raw_y).all(axis=1)
+    raw, std = np.concatenate([raw_x, raw_y], axis=1), np.concatenate([x, y], axis=1)
+    beyond = keep[:, None] & ((np.abs(raw) > FLOAT32_MAX) | (np.abs(std) > FLOAT32_MAX))
+    if beyond.any():
+        row, column = np.argwhere(beyond)[0]
+        name, value = _column_names(signature)[column], raw[row, column]
+        where = "" if abs(value) > FLOAT32_MAX else f" ({std[row, column]:.3g} normalized)"
+        raise NscError(
+            f"example row {row}: {name} = {value:g}{where} is beyond the float32 values "
+            f"fine-tuning computes with (about ±{FLOAT32_MAX:.3g})",
+            hints=("leave out examples far outside what the surrogate was compiled for",),
+        )
+    return x, y, keep
+
+
+def _column_names(signature: Signature) -> list[str]:
+    """The inputs' and outputs' scalars, named as in a file of examples (`w[0][1]`, `p:out`)."""
+    from nsc.backend.onnx_writer import output_name
+    from nsc.runtime.tabular import column_names
+
+    names = [name for p in signature.inputs for name in column_names(p.name, p.shape)]
+    for port in signature.outputs:
+        names += column_names(output_name(signature, port), port.shape)
+    return names
+
+
+def _largest(
+    signature: Signature, normalization: Normalization, x: np.ndarray, y: np.ndarray
+) -> tuple[str, float, float]:
+    """The column, raw value and normalized value of the example farthest out in the MLP's
+    units."""
+    std = np.concatenate([x, y], axis=1)
+    row, column = np.unravel_index(np.argmax(np.abs(std)), std.shape)
+    value = std[row, column]
+    in_width = x.shape[1]
+    if column < in_width:
+        low, high = normalization.in_low[column], normalization.in_high[column]
+        raw = (value + 1.0) / 2.0 * (high - low) + low
+    else:
+        k = column - in_width
+        raw = value * normalization.out_scale[k] + normalization.out_center[k]
+    return _column_names(signature)[column], float(raw), float(value)
+
+
 def loss_key(loss: EpochLoss) -> float:
     """The loss that picks the best epoch: validation, or training without a split."""
     return loss.train if np.isnan(loss.val) else loss.val
@@ -198,8 +266,11 @@ def check_settings(
     """NscError for settings `finetune` cannot use (checked again by `finetune`)."""
     if epochs < 0:
         raise NscError(f"epochs must be non-negative, not {epochs}")
-    if not 0 < lr < float("inf"):
-        raise NscError(f"the learning rate must be positive and finite, not {lr}")
+    if not (0 < lr and lr / (1 - ADAM_BETA1) <= FLOAT32_MAX and np.float32(lr) > 0):
+        raise NscError(
+            f"the learning rate must be positive and finite as a float32 step (from about "
+            f"1e-45 to {FLOAT32_MAX * (1 - ADAM_BETA1):.2g}), not {lr}"
+        )
     if not 0 <= val_fraction < 1:
         raise NscError(f"the validation fraction must be in [0, 1), not {val_fraction}")
     if patience < 1 or batch_size < 1:

@@ -32,6 +32,8 @@ from nsc.backend.onnx_writer import (
 from nsc.diagnostics import NscError
 from nsc.signature import Port, Signature
 
+CHUNK_ROWS = 65_536  # rows per ONNX Runtime call (a 64-wide layer of them is 16 MiB)
+
 
 @dataclass(frozen=True)
 class ArrayParams:
@@ -127,14 +129,31 @@ class Surrogate:
     def __call__(self, **inputs: Any) -> dict[str, np.ndarray]:
         return self.run(inputs)
 
-    def run(self, inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
-        """Outputs keyed by port name; see the module docstring for shapes."""
+    def run(self, inputs: Mapping[str, Any], chunk_rows: int = CHUNK_ROWS) -> dict[str, np.ndarray]:
+        """Outputs keyed by port name; see the module docstring for shapes.
+
+        ONNX Runtime sees `chunk_rows` rows at a time, so the memory it takes beyond the input
+        and output arrays stays bounded however many rows there are."""
         feeds, batched = batch_inputs(self.signature, inputs)
-        results = self.session.run(self._output_names, feeds)
-        outputs = {p.name: r for p, r in zip(self.signature.outputs, results, strict=True)}
+        rows = len(next(iter(feeds.values()))) if feeds else 1
+        outputs = {p.name: np.empty((rows, *p.shape), np.float32) for p in self.signature.outputs}
+        for start in range(0, rows, chunk_rows):
+            chunk = {name: feed[start : start + chunk_rows] for name, feed in feeds.items()}
+            results = self._run_session(chunk)
+            for port, result in zip(self.signature.outputs, results, strict=True):
+                outputs[port.name][start : start + chunk_rows] = result
         if not batched:
             return {name: array[0] for name, array in outputs.items()}
         return outputs
+
+    def _run_session(self, feeds: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        """One run of the ONNX session; its allocation failures raise MemoryError."""
+        try:
+            return self.session.run(self._output_names, dict(feeds))
+        except Exception as err:  # onnxruntime raises its own exception types
+            if "Failed to allocate memory" in str(err):
+                raise MemoryError("ONNX Runtime could not allocate memory") from None
+            raise
 
     def __repr__(self) -> str:
         ins = ", ".join(p.name for p in self.signature.inputs)
@@ -175,16 +194,19 @@ def batch_inputs(
 
 def _as_float32(port: Port, value: Any) -> np.ndarray:
     try:
-        with np.errstate(over="raise"):
+        with np.errstate(over="raise"):  # finite values beyond float32 raise
             array = np.asarray(value, dtype=np.float32)
+        beyond = bool(np.isinf(array).any())  # the surrogate computes in float32: inf is beyond
     except (TypeError, ValueError):
         raise NscError(f"input {port.name!r} is not numeric") from None
-    except FloatingPointError:  # finite values beyond float32, which the surrogate computes in
+    except FloatingPointError:
+        beyond = True
+    if beyond:
         largest = float(np.finfo(np.float32).max)
         raise NscError(
-            f"input {port.name!r} has values outside the surrogate's float32 range "
-            f"(about ±{largest:.6g})"
-        ) from None
+            f"input {port.name!r} has values outside the surrogate's float32 range (finite "
+            f"values up to about ±{largest:.6g})"
+        )
     if array.shape != port.shape and array.shape[1:] != port.shape:
         expect = f"{list(port.shape)} for one row or [rows, {', '.join(map(str, port.shape))}]"
         if not port.shape:
@@ -317,7 +339,7 @@ def _session(model: onnx.ModelProto, providers: list[str] | None):
         available = ort.get_available_providers()
         providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in available]
     options = ort.SessionOptions()
-    options.log_severity_level = 3
+    options.log_severity_level = 4  # fatal only: its errors reach nsc as exceptions
     try:
         return ort.InferenceSession(model.SerializeToString(), options, providers=providers)
     except Exception as err:  # onnxruntime raises its own exception types
@@ -325,15 +347,24 @@ def _session(model: onnx.ModelProto, providers: list[str] | None):
 
 
 def range_warnings(signature: Signature, inputs: Mapping[str, Any]) -> list[str]:
-    """One line per input holding values outside the range the surrogate was compiled for:
-    there it extrapolates from what it learned, and its outputs are guesses."""
+    """One line per input holding NaN, whose outputs are NaN, and one per input holding values
+    outside the range the surrogate was compiled for: there it extrapolates from what it learned,
+    and its outputs are guesses."""
     lines = []
     for port in signature.inputs:
-        if port.range is None or port.name not in inputs:
+        if port.name not in inputs:
+            continue
+        values = np.asarray(inputs[port.name], dtype=np.float64).reshape(-1)
+        nan = np.isnan(values)
+        if nan.any():
+            lines.append(
+                f"nsc: warning: input {port.name}: {int(nan.sum())} of {values.size} values are "
+                "NaN; the surrogate's outputs for them are NaN"
+            )
+        if port.range is None:
             continue
         lo, hi = port.range
-        values = np.asarray(inputs[port.name], dtype=np.float64).reshape(-1)
-        outside = ~((values >= lo) & (values <= hi))  # NaN counts as outside
+        outside = (values < lo) | (values > hi)
         if outside.any():
             count = int(outside.sum())
             lines.append(
