@@ -181,3 +181,12 @@ def test_batch_moves_to_a_device():
     moved = batch.to("meta")
     assert moved.tokens.device.type == "meta" and moved.inputs.pair_node.device.type == "meta"
     assert moved.num_graphs == 1 and batch.tokens.device.type == "cpu"
+
+
+def test_a_range_near_the_largest_doubles_encodes_to_finite_features():
+    """Its centre and half-width overflow when computed as (lo + hi) / 2 and (hi - lo) / 2; the
+    features stay finite, so the hypernetwork computes no NaN before the range is refused."""
+    features = encode_range(-1e308, 1.7e308)
+    assert np.isfinite(features).all()
+    expected = (np.arcsinh([2.0, 4.0]) / 4.0).astype(np.float32)  # centre 2, half-width 4
+    np.testing.assert_array_equal(encode_range(-2.0, 6.0)[3:5], expected)

@@ -59,6 +59,8 @@ def encode_range(low: float, high: float) -> np.ndarray:
     """An input's range as features: smooth magnitudes of its ends, centre and width, and both
     ends encoded like constants (so a range and the constants it meets share one code)."""
     centre, half = 0.5 * (low + high), 0.5 * (high - low)
+    if math.isinf(centre) or math.isinf(half):  # ends near the largest doubles: halve first
+        centre, half = 0.5 * low + 0.5 * high, 0.5 * high - 0.5 * low
     smooth = [
         1.0,  # carries a range
         math.asinh(low) / 4.0,
