@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 def ignore_interrupts() -> None:
     """In a worker: leave Ctrl-C to the main process (`stop_workers` ends the worker with
     SIGTERM, whose default action no `except BaseException` in the pool's loop can catch; a
-    sandboxed oracle it had started ends by its own alarm)."""
+    sandboxed oracle it had started is killed with it, `nsc.ir.sandbox`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nsc.ir.batch import batch_ir, scratch_bytes
 from nsc.ir.oracle import Oracle, Status, run_isolated
 from nsc.ir.sampling import sample_inputs
+from nsc.ir.sandbox import run_in_worker
+from nsc.signature import MAX_SCALARS
 
 frontend = pytest.importorskip("nsc.frontend.lower", reason="the C frontend is not built yet")
 from nsc.frontend import FrontendOptions, c_to_ir  # noqa: E402
@@ -88,6 +91,39 @@ def test_wild_pointer_crashes_only_its_row():
     run = run_isolated(compiled.ir, compiled.signature, {"k": k}, timeout=60)
     assert run.status.tolist() == [0, Status.CRASH, 0]
     assert run.outputs["return"].tolist() == [2, 0, 3]
+
+
+LARGEST = r"""
+#pragma nsc shape(p, 1024, 1024)
+#pragma nsc shape(q, 1024, 1024)
+void f(const double *p, double *q) {
+    q[(int)p[0]] = p[1048575];
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 2])
+def test_ports_of_the_largest_size_run(opt_level: int):
+    """An input and an output of MAX_SCALARS doubles (8 MiB each, the default thread stack's
+    size): their memory images live in the scratch buffer, still zero-filled for every row."""
+    compiled = compile_c(LARGEST)
+    sig = compiled.signature
+    assert [p.size for p in sig.inputs + sig.outputs] == [MAX_SCALARS, MAX_SCALARS]
+    assert scratch_bytes(sig) >= 2 * 8 * MAX_SCALARS
+    p = np.zeros((3, 1024, 1024))
+    p[:, 0, 0] = [5, 1048575, 7]  # where each row writes q: row 1 must not see row 0's store
+    p[:, -1, -1] = [1.5, 2.5, -3.0]
+    run = run_in_worker(compiled.ir, sig, {"p": p}, timeout=60, opt_level=opt_level)
+    assert run.status.tolist() == [0, 0, 0]
+    want = np.zeros((3, 1024 * 1024))
+    want[[0, 1, 2], [5, 1048575, 7]] = [1.5, 2.5, -3.0]
+    np.testing.assert_array_equal(run.outputs["q"].reshape(3, -1), want)
+
+
+def test_small_memory_images_stay_on_the_stack():
+    sig = compile_c(MEMORY).signature
+    assert scratch_bytes(sig) == 0
+    assert "ptr %scratch" not in batch_ir(sig, instrumented=True)  # no image placed in it
 
 
 MEMORY = r"""

@@ -7,6 +7,7 @@ forks its workers only while it runs a single thread, which this pytest process 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -83,11 +84,11 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-@pytest.mark.parametrize(("method", "processes", "lasts"), [("fork", 2, 0.0), ("spawn", 1, 2.0)])
-def test_workers_die_with_the_process_that_started_them(method, processes, lasts):
-    """Forked workers die with it; a spawned one, at the timeout, by its own alarm."""
+@pytest.mark.parametrize(("method", "processes"), [("fork", 2), ("spawn", 1)])
+def test_workers_die_with_the_process_that_started_them(method, processes):
+    """Killed (SIGKILL) while its workers hang, well before their 60 s timeout."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    command = [sys.executable, "-c", ORPHANS, str(Path(__file__).parent), method, "2.5"]
+    command = [sys.executable, "-c", ORPHANS, str(Path(__file__).parent), method, "60"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
     try:
         pids = [int(p) for p in proc.stdout.readline().split()]
@@ -96,6 +97,75 @@ def test_workers_die_with_the_process_that_started_them(method, processes, lasts
         proc.kill()
         proc.wait()
     began = time.monotonic()
-    while any(alive(p) for p in pids) and time.monotonic() < began + lasts + 3:
+    while any(alive(p) for p in pids) and time.monotonic() < began + 3:
         time.sleep(0.05)
     assert not any(alive(p) for p in pids)
+
+
+INTERRUPTED = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # even where the test runs with it ignored
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from test_oracle_sandbox import HANG_IR, HANG_SIG
+from nsc.ir.sandbox import start_in_worker
+
+method, processes = sys.argv[2], int(sys.argv[3])
+pending = start_in_worker(lambda: HANG_IR, HANG_SIG, {"x": np.ones(2)}, timeout=60, method=method)
+
+def descendants(pid):
+    tasks = f"/proc/{pid}/task"
+    found = [int(c) for t in os.listdir(tasks) for c in open(f"{tasks}/{t}/children").read().split()]
+    return found + [d for c in found for d in descendants(c)]
+
+def hanging(pids):  # fork: the worker has started its runner; spawn: mapped the status column
+    if len(pids) < processes:
+        return False
+    return method == "fork" or "status.npy" in open(f"/proc/{pids[0]}/maps").read()
+
+while not hanging(found := descendants(os.getpid())):
+    time.sleep(0.01)
+print(*found, flush=True)
+try:
+    pending.result()
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize(("method", "processes"), [("fork", 2), ("spawn", 1)])
+@pytest.mark.parametrize(("how", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, -signal.SIGTERM)])
+def test_an_interrupted_wait_leaves_no_worker_and_no_files(method, processes, how, code, tmp_path):
+    """Ctrl-C (SIGINT to the caller's process group; workers run in groups of their own) or
+    SIGTERM while `result()` waits on a hanging worker: the caller ends at once, with its
+    workers killed and its temporary directory (spawn) removed."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "TMPDIR": str(tmp_path)}
+    command = [
+        sys.executable,
+        "-c",
+        INTERRUPTED,
+        str(Path(__file__).parent),
+        method,
+        str(processes),
+    ]
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) == processes and all(alive(p) for p in pids)
+        time.sleep(0.2)  # the caller is waiting in result()
+        if how == signal.SIGINT:
+            os.killpg(proc.pid, how)
+        else:
+            proc.send_signal(how)
+        assert proc.wait(timeout=5) == code
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    began = time.monotonic()
+    while any(alive(p) for p in pids) and time.monotonic() < began + 1:
+        time.sleep(0.02)
+    assert not any(alive(p) for p in pids)
+    assert list(tmp_path.iterdir()) == []

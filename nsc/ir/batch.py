@@ -3,7 +3,7 @@
 The generated function is
 
     void @__nsc_batch(ptr noalias %in.0, ..., ptr noalias %out.0, ..., ptr noalias %status,
-                      i64 %n, i64 %fuel)
+                      ptr noalias %scratch, i64 %n, i64 %fuel)
 
 with one contiguous buffer per input port and per output port (`batch_ports` gives the order),
 each holding `n` rows of `port.size` scalars. For every row it resets the instrumentation globals,
@@ -11,6 +11,12 @@ restores the program's mutable globals, zero-fills one memory image per paramete
 return value), copies the row's input ports in, calls the entry, copies the output ports out,
 writes `@__nsc_trap` to `status[i]`, and, for a program that uses the heap, frees the blocks the
 row left (`nsc.ir.heap`).
+
+The smallest images, up to `STACK_IMAGE_BYTES` together, are on the stack, where LLVM can keep
+their scalars in registers; the others are in `%scratch`, a buffer of `scratch_bytes(signature)`
+bytes aligned to `SCRATCH_ALIGN` that the caller passes (NULL when it needs none). A parameter of
+the largest size (`MAX_SCALARS` doubles, 8 MiB) would otherwise overflow a default 8 MiB stack,
+which the program, running on the same stack, needs too.
 
 Mutable globals (C `static` state) would otherwise carry over from row to row. The generated
 `@__nsc_snapshot()` copies each of them into a pristine copy; the oracle calls it once, before any
@@ -24,10 +30,20 @@ from dataclasses import dataclass, field
 
 from nsc.diagnostics import NscError
 from nsc.ir.heap import RELEASE, heap_ir
-from nsc.signature import Layout, Port, Signature, llvm_type, scalar_dtype
+from nsc.signature import (
+    Layout,
+    Port,
+    Signature,
+    layout_size,
+    llvm_type,
+    round_up,
+    scalar_dtype,
+)
 
 BATCH_FUNCTION = "__nsc_batch"
 SNAPSHOT_FUNCTION = "__nsc_snapshot"
+STACK_IMAGE_BYTES = 64 * 1024  # the most bytes of memory images on the stack
+SCRATCH_ALIGN = 64  # the scratch buffer's alignment, and each image's in it
 
 _INTRINSICS = """\
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
@@ -38,6 +54,29 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 def batch_ports(signature: Signature) -> list[Port]:
     """The ports in the order of the batch function's buffer arguments: inputs, then outputs."""
     return list(signature.inputs) + list(signature.outputs)
+
+
+def scratch_bytes(signature: Signature) -> int:
+    """The size of the scratch buffer the batch function needs (0: none)."""
+    return _scratch_offsets(signature)[1]
+
+
+def _scratch_offsets(signature: Signature) -> tuple[list[int | None], int]:
+    """Each memory image's offset in the scratch buffer (None: on the stack), parameters first,
+    then the return value; and the buffer's size. The smallest images stay on the stack."""
+    layouts = [p.layout for p in signature.params]
+    if signature.returns is not None:
+        layouts.append(signature.returns)
+    sizes = [layout_size(layout) for layout in layouts]
+    offsets: list[int | None] = [None] * len(sizes)
+    on_stack = scratch = 0
+    for k in sorted(range(len(sizes)), key=lambda k: sizes[k]):
+        if on_stack + sizes[k] <= STACK_IMAGE_BYTES:
+            on_stack += sizes[k]
+        else:
+            offsets[k] = scratch
+            scratch = round_up(scratch + sizes[k], SCRATCH_ALIGN)
+    return offsets, scratch
 
 
 def entry_type(signature: Signature) -> str:
@@ -113,7 +152,9 @@ class _Generator:
         head += self.snapshot()
         ports = batch_ports(sig)
         bufs = [f"ptr noalias %buf.{k}" for k in range(len(ports))]
-        params = ", ".join(bufs + ["ptr noalias %status", "i64 %n", "i64 %fuel"])
+        params = ", ".join(
+            bufs + ["ptr noalias %status", "ptr noalias %scratch", "i64 %n", "i64 %fuel"]
+        )
         self.lines.append(f"define void @{BATCH_FUNCTION}({params}) {{")
         self.body()
         self.lines.append("}")
@@ -125,8 +166,13 @@ class _Generator:
         images = [(self._image_name(k), llvm_type(p.layout)) for k, p in enumerate(sig.params)]
         if sig.returns is not None:
             images.append(("%img.ret", llvm_type(sig.returns)))
-        for reg, ty in images:
-            self.emit(f"{reg} = alloca {ty}, align 16")
+        offsets, _ = _scratch_offsets(sig)
+        for (reg, ty), offset in zip(images, offsets, strict=True):
+            if offset is None:
+                self.emit(f"{reg} = alloca {ty}, align 16")
+        for (reg, _), offset in zip(images, offsets, strict=True):
+            if offset is not None:
+                self.emit(f"{reg} = getelementptr inbounds i8, ptr %scratch, i64 {offset}")
         self.emit("%any = icmp sgt i64 %n, 0")
         self.emit("br i1 %any, label %row, label %done")
         self.label("%row")

@@ -26,8 +26,9 @@ def can_fork() -> bool:
 
 
 def die_with_parent(parent: int) -> None:
-    """In a fork: be killed when the parent dies (Linux), so no worker outlives an interrupted
-    or killed compile; exit at once if the parent is already gone."""
+    """In a worker: be killed when the parent dies (Linux; the parent thread that started it, to
+    be exact), so no worker outlives an interrupted or killed caller; exit at once if the parent
+    is already gone."""
     import ctypes
     import signal
 

@@ -24,7 +24,15 @@ import numpy as np
 
 from nsc.diagnostics import NscError
 from nsc.ir import jit, libm
-from nsc.ir.batch import BATCH_FUNCTION, SNAPSHOT_FUNCTION, batch_ir, batch_ports, entry_type
+from nsc.ir.batch import (
+    BATCH_FUNCTION,
+    SCRATCH_ALIGN,
+    SNAPSHOT_FUNCTION,
+    batch_ir,
+    batch_ports,
+    entry_type,
+    scratch_bytes,
+)
 from nsc.ir.heap import interpose
 from nsc.ir.observe import OBSERVATIONS as _OBSERVATIONS  # kept across rows, never restored
 from nsc.signature import Port, Signature
@@ -110,8 +118,9 @@ class Oracle:
         self.engine, batch, snapshot = _compile(module, tm, engine)
         ctypes.CFUNCTYPE(None)(self.engine.get_function_address(snapshot))()
         address = self.engine.get_function_address(batch)
-        argtypes = [ctypes.c_void_p] * (len(self.ports) + 1) + [ctypes.c_int64, ctypes.c_int64]
+        argtypes = [ctypes.c_void_p] * (len(self.ports) + 2) + [ctypes.c_int64, ctypes.c_int64]
         self._batch = ctypes.CFUNCTYPE(None, *argtypes)(address)
+        self._scratch_bytes = scratch_bytes(signature)
 
     def run(self, inputs: Mapping[str, np.ndarray], *, batch: int | None = None) -> Execution:
         """Run every row of `inputs`; `batch` is needed only when the signature has no inputs."""
@@ -135,7 +144,11 @@ class Oracle:
         for array in [*buffers, status]:
             if not array.flags.c_contiguous or len(array) != n:
                 raise ValueError("run_into needs C-contiguous arrays with one row per status")
-        self._batch(*[a.ctypes.data for a in buffers], status.ctypes.data, n, self.fuel)
+        scratch, address = None, None  # the large memory images (nsc.ir.batch), aligned
+        if self._scratch_bytes and n:
+            scratch = np.empty(self._scratch_bytes + SCRATCH_ALIGN, dtype=np.uint8)
+            address = scratch.ctypes.data + -scratch.ctypes.data % SCRATCH_ALIGN
+        self._batch(*[a.ctypes.data for a in buffers], status.ctypes.data, address, n, self.fuel)
 
 
 def run_isolated(

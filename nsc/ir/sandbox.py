@@ -9,8 +9,14 @@ Two ways to start workers, with the same results and statuses:
   compiled batch function. Outputs and the status column live in shared anonymous memory.
 - spawn (anywhere else): the parent writes the IR, the signature (JSON) and one `.npy` file per
   port into a temporary directory and starts `python -m nsc.ir.sandbox DIR START ISOLATE
-  SECONDS`; outputs and the status column are memory-mapped files that the worker fills in
-  place, and an alarm ends the worker at the timeout even if the parent is gone.
+  SECONDS PARENT`; outputs and the status column are memory-mapped files that the worker fills
+  in place, and an alarm ends the worker at the timeout.
+
+Workers never outlive their caller: on Linux every worker is killed when the process (the
+thread, for spawn) that started it dies (`PR_SET_PDEATHSIG`), and when the wait in `result()`
+is interrupted (Ctrl-C's KeyboardInterrupt, or SIGTERM in the main thread where its action is
+the default) the workers are killed and the temporary directory removed first
+(`stopping_workers`); SIGTERM then ends the process as before.
 
 No pickle anywhere. Status starts at PENDING in every row and the batch loop writes each row's
 status right after the row, so when a worker dies the parent knows which rows finished.
@@ -26,14 +32,17 @@ TIMEOUT. `start_in_worker` returns at once and `result()` waits, so the caller c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +50,7 @@ import numpy as np
 from numpy.lib.format import open_memmap
 
 from nsc.diagnostics import NscError
-from nsc.ir.forking import can_fork
+from nsc.ir.forking import can_fork, die_with_parent
 from nsc.ir.oracle import Execution, Oracle, Status, blank_failed_rows, prepare_inputs
 from nsc.signature import Signature
 
@@ -58,6 +67,40 @@ class PendingRun(Protocol):
 
     def cancel(self) -> None:
         """Stop the workers if they still run; `result` must not be called afterwards."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived while `stopping_workers` waited."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def stopping_workers(stop: Callable[[], None]) -> Iterator[None]:
+    """Around a wait for workers: if it ends in an exception (Ctrl-C's KeyboardInterrupt), call
+    `stop` (kill the workers, remove their files) before the exception goes on. In the main
+    thread, a SIGTERM that would end the process at once (its default action) calls `stop`
+    first, then ends the process as it would have."""
+    catch = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    )
+    if catch:
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    except BaseException as err:
+        if catch:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends us at once
+        stop()
+        if isinstance(err, _Terminated):
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise
+    finally:
+        if catch:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def run_in_worker(
@@ -149,35 +192,43 @@ class Job:
 
 
 class _ThreadedRun:
-    """A run in a thread of the caller (the spawn method, whose waiting blocks)."""
+    """A run in a thread of the caller (the spawn method, whose waiting blocks).
+
+    Waits are on an Event, not `Thread.join`: a join that a signal interrupts (Ctrl-C) leaves
+    the Thread marked stopped though it still runs (CPython 3.11), so a second join would not
+    wait for the worker's end and the removal of its files."""
 
     def __init__(self, run: Callable[[], Execution], job: Job):
         self._job = job
         self._value: Execution | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, args=(run,), daemon=True)
-        self._thread.start()
+        self._done = threading.Event()
+        threading.Thread(target=self._work, args=(run,), daemon=True).start()
 
     def _work(self, run: Callable[[], Execution]) -> None:
         try:
             self._value = run()
         except BaseException as err:  # handed to the caller by `result`
             self._error = err
+        finally:
+            self._done.set()
 
     def result(self) -> Execution:
-        self._thread.join()
+        with stopping_workers(self.cancel):
+            self._done.wait()
         if self._error is not None:
             raise self._error
         assert self._value is not None
         return self._value
 
     def cancel(self) -> None:
-        """Stop the spawned worker, if one runs, and start no other."""
+        """Stop the spawned worker, if one runs, start no other, and wait until the run has
+        removed its files."""
         self._job.cancelled = True
         worker = self._job.worker
         if worker is not None and worker.poll() is None:
             worker.kill()
-        self._thread.join()
+        self._done.wait()
 
 
 # --- spawn: a fresh interpreter reads the job from files --------------------------------------------
@@ -242,7 +293,7 @@ def spans(start: int, n: int, isolate: bool) -> list[slice]:
 def _spawn(folder: Path, start: int, isolate: bool, job: Job) -> str:
     """One worker over rows [start, n): 'done', 'crash' or 'timeout'; raises on worker errors.
 
-    The worker gets the time left as an alarm too, so it ends by itself if this process dies."""
+    The worker gets the time left as an alarm too, and dies with this thread (Linux)."""
     budget = job.deadline - time.monotonic()
     if budget <= 0 or job.cancelled:
         return "timeout"
@@ -250,13 +301,15 @@ def _spawn(folder: Path, start: int, isolate: bool, job: Job) -> str:
     command = [sys.executable, "-m", "nsc.ir.sandbox", str(folder), str(start), str(int(isolate))]
     with open(folder / "worker.log", "wb") as log:
         proc = subprocess.Popen(
-            [*command, alarm],
+            [*command, alarm, str(os.getpid())],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
             start_new_session=True,
         )
         job.worker = proc
+        if job.cancelled:  # `cancel` came before `job.worker` was set: it killed nothing
+            proc.kill()
         try:
             code = proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -312,13 +365,14 @@ def worker(folder: Path, start: int, isolate: bool) -> int:
 
 
 def main(argv: list[str]) -> int:
+    """`DIR START ISOLATE SECONDS PARENT`: the worker, ended by an alarm after SECONDS (SIGALRM's
+    default action ends even a native loop) or when its parent PARENT dies."""
     import resource
-    import signal
 
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crashing row must not write a core file
     folder, start, isolate = Path(argv[0]), int(argv[1]), argv[2] == "1"
-    if len(argv) > 3:  # seconds left: SIGALRM's default action ends even a native loop
-        signal.alarm(int(argv[3]))
+    die_with_parent(int(argv[4]))
+    signal.alarm(int(argv[3]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crashing row must not write a core file
     try:
         return worker(folder, start, isolate)
     except Exception as err:  # report, so the parent does not mistake a bug for a crash

@@ -5,8 +5,9 @@ A worker starts in a few milliseconds with everything imported, where a fresh in
 *runner*, which touches no LLVM and only calls the compiled batch function, so a crashing row
 costs one runner, not a new JIT. Outputs and the status column live in anonymous shared memory
 mapped before the fork. The worker and its runners form one process group, killed at the
-timeout, and each fork dies with its parent. The worker reports errors as JSON on a pipe, whose
-end of file also says it exited.
+timeout or when the wait is interrupted (Ctrl-C, or SIGTERM: `stopping_workers`), and each fork
+dies with its parent. The worker reports errors as JSON on a pipe, whose end of file also says it
+exited.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 from nsc.diagnostics import NscError
 from nsc.ir.forking import die_with_parent, error_from, error_record
 from nsc.ir.oracle import Execution, Oracle
-from nsc.ir.sandbox import PENDING, Job, drive, spans
+from nsc.ir.sandbox import PENDING, Job, drive, spans, stopping_workers
 
 _MAX_MESSAGE = 16 * 1024
 
@@ -65,10 +66,9 @@ class ForkedRun:
     def result(self) -> Execution:
         message, timed_out = b"", False
         if self._pid is not None:
-            try:
+            with stopping_workers(lambda: self._reap(kill=True)):
                 message, timed_out = self._wait()
-            finally:
-                self._reap()
+            self._reap()
         if message:
             raise error_from(message)
         return self._job.finish(self._outputs, self._status, timed_out)
