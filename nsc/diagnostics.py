@@ -54,8 +54,9 @@ class CompileError(NscError):
         lines = [str(self)]
         text = self._source_line(source)
         if text is not None and self.location is not None:
-            lines.append(" " + text)
-            lines.append(" " + " " * max(self.location.column - 1, 0) + "^")
+            before = text[: max(self.location.column - 1, 0)]
+            lines.append(" " + printable_line(text))
+            lines.append(" " + " " * len(printable_line(before)) + "^")
         where = str(self.location) if self.location else "<unknown>"
         lines += [f"{where}: note: {hint}" for hint in self.hints]
         return "\n".join(lines)
@@ -64,14 +65,34 @@ class CompileError(NscError):
         if self.location is None:
             return None
         if source is None:
-            try:
-                source = Path(self.location.file).read_text(errors="replace")
+            try:  # a byte that is not UTF-8 stays one character, shown as `\xNN`
+                data = Path(self.location.file).read_bytes()
             except OSError:
                 return None
-        rows = source.splitlines()
+            source = data.decode("utf-8", "surrogateescape")
+        # lines end at \n, \r\n or \r, as in cpp; a form feed or vertical tab ends none
+        rows = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if 1 <= self.location.line <= len(rows):
-            return rows[self.location.line - 1].expandtabs(1)
+            return rows[self.location.line - 1]
         return None
+
+
+def printable_line(text: str) -> str:
+    """A source line safe to print under its message: a tab as one space (columns count it as
+    one), a byte that is not UTF-8 and a control character as `\\xNN` (a raw one could move
+    the cursor or restyle the terminal)."""
+    shown = []
+    for char in text:
+        code = ord(char)
+        if char == "\t":
+            shown.append(" ")
+        elif 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by `surrogateescape`
+            shown.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF:
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            shown.append(char)
+    return "".join(shown)
 
 
 def printable_name(name: str) -> str:

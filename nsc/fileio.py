@@ -73,6 +73,21 @@ def atomic_open(path: str | os.PathLike, *, sync: bool = True) -> Iterator[Binar
         raise
 
 
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail now, as `atomic_write_bytes` would at the end of a long run, where `path` cannot be
+    written: a temp file is made and removed in its folder. A device or pipe (written in place)
+    and a path in a missing folder (the writer makes it) are left to the write."""
+    target = Path(os.path.realpath(path))
+    if (target.exists() and not target.is_file()) or not target.parent.is_dir():
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise _write_error(path, err) from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
 def _write_error(path: str | os.PathLike, err: OSError) -> NscError:
     return NscError(f"{path}: cannot write it ({_reason(err)})")
 

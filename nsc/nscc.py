@@ -42,7 +42,8 @@ MAX_CALIBRATE = 1_000_000
 
 
 def pipeline_for(opt_level: int, passes: str | None) -> str:
-    """An explicit --passes pipeline wins over -O; -O0 runs nothing."""
+    """An explicit --passes pipeline wins over -O's default (the CLI refuses both given);
+    -O0 runs nothing."""
     if passes:
         return passes
     return f"O{opt_level}" if opt_level > 0 else ""
@@ -199,6 +200,8 @@ def check_compile_options(options: CompileOptions, source: Path, output: Path) -
         )
     if options.finetune == 1:
         raise NscError("--finetune needs at least 2 samples (one is held out for validation)")
+    if options.finetune and not 0 <= options.seed < 2**63:  # torch's generator: signed 64-bit
+        raise NscError(f"with --finetune, the seed must be in [0, 2**63), not {options.seed}")
     if options.emit_graph is not None:
         graph_format(options.emit_graph)
 

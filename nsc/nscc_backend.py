@@ -41,7 +41,7 @@ def compile_rest(
             model = t.run("model", load_model, found, options.init)
         fused = reads_observations(model, options)
         ir = t.run("passes", graph_passes, compiled, options.pipeline)
-        graph = t.run("graph", program_graph, ir, signature, options.emit_graph)
+        graph = t.run("graph", program_graph, ir, signature, None)
         never_returns(graph, signature, pending, t.warnings)
         observed = None
         if fused:  # the hypernetwork waits for the calibration rows, then sees them run
@@ -67,6 +67,8 @@ def compile_rest(
     )
     meta = surrogate_metadata(source, model, options, samples, tuned)
     t.run("onnx write", write_surrogate, output, signature, params, model, norm, meta)
+    if options.emit_graph is not None:  # only once the compile has succeeded
+        t.run("graph write", write_program_graph, graph, options.emit_graph)
 
 
 def load_model(found: tuple[Path, Path | None], init: str):
@@ -91,12 +93,18 @@ def graph_passes(compiled: CompiledC, pipeline: str) -> str:
 def program_graph(ir: str, signature: Signature, emit: Path | None):
     """The program graph the hypernetwork reads; also written to `emit` when asked."""
     from nsc.ir.graph import program_graph as build
-    from nsc.ir.graph import write_graph
 
     graph = build(ir, signature)
     if emit is not None:
-        write_graph(graph, emit, graph_format(emit))
+        write_program_graph(graph, emit)
     return graph
+
+
+def write_program_graph(graph, path: Path) -> None:
+    """Write the program graph to `path`, in the format its suffix names."""
+    from nsc.ir.graph import write_graph
+
+    write_graph(graph, path, graph_format(path))
 
 
 def reads_observations(model, options: CompileOptions) -> bool:

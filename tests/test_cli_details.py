@@ -212,3 +212,29 @@ def test_run_refuses_an_int_value_that_does_not_fit(surrogates):
     refused(code, output, "input n is int32: '2.5' is not an integer")
     code, output = run("run", surrogates / "scaled.onnx", "x=0.5", "n=3")
     assert code == 0 and "return = " in output, output
+
+
+# 6. options that contradict each other are refused, not settled by the last one
+
+
+def test_a_range_given_twice_for_one_input_is_refused(sources):
+    args = ("exec", sources / "ik.c", "--samples", 2, "--range", "x=0.1:0.2")
+    code, output = run(*args, "--range", "x=0.3:0.4")
+    refused(code, output, "--range x=0.3:0.4 gives 'x' a second range (after x=0.1:0.2)")
+    code, output = run(*args, "--range", "y=0.3:0.4")
+    assert code == 0, output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("ir",), ("graph", "-o", "g.dot"), ("compile", "-o", "m.onnx", "--calibrate", 0)],
+    ids=["ir", "graph", "compile"],
+)
+def test_o_given_together_with_passes_is_refused(sources, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    name, *rest = command
+    code, output = run(name, sources / "scaled.c", *rest, "-O", 2, "--passes", "sroa")
+    refused(code, output, "-O2 and --passes both choose the passes: give one", "--passes O2,sroa")
+    assert list(tmp_path.iterdir()) == []
+    code, output = run(name, sources / "scaled.c", *rest, "--passes", "sroa")  # -O's default
+    assert code == 0, output

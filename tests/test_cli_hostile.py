@@ -135,6 +135,21 @@ def test_finetune_refuses_a_seed_torch_cannot_take_and_caps_the_batch(work, tmp_
     assert code == 0 and out.is_file(), output
 
 
+def test_nscc_refuses_a_seed_torch_cannot_take_for_finetune_before_compiling(work, tmp_path):
+    out = tmp_path / "tuned.onnx"
+    args = ("compile", work / "ik.c", "-o", out, "--finetune", 4, "--seed", HUGE)
+    refused(*run(*args), f"with --finetune, the seed must be in [0, 2**63), not {HUGE}")
+    assert not out.exists()
+
+
+def test_exec_and_run_take_every_bit_of_a_large_seed(work):
+    """numpy's generator reads the whole seed: 2**64 is not cut to 64 bits (to 0)."""
+    for command, target in (("exec", work / "ik.c"), ("run", work / "ik.onnx")):
+        drawn = [run(command, target, "--samples", 3, "--seed", seed) for seed in (HUGE, 0)]
+        assert all(code == 0 for code, _ in drawn), drawn
+        assert drawn[0][1] != drawn[1][1]
+
+
 @pytest.mark.parametrize(
     "option, message",
     [
@@ -321,6 +336,13 @@ def test_an_unwritable_folder_is_an_error_not_a_traceback(work):
 def test_eval_checks_the_plot_name_before_evaluating(work):
     code, output = run("eval", work / "ik.onnx", work / "ik.c", "--plot", work / "plot.txt")
     refused(code, output, "plots are written as .png, .pdf or .svg")
+    assert "samples evaluated" not in output
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc (Linux)")
+def test_eval_checks_the_plot_folder_takes_files_before_evaluating(work):
+    code, output = run("eval", work / "ik.onnx", work / "ik.c", "--plot", "/proc/nsc-plot.png")
+    refused(code, output, "/proc/nsc-plot.png: cannot write it")
     assert "samples evaluated" not in output
 
 

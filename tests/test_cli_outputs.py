@@ -218,3 +218,11 @@ def test_dash_is_stdout_for_text_and_refused_for_files(work):
         assert result.exit_code == 0, result.output
         assert "define void @inversek2j" in result.output
     assert listing(work) == before
+
+
+def test_nscc_of_a_surrogate_says_the_output_it_derived_is_the_input(work):
+    before = listing(work)
+    result = run("compile", "model.onnx")
+    refused(result, "input file 'model.onnx' is the same as the output file nscc names after it")
+    assert "-o model.onnx" not in result.output
+    assert listing(work) == before

@@ -104,6 +104,30 @@ def test_zero_rows_flatten_and_run_to_zero_rows(ik_model, tmp_path):
     assert table.read_text() == "theta1,theta2\n"
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".npz"])
+def test_run_and_exec_refuse_a_file_without_rows_to_print(ik_model, tmp_path, suffix):
+    """With nothing to print, zero rows are an error; with --outputs they give zero rows."""
+    inputs = tmp_path / f"in{suffix}"
+    if suffix == ".csv":
+        inputs.write_text("x,y\n")
+    else:
+        inputs.write_bytes(npz_bytes(x=np.zeros(0), y=np.zeros(0)))
+    needle = f"in{suffix}: no rows of inputs to run"
+    refused(*run("run", ik_model, "--inputs", inputs), needle)
+    refused(*run("exec", IK, "--inputs", inputs), needle)
+    code, output = run("exec", IK, "--inputs", inputs, "--outputs", tmp_path / "out.npz")
+    assert code == 0 and len(load_npz(tmp_path / "out.npz")["theta1"]) == 0, output
+
+
+def test_a_csv_with_another_delimiter_names_the_column(ik_model, tmp_path):
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("x;y\n0.3;0.4\n")
+    code, output = run("run", ik_model, "--inputs", inputs)
+    refused(code, output, "in.csv: unknown column(s) x;y", "separated by commas")
+    inputs.write_text("x,y\n0.3,0.4\n\n0.5,abc\n")
+    refused(*run("run", ik_model, "--inputs", inputs), "in.csv:4: y is 'abc', not a number")
+
+
 def test_single_values_are_not_rows(ik_model, tmp_path):
     inputs = tmp_path / "in.npz"
     inputs.write_bytes(npz_bytes(x=np.float64(0.3), y=np.float64(0.4)))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from nsc.diagnostics import CompileError, NscError
+from nsc.diagnostics import CompileError, NscError, SourceLocation
 from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.signature import MAX_SCALARS, MAX_SIGNATURE_SCALARS
 
@@ -374,6 +374,27 @@ def test_byte_order_mark_in_text_and_on_the_command_line(tmp_path):
     result = CliRunner().invoke(main, ["ir", str(path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "define void @f(" in result.output
+
+
+# --- a line with bad bytes or control characters is echoed printably, the caret under the error
+
+
+def test_a_line_with_bad_bytes_and_control_characters_is_shown_printably(tmp_path):
+    path = tmp_path / "bad.c"
+    path.write_bytes(b"double f(double x){\t\x1b[31m /* \xe9t\xe9 */ return x; }\n")
+    with pytest.raises(CompileError) as info:
+        c_to_ir(path)
+    assert where(info.value) == (str(path), 1, 30)
+    shown = info.value.render().splitlines()
+    assert shown[1] == r" double f(double x){ \x1b[31m /* \xe9t\xe9 */ return x; }"
+    assert shown[2].index("^") == shown[1].index(r"\xe9")
+    assert all(line.isprintable() for line in shown)
+
+
+def test_a_form_feed_does_not_end_the_line_shown():
+    err = CompileError("here", SourceLocation("f.c", 2, 3))
+    shown = err.render("int a;\n\f x y;\nint b;\n").splitlines()
+    assert shown[1:] == [r" \x0c x y;", "      ^"]
 
 
 # --- an entry without inputs, where the caller needs some (nscc, nsc exec --samples) -----------

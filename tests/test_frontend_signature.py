@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nsc.diagnostics import CompileError
 from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.frontend.ctypes import DOUBLE, FLOAT, INT, ArrayType, BoolType, StructType
 from nsc.signature import Signature, llvm_type
@@ -110,3 +111,24 @@ def test_static_function_is_not_a_candidate_and_entry_is_external():
 def test_role_and_range_errors(options, message):
     with pytest.raises(Exception, match=message):
         signature("int f(int x) { return x; }", **options)
+
+
+RANGED_TWICE = (
+    "#pragma nsc range(x, 0, 1)\n#pragma nsc range(y, 0, 1)\n#pragma nsc range(x, 0, 2)\n"
+    "double f(double x, double y) { return x * y; }\n"
+)
+
+
+def test_a_second_range_pragma_for_a_name_is_refused_where_it_stands():
+    with pytest.raises(CompileError) as info:
+        signature(RANGED_TWICE)
+    err = info.value
+    assert (err.location.line, err.location.column) == (3, 9)
+    assert err.message == "#pragma nsc range gives 'x' a second range"
+    assert err.hints == ("'x' has the range [0, 1] from sig.c:1:9",)
+
+
+def test_range_over_a_range_pragma_still_wins():
+    once = RANGED_TWICE.replace("#pragma nsc range(x, 0, 2)\n", "")
+    assert signature(once).input("x").range == (0.0, 1.0)
+    assert signature(once, ranges={"x": (5.0, 6.0)}).input("x").range == (5.0, 6.0)

@@ -108,6 +108,16 @@ def test_emit_graph_writes_the_graph_the_model_reads(tmp_path, model):
     assert bad.exit_code == 1 and "g.txt" in bad.output
 
 
+def test_emit_graph_writes_nothing_when_the_compile_fails(tmp_path, model):
+    source = tmp_path / "loops.c"
+    source.write_text("double f(double x) { while (1) {} return x; }\n")
+    graph = tmp_path / "g.dot"
+    args = ["-o", tmp_path / "s.onnx", "--model", model, "--calibrate", 4, "--emit-graph", graph]
+    result = nscc(source, *args)
+    assert result.exit_code == 1 and "finished none" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loops.c"]
+
+
 def test_missing_model_is_a_clean_error(tmp_path):
     out = tmp_path / "s.onnx"
     result = nscc(EXAMPLES / "sobel.c", "-o", out, "--model", tmp_path / "none")

@@ -129,7 +129,7 @@ def test_range_bounds_are_floats_and_shapes_ints():
         ("shape(p, 0)", "dimension 0 is not a positive integer"),
         ("shape(p, 2.5)", "dimension 2.5 is not a positive integer"),
         ("shape(p, -3)", "dimension -3"),
-        ("input()", "expected a name, got 'nothing'"),
+        ("input()", "expected a name"),
         ("input(a b)", "expected a name, got 'a b'"),
         ("output(a,)", "expected a name"),
         ("inout", "one or more parameter names"),
@@ -137,6 +137,18 @@ def test_range_bounds_are_floats_and_shapes_ints():
 )
 def test_malformed_pragmas_are_located_errors(body: str, needle: str):
     assert needle in malformed(body).message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("entry()", "#pragma nsc entry: expected a name"),
+        ("input(a, )", "#pragma nsc input: expected a name"),
+        ("range(x, , 1)", "#pragma nsc range: expected a number"),
+    ],
+)
+def test_a_missing_argument_is_named_without_quoting_nothing(body: str, message: str):
+    assert malformed(body).message == message
 
 
 def test_unknown_kind_suggests_the_closest():

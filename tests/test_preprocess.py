@@ -50,6 +50,22 @@ def test_invalid_define_is_an_nsc_error():
         preprocess("int a;\n", "p.c", ["-include=/etc/passwd"])
 
 
+def test_a_define_cpp_refuses_is_a_command_line_error():
+    with pytest.raises(NscError) as info:
+        preprocess("int a;\n", "p.c", ["defined=1"])
+    assert not isinstance(info.value, CompileError)  # not placed at p.c:1:1
+    assert info.value.message == '<command-line>: "defined" cannot be used as a macro name'
+    assert info.value.hints == ("check the -D options",)
+
+
+def test_a_header_including_itself_suggests_a_guard_not_a_gcc_flag(tmp_path: Path):
+    (tmp_path / "rec.h").write_text('#include "rec.h"\n')
+    err = error_of('#include "rec.h"\nint a;\n', str(tmp_path / "p.c"))
+    assert err.location.file.endswith("rec.h") and "#include nested" in err.message
+    assert "-fmax-include-depth" not in err.render()
+    assert "include guard" in err.hints[0] and "#pragma once" in err.hints[0]
+
+
 def test_no_host_macros_leak_in():
     out = preprocess(
         "#ifdef __x86_64__\nint host;\n#endif\n#ifdef __GNUC__\nint gnu;\n#endif\n", "p.c"

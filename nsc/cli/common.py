@@ -7,12 +7,13 @@ import importlib
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 import click
+from click.core import ParameterSource
 
 from nsc import __version__
 from nsc.diagnostics import CompileError, NscError
@@ -130,6 +131,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
+def refuse_no_rows(inputs_file: Path | None, inputs: Mapping[str, Sized]) -> None:
+    """Refuse inputs read from a file of no rows where the outputs are printed: there would be
+    nothing to show. (With --outputs FILE, zero rows give a file of zero rows.)"""
+    if inputs_file is not None and inputs and not any(len(column) for column in inputs.values()):
+        raise NscError(f"{inputs_file}: no rows of inputs to run (the file holds none)")
+
+
 def _split_list(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
 
@@ -147,7 +155,14 @@ def _parse_ranges(values: tuple[str, ...]) -> dict[str, tuple[float, float]]:
             raise NscError(f"bad --range {value!r}: expected NAME=LO:HI, e.g. x=0:1") from None
         if not all(map(math.isfinite, bounds)):
             raise NscError(f"bad --range {value!r}: the bounds must be finite numbers")
-        ranges[name.strip()] = bounds
+        name = name.strip()
+        if name in ranges:
+            lo, hi = ranges[name]
+            raise NscError(
+                f"--range {value} gives '{name}' a second range (after {name}={lo:g}:{hi:g})",
+                hints=("give each input one --range",),
+            )
+        ranges[name] = bounds
     return ranges
 
 
@@ -236,7 +251,7 @@ def main() -> None:
 
 
 def optimization_options(default: int, help: str = "Optimization preset.") -> Callable:
-    """`-O0..-O3` and `--passes PIPELINE` (which wins over -O)."""
+    """`-O0..-O3` and `--passes PIPELINE`, one or the other (`check_one_optimization`)."""
 
     def decorate(command: Callable) -> Callable:
         command = click.option("--passes", "pipeline", help="A pass pipeline instead of -O.")(
@@ -252,6 +267,19 @@ def optimization_options(default: int, help: str = "Optimization preset.") -> Ca
         )(command)
 
     return decorate
+
+
+def check_one_optimization(pipeline: str | None) -> None:
+    """Refuse -O given together with --passes, which replaces the preset: the -O would be
+    ignored without a word. (-O's default gives way to --passes.)"""
+    ctx = click.get_current_context()
+    if pipeline is None or ctx.get_parameter_source("opt_level") != ParameterSource.COMMANDLINE:
+        return
+    level = ctx.params["opt_level"]
+    hint = f"a pipeline may hold the preset: --passes O{level},{pipeline}"
+    raise NscError(
+        f"-O{level} and --passes both choose the passes: give one", hints=(hint,) if level else ()
+    )
 
 
 def oracle_options(timeout: float) -> Callable:

@@ -14,6 +14,8 @@ from nsc import __version__
 from nsc.cli.common import (
     _options_from,
     _report_errors,
+    _same_file,
+    check_one_optimization,
     check_output_kind,
     check_outputs,
     frontend_options,
@@ -21,6 +23,7 @@ from nsc.cli.common import (
     main,
     optimization_options,
     oracle_options,
+    refuse_no_rows,
     with_units,
 )
 from nsc.diagnostics import NscError
@@ -51,6 +54,7 @@ def ir_command(
     -emit-llvm`."""
     from nsc import pipeline as pl
 
+    check_one_optimization(pipeline)
     output = kw.pop("output")
     output = None if is_stdout(output) else output
     check_outputs(list(sources), {"-o": output})
@@ -117,6 +121,8 @@ def exec_command(source: Path, assignments: tuple[str, ...], **kw) -> None:
     options = replace(_options_from(kw, instrument=True), require_inputs=True)
     compiled = pl.lower(source, with_units(options, sources), pl.PassOptions())
     inputs = pl.gather_inputs(compiled.signature, assignments, inputs_file, samples, seed)
+    if outputs_file is None:
+        refuse_no_rows(inputs_file, inputs)
     execution = pl.execute(compiled, inputs, fuel=fuel, timeout=timeout)
     if outputs_file is not None:
         status = "oracle:status" if "status" in execution.outputs else "status"
@@ -212,8 +218,16 @@ def compile_command(
     import time
 
     start = time.perf_counter()
+    check_one_optimization(pipeline)
     source = sources[0]
-    output = output or Path(source.stem + (".ll" if emit_llvm else ".onnx"))
+    if output is None:
+        output = Path(source.stem + (".ll" if emit_llvm else ".onnx"))
+        if _same_file(source, output):  # `nscc prog.onnx`: the name nscc derives is the input's
+            raise NscError(
+                f"input file '{source}' is the same as the output file nscc names after it "
+                f"({output})",
+                hints=("nscc compiles C sources; name another output with -o",),
+            )
     _check_output_kind(output, emit_llvm)
     printed = emit_llvm and is_stdout(output)
     outputs = {"-o": None if printed else output, "--emit-graph": emit_graph}
@@ -340,6 +354,7 @@ def graph_command(
     from nsc import pipeline as pl
     from nsc.ir.graph import build_graph, write_graph
 
+    check_one_optimization(pipeline)
     check_outputs(list(sources), {"-o": output})
     check_output_kind("-o", output, "a program graph", _GRAPH_SUFFIXES)
     fmt = _graph_format(output, fmt)

@@ -14,6 +14,7 @@ from nsc.cli.common import (
     frontend_options,
     main,
     oracle_options,
+    refuse_no_rows,
     with_units,
 )
 from nsc.diagnostics import NscError
@@ -62,6 +63,8 @@ def run_command(
     surrogate = Surrogate(model)
     signature = surrogate.signature
     inputs = pl.gather_inputs(signature, assignments, inputs_file, samples, seed)
+    if outputs_file is None:
+        refuse_no_rows(inputs_file, inputs)
     outputs = surrogate.run(inputs)
     for line in range_warnings(signature, inputs):
         click.echo(line, err=True)
@@ -205,10 +208,10 @@ def finetune_command(
 @frontend_options
 @click.option(
     "--samples",
-    type=int,
+    type=click.IntRange(min=2),  # nsc.runtime.evaluate.MIN_SAMPLES
     default=1000,
     show_default=True,
-    help="Fresh inputs drawn from the ranges (at least 2).",
+    help="Fresh inputs drawn from the ranges (at least 2: nMSE needs the outputs' variance).",
 )
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option(
@@ -238,9 +241,11 @@ def eval_command(
     check_sample_count(samples)
     check_outputs([model, *sources], {"--plot": plot})
     if plot is not None:
+        from nsc.fileio import check_writable
         from nsc.runtime.plots import check_plot_path
 
         check_plot_path(plot)
+        check_writable(plot)
     surrogate = Surrogate(model)
     _warn_source(surrogate, source)
     options = with_units(_options_from(kw, instrument=True), sources)

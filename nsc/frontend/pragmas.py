@@ -189,15 +189,19 @@ def _check_shape(args: list[list], where: SourceLocation) -> tuple:
 
 
 def _name(arg: list[tuple[str, str]], kind: str, where: SourceLocation) -> str:
+    if not arg:
+        raise CompileError(f"#pragma nsc {kind}: expected a name", where)
     if len(arg) != 1 or arg[0][0] != "name":
-        shown = " ".join(text for _, text in arg) or "nothing"
+        shown = " ".join(text for _, text in arg)
         raise CompileError(f"#pragma nsc {kind}: expected a name, got '{shown}'", where)
     return arg[0][1]
 
 
 def _number(arg: list[tuple[str, str]], kind: str, where: SourceLocation) -> float:
     """Evaluate a constant number expression with + - * / and parentheses."""
-    shown = "".join(text for _, text in arg) or "nothing"
+    if not arg:
+        raise CompileError(f"#pragma nsc {kind}: expected a number", where)
+    shown = "".join(text for _, text in arg)
     evaluator = _Evaluator(arg)
     try:
         value = evaluator.expression(0)

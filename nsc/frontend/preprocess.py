@@ -59,6 +59,12 @@ _DEFINE = re.compile(r"[A-Za-z_]\w*(\([\w\s,.]*\))?(=.*)?", re.DOTALL)
 _CPP_MESSAGE = re.compile(
     r"^(?P<file>.*?):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<kind>fatal error|error): (?P<msg>.*)$"
 )
+_COMMAND_LINE = "<command-line>"  # where cpp places an error in a -D option
+_CPP_COMMAND_LINE = re.compile(rf"^(?P<file>{_COMMAND_LINE}): (?:fatal error|error): (?P<msg>.*)$")
+_INCLUDE_GUARD = (
+    "a header that includes itself, directly or through another, needs an include guard "
+    "(#ifndef NAME_H, #define NAME_H ... #endif) or #pragma once"
+)
 
 
 def preprocess(
@@ -278,7 +284,8 @@ class _CppRun:
             raise NscError(f"cannot run the C preprocessor: {err}") from None
 
     def result(self) -> str:
-        """cpp's output with the pragmas restored; a located CompileError if cpp failed."""
+        """cpp's output with the pragmas restored; a located CompileError if cpp failed (an
+        NscError for an error in the -D options)."""
         try:
             out, err, failure = _collect(self.proc, self.limits, self.deadline)
         finally:
@@ -341,15 +348,22 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-def _cpp_error(messages: str, filename: str) -> CompileError:
-    """The first error cpp printed, as a located CompileError."""
+def _cpp_error(messages: str, filename: str) -> NscError:
+    """The first error cpp printed: located in the source as a CompileError, or, for one in
+    the -D options (`<command-line>`), an NscError saying so."""
     for row in messages.splitlines():
-        match = _CPP_MESSAGE.match(row)
+        match = _CPP_MESSAGE.match(row) or _CPP_COMMAND_LINE.match(row)
         if match is None:
             continue
+        if match["file"] == _COMMAND_LINE:
+            return NscError(f"{_COMMAND_LINE}: {match['msg']}", hints=("check the -D options",))
+        message, hints = match["msg"], ()
+        if message.startswith("#include nested"):  # gcc's hint names a flag nsc does not take
+            message = re.sub(r"\s*\(use -f[\w-]+=\w+ to [^)]*\)$", "", message)
+            hints = (_INCLUDE_GUARD,)
         location = SourceLocation(
             match["file"], int(match["line"]), int(match["col"]) if match["col"] else 1
         )
-        return CompileError(match["msg"], location)
+        return CompileError(message, location, hints)
     summary = messages.strip().splitlines()[:1] or ["cpp failed"]
     return CompileError(f"preprocessing failed: {summary[0]}", SourceLocation(filename, 1))

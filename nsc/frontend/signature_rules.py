@@ -401,9 +401,21 @@ def _ranges(
     marked = {name for p in pragmas if p.kind == "output" for name in p.args}
     ranges: dict[str, Range] = {}
     cli: dict[str, Range] = {}
+    seen: dict[str, Pragma] = {}
     for pragma in pragmas:
         if pragma.kind == "range":
             name = pragma.args[0]
+            if name in seen:  # one range per name: a later one silently replacing it hides a slip
+                first = seen[name]
+                raise CompileError(
+                    f"#pragma nsc range gives '{name}' a second range",
+                    pragma.location,
+                    (
+                        f"'{name}' has the range [{first.args[1]:g}, {first.args[2]:g}] from "
+                        f"{first.location}",
+                    ),
+                )
+            seen[name] = pragma
             if name not in known:
                 raise CompileError(
                     f"#pragma nsc range names '{name}', which is not a parameter or port",

@@ -99,28 +99,28 @@ def _cell(value) -> str:
 def _read_csv(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:  # spreadsheets write a BOM
-            rows = list(csv.reader(handle))
+            reader = csv.reader(handle)
+            rows = [(reader.line_num, row) for row in reader]  # the line each row ends on
     except (OSError, UnicodeDecodeError) as err:
         raise NscError(f"{path}: cannot read ({err})") from None
     if not rows:
         raise NscError(f"{path}: empty file (expected a header row of column names)")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     twice = sorted(name for name, n in Counter(header).items() if n > 1)
     if twice:
         raise NscError(f"{path}: duplicate column(s) in the header: {', '.join(twice[:5])}")
-    body = [row for row in rows[1:] if row]
-    for number, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise NscError(f"{path}:{number}: {len(row)} values, but the header has {len(header)}")
-    try:
-        table = np.array(body, dtype=np.float64).reshape(len(body), len(header))
-    except ValueError as err:
-        raise NscError(f"{path}: not all values are numbers ({err})") from None
-    where = {name: i for i, name in enumerate(header)}
     known = {col for name, port in ports.items() for col in column_names(name, port.shape)}
     extra = [col for col in header if col not in known]
     if extra:
-        raise NscError(f"{path}: unknown column(s) {', '.join(extra[:5])}", _known_hint(ports))
+        raise NscError(
+            f"{path}: unknown column(s) {', '.join(extra[:5])}", _known_hint(ports, extra)
+        )
+    body = [(number, row) for number, row in rows[1:] if row]
+    for number, row in body:
+        if len(row) != len(header):
+            raise NscError(f"{path}:{number}: {len(row)} values, but the header has {len(header)}")
+    table = _numbers(path, body, header)
+    where = {name: i for i, name in enumerate(header)}
     arrays = {}
     for name, port in ports.items():
         cols = column_names(name, port.shape)
@@ -131,6 +131,23 @@ def _read_csv(path: Path, ports: Mapping[str, Port]) -> dict[str, np.ndarray]:
             raise NscError(f"{path}: port {name!r} lacks column(s) {', '.join(missing[:5])}")
         arrays[name] = table[:, [where[c] for c in cols]].reshape(len(body), *port.shape)
     return arrays
+
+
+def _numbers(path: Path, body: list[tuple[int, list[str]]], header: list[str]) -> np.ndarray:
+    """The CSV's values as a `[rows, columns]` array; an error names the first that is not a
+    number, with its line and column."""
+    try:
+        return np.array([row for _, row in body], dtype=np.float64).reshape(len(body), len(header))
+    except ValueError as err:
+        for number, row in body:
+            for column, value in zip(header, row, strict=True):
+                try:
+                    float(value)
+                except ValueError:
+                    raise NscError(
+                        f"{path}:{number}: {column} is {value.strip()!r}, not a number"
+                    ) from None
+        raise NscError(f"{path}: not all values are numbers ({err})") from None
 
 
 def _check_names(path: Path, arrays: Mapping[str, np.ndarray], ports: Mapping[str, Port]) -> None:
@@ -185,8 +202,13 @@ def _check_input_values(path: Path, port: Port, name: str, values: np.ndarray) -
     )
 
 
-def _known_hint(ports: Mapping[str, Port]) -> tuple[str, ...]:
-    return (f"expected: {', '.join(ports)}",)
+def _known_hint(ports: Mapping[str, Port], unknown: Sequence[str] = ()) -> tuple[str, ...]:
+    """What the columns should be named; for a header split by another delimiter, that a
+    .csv's is a comma."""
+    hints = [f"expected: {', '.join(ports)}"]
+    if any(sep in name for name in unknown for sep in ";\t|"):
+        hints.append("the values of a .csv are separated by commas")
+    return tuple(hints)
 
 
 def _check_suffix(path: Path) -> None:
