@@ -26,7 +26,6 @@ from nsc.frontend.ctypes import (
     FunctionType,
     PointerType,
     StructType,
-    VoidType,
 )
 
 _CHANGING_UNARY = ("++", "--", "p++", "p--", "&")
@@ -219,14 +218,7 @@ class AddressConstants:
         made = self.file_literals.get(id(node))
         if made is not None:
             return made
-        ctype = self.resolve_typename(node.type)
-        if isinstance(ctype, VoidType | FunctionType) or (
-            not ctype.is_complete and not isinstance(ctype, ArrayType)
-        ):
-            raise self.error(f"compound literal has incomplete type '{ctype}'", node)
-        tree = self.init_tree(ctype, node.init)
-        if isinstance(ctype, ArrayType) and ctype.n is None:
-            ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
+        ctype, tree = self.compound_literal(node)
         name = self.module.get_unique_name(".compoundliteral")
         var = opaque(ir.GlobalVariable(self.module, ctype.llvm, name))
         var.linkage = "internal"

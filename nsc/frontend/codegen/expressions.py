@@ -3,6 +3,8 @@ members.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llvmlite import ir
 from pycparser import c_ast
 
@@ -39,6 +41,9 @@ from nsc.frontend.ctypes import (
     VoidType,
 )
 from nsc.frontend.variable_types import is_variably_sized, variable_indexing
+
+if TYPE_CHECKING:
+    from nsc.frontend.codegen.initializers import InitTree
 
 Result = RValue | LValue
 I32 = ir.IntType(32)
@@ -434,6 +439,14 @@ class ExpressionLowering:
         expression is evaluated (each time, in a loop)."""
         if getattr(self, "fn", None) is None:
             raise self.error("compound literals at file scope are not supported", node)
+        ctype, tree = self.compound_literal(node)
+        slot = self.alloca(ctype, "literal")
+        self.store_initializer(LValue(ctype.qualified(False), slot), tree)
+        return LValue(ctype, slot, region=self.object_region(slot, ctype))
+
+    def compound_literal(self, node: c_ast.CompoundLiteral) -> tuple[CType, InitTree]:
+        """A compound literal's type (an array's length counted from its initializer) and its
+        initializer tree."""
         ctype = self.resolve_typename(node.type)
         if isinstance(ctype, VoidType | FunctionType) or (
             not ctype.is_complete and not isinstance(ctype, ArrayType)
@@ -442,9 +455,7 @@ class ExpressionLowering:
         tree = self.init_tree(ctype, node.init)
         if isinstance(ctype, ArrayType) and ctype.n is None:
             ctype = ArrayType(ctype.elem, self.array_length(tree), const=ctype.const)
-        slot = self.alloca(ctype, "literal")
-        self.store_initializer(LValue(ctype.qualified(False), slot), tree)
-        return LValue(ctype, slot, region=self.object_region(slot, ctype))
+        return ctype, tree
 
 
 def is_null_constant(rv: RValue) -> bool:
