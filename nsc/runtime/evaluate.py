@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nsc.diagnostics import NscError
+from nsc.diagnostics import NscError, require_file
 from nsc.frontend import CompiledC, FrontendOptions
 from nsc.runtime.surrogate import Surrogate
 from nsc.signature import Signature
@@ -183,24 +183,8 @@ def compile_source(source: CompiledC | str | Path, options: FrontendOptions | No
     from nsc.frontend import c_to_ir
 
     path = Path(source)
-    if not path.is_file():
-        raise NscError(f"{path}: no such file")
+    require_file(path)
     return c_to_ir(path, replace(options or FrontendOptions(), instrument=True))
-
-
-def run_oracle(
-    compiled: CompiledC,
-    inputs: Mapping[str, np.ndarray],
-    *,
-    fuel: int = 1_000_000,
-    timeout: float = 60.0,
-    isolated: bool = True,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The oracle's outputs and a mask of the rows that finished with finite outputs."""
-    outputs, finished, finite = oracle_rows(
-        compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated
-    )
-    return outputs, finished & finite
 
 
 def oracle_rows(

@@ -331,13 +331,16 @@ def oracle_examples(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """`samples` inputs drawn from the ranges, and the oracle's outputs; failed rows dropped."""
     from nsc.ir.sampling import sample_inputs
-    from nsc.runtime.evaluate import check_compatible, run_oracle
+    from nsc.runtime.evaluate import check_compatible, oracle_rows
 
     if samples < 1:
         raise NscError(f"fine-tuning needs at least one sample, not {samples}")
     check_compatible(surrogate.signature, compiled.signature)
     inputs = sample_inputs(signature or surrogate.signature, samples, seed)
-    outputs, ok = run_oracle(compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated)
+    outputs, finished, finite = oracle_rows(
+        compiled, inputs, fuel=fuel, timeout=timeout, isolated=isolated
+    )
+    ok = finished & finite
     if not ok.any():
         raise NscError(f"the oracle finished none of the {samples} sampled rows")
     keep = lambda arrays: {name: a[ok] for name, a in arrays.items()}  # noqa: E731

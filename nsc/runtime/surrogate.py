@@ -29,7 +29,7 @@ from nsc.backend.onnx_writer import (
     read_initializers,
     read_metadata,
 )
-from nsc.diagnostics import NscError
+from nsc.diagnostics import NscError, require_file
 from nsc.signature import Port, Signature
 
 CHUNK_ROWS = 65_536  # rows per ONNX Runtime call (a 64-wide layer of them is 16 MiB)
@@ -216,8 +216,7 @@ def _as_float32(port: Port, value: Any) -> np.ndarray:
 
 
 def _load_model(path: Path) -> onnx.ModelProto:
-    if not path.is_file():
-        raise NscError(f"{path}: no such file")
+    require_file(path)
     raw = path.read_bytes()
     if not raw:
         raise NscError(f"{path}: empty file (expected an ONNX surrogate written by nscc)")

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from nsc.backend.onnx_writer import output_name
-from nsc.diagnostics import NscError
+from nsc.diagnostics import NscError, require_file
 from nsc.fileio import atomic_savez, atomic_write_text, load_npz
 from nsc.signature import Port, Signature
 
@@ -49,8 +49,7 @@ def read_table(
     their type: the one place that checks what `nsc run`, `exec` and `finetune` read from files.
     """
     _check_suffix(path)
-    if not path.is_file():
-        raise NscError(f"{path}: no such file")
+    require_file(path)
     if path.suffix == ".npz":
         try:
             arrays = load_npz(path)
