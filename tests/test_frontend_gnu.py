@@ -64,10 +64,8 @@ def test_builtins():
     assert "llvm.fabs" in c_to_ir(source, FrontendOptions(), filename="t.c").ir
     ir = c_to_ir("int f(int x) { return __builtin_popcount(x); }", FrontendOptions()).ir
     assert "llvm.ctpop.i32" in ir
-    with pytest.raises(CompileError, match="builtin function '__builtin_constant_p' is not"):
-        c_to_ir(
-            "int f(int x) { return __builtin_constant_p(x); }", FrontendOptions(), filename="t.c"
-        )
+    with pytest.raises(CompileError, match="builtin function '__builtin_frob' is not"):
+        c_to_ir("int f(int x) { return __builtin_frob(x); }", FrontendOptions(), filename="t.c")
     with pytest.raises(
         CompileError,
         match=r"__builtin_ctzll takes an integer \('unsigned long "
@@ -79,6 +77,47 @@ def test_builtins():
     with pytest.raises(CompileError, match="__builtin_expect needs an integer"):
         c_to_ir("long f(double x) { return __builtin_expect(x, 1); }", FrontendOptions(),
                 filename="t.c")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body, message, column",
+    [
+        ("double t = 1; return nan(t);", "nan takes a string literal", 37),
+        ('return nanf("1.5");', "nanf's string must be empty or a decimal", 28),
+        ("return __builtin_inf(1);", "__builtin_inf takes no arguments", 23),
+        (
+            "return __builtin_isnan(1);",
+            r"__builtin_isnan takes a real floating value, not 'int'",
+            39,
+        ),
+        ("return __builtin_isless(1, 2);", "__builtin_isless takes real floating arguments", 23),
+        ("return __builtin_fpclassify(0, 1, 2, 3, 0.5);", "takes six arguments, got 5", 23),
+        ("return __builtin_choose_expr(x > 0, 1, 2);", "'x' is not a compile-time constant", 45),
+        (
+            "_Bool r; return __builtin_add_overflow(1, 2, &r);",
+            "must point to a modifiable integer",
+            62,
+        ),
+        (
+            "int r; return __builtin_add_overflow(1.5, 2, &r);",
+            "argument 1 of __builtin_add_overflow has type 'double'",
+            53,
+        ),
+        ("long r; return __builtin_sadd_overflow(1, 2, &r);", "incompatible pointer", 62),
+        ("return __builtin_mul_overflow(1, 2);", "takes two integers and a pointer, got 2", 23),
+    ],
+)
+def test_builtins_of_numbers_name_a_misuse_where_it_is(body, message, column):
+    source = f"#include <math.h>\nint f(int x) {{ {body} }}\n"
+    with pytest.raises(CompileError, match=message) as info:
+        c_to_ir(source, FrontendOptions(), filename="t.c")
+    assert (info.value.location.line, info.value.location.column) == (2, column)
+
+
+def test_nan_of_the_programs_own_is_called_not_folded():
+    source = 'static double nan(const char *s) { return s[0]; }\ndouble f(double x) { return nan("a") + x; }\n'
+    ir = c_to_ir(source, FrontendOptions(), filename="t.c").ir
+    assert "call" in ir and "0x7FF8" not in ir
 
 
 def test_statement_expressions_and_typeof():

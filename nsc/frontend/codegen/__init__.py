@@ -27,6 +27,7 @@ from nsc.frontend.codegen.context import (
 )
 from nsc.frontend.codegen.declarations import DeclarationLowering
 from nsc.frontend.codegen.expressions import ExpressionLowering
+from nsc.frontend.codegen.fpbuiltins import FloatBuiltins
 from nsc.frontend.codegen.generic import GenericSelections
 from nsc.frontend.codegen.gnuexpr import GnuExpressions
 from nsc.frontend.codegen.heapcalls import HeapCalls
@@ -35,6 +36,7 @@ from nsc.frontend.codegen.instrument import Instrumentation, declare_globals
 from nsc.frontend.codegen.libcalls import LibraryCalls
 from nsc.frontend.codegen.members import MemberAccess
 from nsc.frontend.codegen.operators import OperatorLowering
+from nsc.frontend.codegen.overflow import OverflowBuiltins
 from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.reach import compiled_names, declares_tag
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
@@ -66,6 +68,8 @@ class CodeGenerator(
     LibraryCalls,
     HeapCalls,
     BitBuiltins,
+    FloatBuiltins,
+    OverflowBuiltins,
     OperatorLowering,
     ComplexLowering,
     ExpressionLowering,

@@ -43,14 +43,6 @@ _INLINE_ABS = ("abs", "labs", "llabs")
 # gcc folds pow(x, -1) with a constant exponent to 1 / x even at -O0 (and calls pow otherwise);
 # glibc's pow(x, -1.0) is not always the correctly rounded 1 / x, so nsc folds it as gcc does
 _POW = ("pow", "powf", "powl")
-_INFINITIES = {
-    "__builtin_inf": DOUBLE,
-    "__builtin_huge_val": DOUBLE,
-    "__builtin_inff": FLOAT,
-    "__builtin_huge_valf": FLOAT,
-    "__builtin_infl": LONG_DOUBLE,
-    "__builtin_huge_vall": LONG_DOUBLE,
-}
 ASSERT_BUILTIN = "__nsc_assert"  # what assert.h's `assert` expands to
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
 # a plain name gives (an array, or an entry parameter of known extent), or else against the
@@ -85,6 +77,9 @@ class CallLowering:
             return self._call_assert(args, node)
         if self.is_offsetof(node):
             return RValue(SIZE_T, ir.Constant(SIZE_T.llvm, self.offset_of(node)))
+        special = self.special_float(node)  # constants.py: infinities, NaNs
+        if special is not None:
+            return RValue(special[0], ir.Constant(special[0].llvm, special[1]))
         if name.startswith("__builtin_") and symbol is None:
             return self._call_builtin(name, args, node)
         if isinstance(symbol, Variable):
@@ -147,8 +142,7 @@ class CallLowering:
     def _call_builtin(self, name: str, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
         """GNU's builtins that numeric code uses: `__builtin_expect(e, c)` is `e` (a long),
         `__builtin_sqrt(x)` and the like are the math functions, `__builtin_memcpy` and the
-        like string.h's, `__builtin_inf()` and `__builtin_huge_val()` (`f` for float) an
-        infinity."""
+        like string.h's (`__builtin_inf()` and the other constants: constants.py)."""
         if name == "__builtin_expect":
             if len(args) != 2:
                 raise self.error("__builtin_expect takes a value and the value it expects", node)
@@ -159,14 +153,21 @@ class CallLowering:
             return cast(self.builder, value, LONG)
         if name == "__builtin_complex":  # complex.py
             return self.builtin_complex(args, node)
-        infinity = _INFINITIES.get(name)
-        if infinity is not None:
-            if args:
-                raise self.error(f"{name} takes no arguments", node)
-            return RValue(infinity, ir.Constant(infinity.llvm, float("inf")))
+        chosen = self.chosen_expression(node)  # constants.py: choose_expr, constant_p
+        if chosen is not None:
+            return self.expr(chosen)
+        known = self.constant_p(node)
+        if known is not None:
+            return RValue(INT, ir.Constant(INT.llvm, known))
         bits = self.call_bit_builtin(name, args, node)  # popcount, clz, ctz, ffs, bswap...
         if bits is not None:
             return bits
+        classified = self.call_float_builtin(name, args, node)  # isnan, signbit, isless...
+        if classified is not None:
+            return classified
+        checked = self.call_overflow_builtin(name, args, node)  # add_overflow, smull_overflow...
+        if checked is not None:
+            return checked
         memory = _MEMORY_TYPES.get(name.removeprefix("__builtin_"))
         if memory is not None:
             symbol = FunctionSymbol(

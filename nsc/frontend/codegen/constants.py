@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from pycparser import c_ast
 
+from nsc.diagnostics import CompileError
 from nsc.frontend import longdouble, mathlib, x86fp80
 from nsc.frontend.codegen.bitbuiltins import bit_builtin_type, fold_bit_builtin
 from nsc.frontend.codegen.calls import MATH_TYPES
@@ -44,6 +45,44 @@ Number = int | float
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92}
 _ESCAPES.update({"'": 39, '"': 34, "?": 63})
 _WIDE_CHARS = {"L": INT, "u": USHORT, "U": UINT}  # wchar_t, char16_t, char32_t on x86-64 Linux
+
+
+# gcc's builtins that are constants, by name: the type, and whether they take `nan`'s tag
+_SPECIAL_FLOATS: dict[str, tuple[CType, bool]] = {}
+for _suffix, _type in (("", DOUBLE), ("f", FLOAT), ("l", LONG_DOUBLE)):
+    _SPECIAL_FLOATS[f"__builtin_inf{_suffix}"] = (_type, False)
+    _SPECIAL_FLOATS[f"__builtin_huge_val{_suffix}"] = (_type, False)
+    _SPECIAL_FLOATS[f"__builtin_nan{_suffix}"] = (_type, True)
+NAN_FUNCTIONS = {"nan": DOUBLE, "nanf": FLOAT, "nanl": LONG_DOUBLE}  # math.h's, gcc builtins too
+_NAN_TAG = re.compile(r"0[xX](?P<hex>[0-9a-fA-F]+)|0(?P<oct>[0-7]*)|(?P<dec>[1-9][0-9]*)")
+
+
+def nan_payload(tag: bytes) -> int | None:
+    """The number `nan(tag)` puts in a NaN's significand: none for an empty tag, else the tag
+    read as a C integer constant (decimal, octal, hexadecimal); None for any other tag."""
+    if not tag:
+        return 0
+    match = _NAN_TAG.fullmatch(tag.decode("latin-1"))
+    if match is None:
+        return None
+    if match["hex"] is not None:
+        return int(match["hex"], 16)
+    return int(match["oct"] or "0", 8) if match["dec"] is None else int(match["dec"])
+
+
+def quiet_nan(ctype: CType, payload: int) -> Number:
+    """The positive quiet NaN of a floating type with `payload` in the significand bits below
+    the quiet bit (what gcc and glibc make of `nan("payload")`)."""
+    if longdouble.is_long_double(ctype):  # the explicit integer bit, the quiet bit, 62 bits
+        import numpy
+
+        significand = 0xC000_0000_0000_0000 | payload & (2**62 - 1)
+        data = significand.to_bytes(8, "little") + (0x7FFF).to_bytes(2, "little") + bytes(6)
+        return numpy.frombuffer(data, dtype=numpy.longdouble)[0]
+    if ctype.bits == 32:  # a float32 NaN's payload, where converting a double to float keeps it
+        payload = (payload & (2**22 - 1)) << 29
+    bits = 0x7FF8_0000_0000_0000 | payload & (2**51 - 1)
+    return struct.unpack("<d", bits.to_bytes(8, "little"))[0]
 
 
 def round_float(value: float) -> float:
@@ -377,6 +416,15 @@ class ConstantEvaluation:
         """A call is allowed where it is not evaluated (`1 ? 2 : f(3)`): its type counts."""
         if self.is_offsetof(node):
             return SIZE_T, self.offset_of(node)
+        special = self.special_float(node)
+        if special is not None:
+            return special
+        chosen = self.chosen_expression(node)
+        if chosen is not None:
+            return self.const_eval(chosen)
+        known = self.constant_p(node)
+        if known is not None:
+            return INT, known
         bits = self._const_bit_builtin(node)
         if bits is not None:
             return bits
@@ -385,6 +433,67 @@ class ConstantEvaluation:
             if ret is not None and ret.is_arithmetic:
                 return ret.qualified(False), 0
         raise self.error("expression is not a compile-time constant", node)
+
+    def special_float(self, node: c_ast.FuncCall) -> tuple[CType, Number] | None:
+        """`__builtin_inf()`, `__builtin_huge_val()` and `__builtin_nan("")` (suffix `f`:
+        float, `l`: long double) and math.h's `nan("")`, folded as gcc folds them; None for
+        any other call."""
+        name = node.name.name if isinstance(node.name, c_ast.ID) else ""
+        symbol = self.scope.lookup(name) if name else None
+        if name in NAN_FUNCTIONS:
+            if symbol is not None and (
+                not isinstance(symbol, FunctionSymbol) or self._in_program(symbol)
+            ):
+                return None  # the program's own `nan`
+            ctype, tagged = NAN_FUNCTIONS[name], True
+        elif name in _SPECIAL_FLOATS and symbol is None:
+            ctype, tagged = _SPECIAL_FLOATS[name]
+        else:
+            return None
+        args = node.args.exprs if node.args is not None else []
+        if not tagged:
+            if args:
+                raise self.error(f"{name} takes no arguments", node)
+            return ctype, convert_constant(math.inf, ctype)
+        tag = args[0] if len(args) == 1 else None
+        if not (isinstance(tag, c_ast.Constant) and tag.type == "string"):
+            raise self.error(f"{name} takes a string literal (nsc folds it, as gcc does)", node)
+        payload = nan_payload(self.string_bytes(tag)[:-1])
+        if payload is None:
+            raise self.error(
+                f"{name}'s string must be empty or a decimal, octal or hexadecimal number", tag
+            )
+        return ctype, quiet_nan(ctype, payload)
+
+    def chosen_expression(self, node: c_ast.FuncCall) -> c_ast.Node | None:
+        """`__builtin_choose_expr(c, a, b)`: a where the integer constant c is nonzero, else
+        b, the other neither evaluated nor typed; None for any other call."""
+        if not self._gnu_builtin(node, "__builtin_choose_expr"):
+            return None
+        args = node.args.exprs if node.args is not None else []
+        if len(args) != 3:
+            raise self.error("__builtin_choose_expr takes a constant and two expressions", node)
+        return args[1] if self.const_int(args[0], "__builtin_choose_expr's condition") else args[2]
+
+    def constant_p(self, node: c_ast.FuncCall) -> int | None:
+        """`__builtin_constant_p(e)`: 1 where e is a constant expression, else 0, as gcc -O0
+        answers (e is never evaluated); None for any other call."""
+        if not self._gnu_builtin(node, "__builtin_constant_p"):
+            return None
+        args = node.args.exprs if node.args is not None else []
+        if len(args) != 1:
+            raise self.error("__builtin_constant_p takes one expression", node)
+        try:
+            self.const_eval(args[0])
+        except CompileError:
+            return 0
+        return 1
+
+    def _gnu_builtin(self, node: c_ast.FuncCall, name: str) -> bool:
+        callee = node.name
+        return (
+            isinstance(callee, c_ast.ID) and callee.name == name and self.scope.lookup(name) is None
+        )
 
     def _const_bit_builtin(self, node: c_ast.FuncCall) -> tuple[CType, Number] | None:
         """`__builtin_popcount(7u)` and the other bit builtins of a constant, folded as gcc

@@ -27,6 +27,7 @@ from nsc.frontend.codegen.conversions import (
     truth,
     usual_arithmetic,
 )
+from nsc.frontend.codegen.strings import FUNCTION_NAMES
 from nsc.frontend.complextypes import is_complex
 from nsc.frontend.ctypes import (
     INT,
@@ -141,6 +142,8 @@ class ExpressionLowering:
             return self.function_designator(node.name, symbol, node)
         if isinstance(symbol, Typedef):
             raise self.error(f"unexpected type name '{node.name}'", node)
+        if symbol is None and node.name in FUNCTION_NAMES and self.fn is not None:
+            return self.function_name(node.name)  # strings.py
         raise self.undeclared(node)
 
     def undeclared(self, node: c_ast.ID):

@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from llvmlite import ir
 from pycparser import c_ast
 
+from nsc.frontend.caseranges import CaseRange
 from nsc.frontend.codegen.constants import convert_constant
-from nsc.frontend.codegen.context import LValue, did_you_mean, opaque
+from nsc.frontend.codegen.context import LValue, RValue, did_you_mean, opaque
 from nsc.frontend.codegen.strings import StringInit, is_character_array, is_string
 from nsc.frontend.codegen.unions import record_constant, union_constant
 from nsc.frontend.complextypes import is_complex
 from nsc.frontend.ctypes import ArrayType, CType, PointerType, StructType, UnionType
 
-# An initializer tree: a scalar's expression node, a character array's string literal, or the
-# given sub-objects of an aggregate.
-InitTree = c_ast.Node | StringInit | dict[int, "InitTree"]
+
+@dataclass(eq=False)
+class SharedInit:
+    """A scalar's initializer that a GNU range (`[0 ... 7] = f(x)`) gives several elements:
+    evaluated once, as gcc does, where a local's elements are stored."""
+
+    node: c_ast.Node
+    value: RValue | None = None
+
+
+# An initializer tree: a scalar's expression node (or one shared by a range), a character
+# array's string literal, or the given sub-objects of an aggregate.
+InitTree = c_ast.Node | SharedInit | StringInit | dict[int, "InitTree"]
+
+
+def _shared(tree: InitTree) -> InitTree:
+    """The tree with every scalar initializer shared (once evaluated, for every copy)."""
+    if isinstance(tree, dict):
+        return {index: _shared(sub) for index, sub in tree.items()}
+    return tree if isinstance(tree, SharedInit | StringInit) else SharedInit(tree)
+
+
+def _copy(tree: InitTree) -> InitTree:
+    """A copy of the tree's aggregates (a later designator may change one copy), its leaves
+    shared."""
+    return {index: _copy(sub) for index, sub in tree.items()} if isinstance(tree, dict) else tree
+
 
 I8, I32, I64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
 
@@ -64,11 +91,11 @@ class InitializerLowering:
         tree = {} if tree is None else tree
         index, first = 0, True
         while pos < len(items):
-            item = items[pos]
+            item, last = items[pos], None
             if isinstance(item, c_ast.NamedInitializer):
                 if not (braced or first):
                     break  # the designator belongs to the enclosing brace list
-                index, items[pos] = self._designated(ctype, item)
+                index, last, items[pos] = self._designated(ctype, item)
                 item = items[pos]
                 if isinstance(ctype, UnionType) and index not in tree:
                     tree.clear()  # a union holds the member named last
@@ -95,21 +122,38 @@ class InitializerLowering:
             else:
                 tree[index] = item
                 pos += 1
+            if last is not None:  # `[LO ... HI] = value`: the same value in each element
+                tree[index] = _shared(tree[index])
+                for k in range(index + 1, last + 1):
+                    tree[k] = _copy(tree[index])
+                index = last
             index += 1
         return tree, pos
 
-    def _designated(self, ctype: CType, item: c_ast.NamedInitializer) -> tuple[int, c_ast.Node]:
-        """The member index the first designator of `item` names, and what is left of `item`
-        for that member: the rest of the designators, or the initializer itself."""
+    def _designated(
+        self, ctype: CType, item: c_ast.NamedInitializer
+    ) -> tuple[int, int | None, c_ast.Node]:
+        """The member index the first designator of `item` names (the last index too, for a
+        GNU range `[LO ... HI]`), and what is left of `item` for that member: the rest of the
+        designators, or the initializer itself."""
         designator, rest = item.name[0], item.name[1:]
+        last = None
         if isinstance(ctype, ArrayType):
             if not isinstance(designator, c_ast.ArrayDesignator):
                 raise self.error(f"field designator used for array type '{ctype}'", designator)
-            index = self.const_int(designator.expr, "array designator")
-            if index < 0 or (ctype.n is not None and index >= ctype.n):
-                raise self.error(
-                    f"array designator index {index} is outside array '{ctype}'", designator.expr
-                )
+            bounds = designator.expr
+            bounds = (bounds.lo, bounds.hi) if isinstance(bounds, CaseRange) else (bounds,)
+            indices = [self.const_int(bound, "array designator") for bound in bounds]
+            for index, bound in zip(indices, bounds, strict=True):
+                if index < 0 or (ctype.n is not None and index >= ctype.n):
+                    raise self.error(
+                        f"array designator index {index} is outside array '{ctype}'", bound
+                    )
+            index = indices[0]
+            if len(indices) == 2:
+                last = indices[1]
+                if last < index:
+                    raise self.error("empty index range in initializer", designator.expr)
         else:
             if not isinstance(designator, c_ast.ID):
                 raise self.error(f"array designator used for type '{ctype}'", designator)
@@ -123,7 +167,7 @@ class InitializerLowering:
             if len(member.path) > 1:  # in an anonymous member, which takes the designator
                 rest = item.name
         remaining = c_ast.NamedInitializer(rest, item.expr, item.coord) if rest else item.expr
-        return index, remaining
+        return index, last, remaining
 
     def _is_struct_value(self, sub: CType, item: c_ast.Node) -> bool:
         """Whether a non-brace item initializes a whole struct (`struct P q[2] = {p, p}`)."""
@@ -146,6 +190,8 @@ class InitializerLowering:
     def const_initializer(self, ctype: CType, tree: InitTree | None) -> ir.Constant:
         if tree is None:
             return ir.Constant(ctype.llvm, None)
+        if isinstance(tree, SharedInit):
+            tree = tree.node
         if isinstance(tree, StringInit):
             return self.string_constant(ctype, tree)
         if isinstance(tree, dict) and isinstance(ctype, StructType) and ctype.has_bitfields:
@@ -186,8 +232,13 @@ class InitializerLowering:
         if isinstance(tree, StringInit):
             self.store_string(target, tree, zeroed=False)
             return
-        if not isinstance(tree, dict):
+        if isinstance(tree, SharedInit):
+            if tree.value is None:
+                tree.value = self.rvalue(tree.node)
+            value, tree = tree.value, tree.node
+        elif not isinstance(tree, dict):
             value = self.rvalue(tree)
+        if not isinstance(tree, dict):
             value = self.convert_for_assignment(value, target.ctype, tree, "initialization")
             self.store(target, value)
             return

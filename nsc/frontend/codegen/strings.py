@@ -107,6 +107,10 @@ def _escape_bytes(match: re.Match) -> bytes:
     return bytes([_SIMPLE[char]])
 
 
+# the predefined identifiers naming the enclosing function
+FUNCTION_NAMES = frozenset({"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"})
+
+
 def is_character_array(ctype: CType) -> bool:
     """An array of char, signed char or unsigned char (which a string literal may initialize)."""
     return isinstance(ctype, ArrayType) and isinstance(ctype.elem, IntType) and ctype.elem.bits == 8
@@ -116,6 +120,7 @@ class StringLiterals:
     """Mixin: string literals as objects, and as initializers of character arrays."""
 
     string_objects: dict[bytes, ir.GlobalVariable] | None = None  # by content, terminator included
+    name_objects: dict[tuple[str, str], ir.GlobalVariable] | None = None  # `__func__`s
 
     def string_bytes(self, node: c_ast.Constant) -> bytes:
         """A literal's bytes with the terminating zero."""
@@ -130,10 +135,24 @@ class StringLiterals:
     def string_literal(self, node: c_ast.Constant) -> LValue:
         """The object a string literal is (an lvalue of type `char[N+1]`)."""
         data = self.string_bytes(node)
-        ctype = ArrayType(CHAR, len(data))
-        address = self.string_object(data)
+        return self._read_only_chars(data, self.string_object(data), CHAR)
+
+    def function_name(self, identifier: str) -> LValue:
+        """`__func__` (C99 6.4.2.2; GNU's `__FUNCTION__` and, in C, `__PRETTY_FUNCTION__`):
+        a `static const char[]` holding the enclosing function's name, one object for each
+        identifier in each function (as with gcc, not shared with an equal string literal)."""
+        data = self.fn.name.encode() + b"\0"
+        key = (self.fn.name, identifier)
+        if self.name_objects is None:
+            self.name_objects = {}
+        if key not in self.name_objects:
+            name = self.module.get_unique_name(f"{identifier}.{self.fn.name}")
+            self.name_objects[key] = self._constant_bytes(data, name, unnamed=False)
+        return self._read_only_chars(data, self.name_objects[key], CHAR.qualified(True))
+
+    def _read_only_chars(self, data: bytes, address: ir.Value, elem: CType) -> LValue:
         region = Region(address, 0, len(data), read_only=True) if self.instrument else None
-        return LValue(ctype, address, region=region)
+        return LValue(ArrayType(elem, len(data)), address, region=region)
 
     def string_object(self, data: bytes) -> ir.GlobalVariable:
         """The global holding `data` (one per distinct content, as they may share storage)."""
@@ -142,14 +161,18 @@ class StringLiterals:
         found = self.string_objects.get(data)
         if found is not None:
             return found
+        var = self._constant_bytes(data, self.module.get_unique_name(".str"), unnamed=True)
+        self.string_objects[data] = var
+        return var
+
+    def _constant_bytes(self, data: bytes, name: str, *, unnamed: bool) -> ir.GlobalVariable:
         ltype = ir.ArrayType(I8, len(data))
-        var = ir.GlobalVariable(self.module, ltype, self.module.get_unique_name(".str"))
+        var = ir.GlobalVariable(self.module, ltype, name)
         var.type = ir.PointerType()  # opaque, as every address nsc makes
         var.linkage = "internal"
         var.global_constant = True
-        var.unnamed_addr = True
+        var.unnamed_addr = unnamed  # a literal's address may be shared; a variable's not
         var.initializer = ir.Constant(ltype, bytearray(data))
-        self.string_objects[data] = var
         return var
 
     def string_mark(self) -> int:

@@ -162,6 +162,10 @@ long double rintl(long double x);
 double nearbyint(double x);
 float nearbyintf(float x);
 long double nearbyintl(long double x);
+/* folded at compile time, as gcc folds them: the tag is a string literal, empty or a number */
+double nan(const char *tag);
+float nanf(const char *tag);
+long double nanl(const char *tag);
 double fmod(double x, double y);
 float fmodf(float x, float y);
 long double fmodl(long double x, long double y);
