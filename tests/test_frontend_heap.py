@@ -255,7 +255,7 @@ def test_the_rest_of_the_library_stays_refused(call, name):
     err = info.value
     assert (err.location.line, err.location.column) == (3, line.index(call) + 1)
     assert f"'{name}' (from <" in str(err)
-    assert "malloc, calloc, realloc and free, div, ldiv and lldiv" in str(err)
+    assert "malloc, calloc, realloc and free, div, ldiv, lldiv and imaxdiv" in str(err)
     assert "keep strings, files and the environment in main" in " ".join(err.hints)
 
 

@@ -159,6 +159,40 @@ def test_variadic_and_function_pointer_prototypes_are_declarations_only():
         compile_text("double f(double x, ...) { return x; }")
 
 
+def test_a_harness_may_log_through_a_variadic_function_and_use_the_hosted_headers():
+    source = (
+        "#include <ctype.h>\n#include <errno.h>\n#include <fenv.h>\n#include <inttypes.h>\n"
+        "#include <stdarg.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+        "static void note(const char *format, ...) {\n"
+        "  va_list args; va_start(args, format);\n"
+        "  int first = va_arg(args, int); vfprintf(stderr, format, args); va_end(args);\n"
+        "  (void)first;\n}\n"
+        "int64_t f(int64_t n) { return imaxabs(n) + imaxdiv(n, 4).rem; }\n"
+        "int main(int argc, char **argv) {\n"
+        "  errno = 0; fesetround(FE_TONEAREST);\n"
+        '  if (argc > 1 && isdigit((unsigned char)argv[1][0])) note("%" PRId64, f(atol(argv[1])));\n'
+        "  return errno == ERANGE;\n}\n"
+    )
+    compiled = compile_text(source)
+    assert compiled.signature.entry == "f" and "note" not in compiled.ir
+    result = Oracle(compiled.ir, compiled.signature).run({"n": np.array([-7, 9])})
+    assert result.outputs["return"].tolist() == [7 - 3, 9 + 1]
+
+
+@pytest.mark.parametrize(
+    "header, body, name",
+    [
+        ("ctype.h", "return isdigit(c);", "isdigit"),
+        ("errno.h", "return errno;", "errno"),
+        ("stdarg.h", "va_list a; va_end(a); return c;", "va_end"),
+        ("fenv.h", "return fesetround(FE_UPWARD);", "fesetround"),
+    ],
+)
+def test_hosted_functions_in_compiled_code_are_refused_by_header(header, body, name):
+    with pytest.raises(CompileError, match=f"'{name}' \\(from <{header}>\\) cannot be"):
+        compile_text(f"#include <{header}>\nint f(int c) {{ {body} }}\n")
+
+
 def test_unused_extern_objects_are_dropped_and_used_ones_refused():
     compiled = compile_text("extern int counter;\ndouble f(double x) { return x; }")
     assert "counter" not in compiled.ir

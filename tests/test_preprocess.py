@@ -232,7 +232,7 @@ def test_harness_functions_are_declared():
 
 
 def test_math_header_matches_the_table():
-    ast = compile_text("#include <math.h>\n#include <stdlib.h>\n")
+    ast = compile_text("#include <math.h>\n#include <stdlib.h>\n#include <inttypes.h>\n")
     declared = {}
     for decl in ast.ext:
         if isinstance(decl, c_ast.Decl) and decl.name in MATH_FUNCTIONS:
@@ -247,7 +247,7 @@ def _prototype(func: c_ast.FuncDecl) -> tuple[str, tuple[str, ...]]:
         if isinstance(node, c_ast.PtrDecl):
             return spell(node.type) + "*"
         name = " ".join(node.type.names)
-        return "long" if name == "long long" else name
+        return "long" if name in ("long long", "intmax_t") else name
 
     return spell(func.type), tuple(spell(p.type) for p in func.args.params)
 

@@ -14,8 +14,9 @@ x86_fp80 LLVM's code generator turns most intrinsics back into the `l` libm call
 for -0.0 and +0.0 they may return either zero, where glibc returns the second argument (C leaves
 the sign unspecified). The clean IR keeps them; the oracle computes the float and double forms
 with glibc's rules (`nsc.ir.libm`), and calls `pow` where LLVM would rewrite `llvm.pow`.
-The integer functions abs, labs and llabs come from libc (header 'stdlib.h'); they have no
-intrinsic here, and the code generator may lower them inline (compare and select).
+The integer functions abs, labs and llabs come from libc (header 'stdlib.h'; imaxabs from
+'inttypes.h'); they have no intrinsic here, and the code generator may lower them inline
+(compare and select).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ _INTEGER: tuple[MathFunc, ...] = (
     MathFunc("abs", "int", ("int",), header="stdlib.h"),
     MathFunc("labs", "long", ("long",), header="stdlib.h"),
     MathFunc("llabs", "long", ("long",), header="stdlib.h"),
+    MathFunc("imaxabs", "long", ("long",), header="inttypes.h"),
 )
 
 

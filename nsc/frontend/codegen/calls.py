@@ -39,11 +39,14 @@ MATH_TYPES: dict[str, CType] = {
     "long double": LONG_DOUBLE,
     "long double*": PointerType(LONG_DOUBLE),
 }
-_INLINE_ABS = ("abs", "labs", "llabs")
+_INLINE_ABS = ("abs", "labs", "llabs", "imaxabs")
 # gcc folds pow(x, -1) with a constant exponent to 1 / x even at -O0 (and calls pow otherwise);
 # glibc's pow(x, -1.0) is not always the correctly rounded 1 / x, so nsc folds it as gcc does
 _POW = ("pow", "powf", "powl")
 ASSERT_BUILTIN = "__nsc_assert"  # what assert.h's `assert` expands to
+# the names users write for the functions nsc's headers expand them to
+_SPELLED = {"__errno_location": "errno", "__nsc_va_start": "va_start", "__nsc_va_arg": "va_arg"}
+_SPELLED.update({"__nsc_va_end": "va_end", "__nsc_va_copy": "va_copy"})
 # string.h's memory functions: LLVM intrinsics, their byte counts checked against the objects
 # a plain name gives (an array, or an entry parameter of known extent), or else against the
 # region a pointer argument carries
@@ -195,6 +198,8 @@ class CallLowering:
         """The error for compiled code calling (or taking the address of) a function defined
         outside the file."""
         header = system_header(symbol.location.file)
+        if symbol.name == "__errno_location":  # `errno`, which is read, not called
+            verb = "used in"
         if header is None:
             return self.error(
                 f"function '{symbol.name}' is declared but never defined; only math library "
@@ -211,9 +216,10 @@ class CallLowering:
                 "does not call: nsc does not compile those"
             )
         return self.error(
-            f"'{symbol.name}' (from <{header}>) cannot be {verb} compiled code: nsc compiles "
+            f"'{_SPELLED.get(symbol.name, symbol.name)}' (from <{header}>) cannot be {verb} "
+            "compiled code: nsc compiles "
             f"{entry} and the functions it calls, which may use only math.h, memset, memcpy "
-            "and memmove, malloc, calloc, realloc and free, div, ldiv and lldiv, qsort and "
+            "and memmove, malloc, calloc, realloc and free, div, ldiv, lldiv and imaxdiv, qsort and "
             "bsearch, rand and srand, exit and abort, and printing (which prints nothing) of "
             "the C library, and call those only directly",
             node,

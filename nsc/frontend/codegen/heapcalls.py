@@ -1,5 +1,5 @@
 """Calls from compiled code to stdlib.h's heap (`malloc`, `calloc`, `realloc`, `free`) and
-integer division (`div`, `ldiv`, `lldiv`).
+integer division (`div`, `ldiv`, `lldiv`, `imaxdiv`).
 
 The heap functions are calls to the C library's own, in clean and instrumented IR alike. With
 the oracle's checks on, a request for more than `MAX_HEAP_BYTES` traps 2 before the call
@@ -39,11 +39,12 @@ HEAP: dict[str, FunctionType] = {
     "realloc": FunctionType(VOID_POINTER, (VOID_POINTER, SIZE_T)),
     "free": FunctionType(VOID, (VOID_POINTER,)),
 }
-DIVISIONS: dict[str, CType] = {"div": INT, "ldiv": LONG, "lldiv": LLONG}  # the operands' type
+# the operands' type
+DIVISIONS: dict[str, CType] = {"div": INT, "ldiv": LONG, "lldiv": LLONG, "imaxdiv": LONG}
 
 
 class HeapCalls:
-    """Mixin: lower calls to the heap functions and to `div`, `ldiv` and `lldiv`."""
+    """Mixin: lower calls to the heap functions and to `div`, `ldiv`, `lldiv` and `imaxdiv`."""
 
     def call_heap(
         self, symbol: FunctionSymbol, args: list[c_ast.Node], node: c_ast.FuncCall
@@ -108,7 +109,7 @@ class HeapCalls:
     def call_division(
         self, symbol: FunctionSymbol, args: list[c_ast.Node], node: c_ast.FuncCall
     ) -> RValue:
-        """`div(n, d)`, `ldiv`, `lldiv`: `{n / d, n % d}` computed in place, the divisor
+        """`div(n, d)`, `ldiv`, `lldiv`, `imaxdiv`: `{n / d, n % d}` computed in place, the divisor
         checked as the `/` operator's (status 3 for zero, and for the type's minimum over -1)."""
         operand = DIVISIONS[symbol.name]
         result = symbol.ctype.ret

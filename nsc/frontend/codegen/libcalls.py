@@ -6,7 +6,7 @@ printing functions evaluate their arguments and print nothing: a surrogate has n
 besides its signature, so their results are not available either, and a call whose value is
 used is an error. `stdin`, `stdout` and `stderr` as arguments are not evaluated (reading them
 has no effect), nor are string literals (no `.str` global for text that is never printed).
-The heap functions and `div`, `ldiv`, `lldiv` are heapcalls.py's.
+The heap functions and `div`, `ldiv`, `lldiv`, `imaxdiv` are heapcalls.py's.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@
 #ifndef NSC_STDIO_H
 #define NSC_STDIO_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct nsc_file FILE;
@@ -28,6 +29,10 @@ int printf(const char *restrict format, ...);
 int fprintf(FILE *restrict stream, const char *restrict format, ...);
 int sprintf(char *restrict buffer, const char *restrict format, ...);
 int snprintf(char *restrict buffer, size_t size, const char *restrict format, ...);
+int vprintf(const char *restrict format, va_list args);
+int vfprintf(FILE *restrict stream, const char *restrict format, va_list args);
+int vsprintf(char *restrict buffer, const char *restrict format, va_list args);
+int vsnprintf(char *restrict buffer, size_t size, const char *restrict format, va_list args);
 int scanf(const char *restrict format, ...);
 int fscanf(FILE *restrict stream, const char *restrict format, ...);
 int sscanf(const char *restrict buffer, const char *restrict format, ...);
