@@ -97,6 +97,35 @@ def test_exits_strip_to_the_clean_lowering():
     assert_strips_to_clean(EXITING, "prog.c")
 
 
+HINTED = r"""
+static double step(double x) {
+    if (x > 0.5)
+        __builtin_trap();
+    return x * 2;
+}
+
+double f(double x, int n) {
+    switch (n) {
+    case 0: return step(x);
+    case 1: return x + 1;
+    default: __builtin_unreachable();
+    }
+}
+"""
+
+
+def test_trap_and_unreachable_end_the_row_as_abort_and_a_failed_assertion():
+    x = np.array([0.25, 0.75, 0.75, 0.75])
+    n = np.array([0, 0, 1, 2], np.int32)
+    result = oracle_run(HINTED, x=x, n=n)
+    assert result.status.tolist() == [Status.OK, Status.ABORT, Status.OK, Status.ASSERTION]
+    assert result.outputs["return"][[0, 2]].tolist() == [0.5, 1.75]
+    code = compile_text(HINTED).ir
+    verify_ir(code)
+    assert code.count("\n  unreachable\n") == 2 and "__nsc" not in code
+    assert_strips_to_clean(HINTED, "prog.c")
+
+
 def test_datagen_drops_exiting_rows_by_name():
     for code, reason in (("exit(1);", "exit"), ("abort();", "abort")):
         source = f"#include <stdlib.h>\ndouble f(double x) {{ if (x < 0.5) {code} return x; }}\n"

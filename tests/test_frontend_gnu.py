@@ -105,6 +105,9 @@ def test_builtins():
         ),
         ("long r; return __builtin_sadd_overflow(1, 2, &r);", "incompatible pointer", 62),
         ("return __builtin_mul_overflow(1, 2);", "takes two integers and a pointer, got 2", 23),
+        ("__builtin_prefetch(); return 0;", "__builtin_prefetch takes 1 to 3 arguments, got 0", 16),
+        ("return *(int *)__builtin_assume_aligned(x, 8);", "takes a pointer, not 'int'", 56),
+        ("__builtin_trap(1); return 0;", "__builtin_trap takes no arguments", 16),
     ],
 )
 def test_builtins_of_numbers_name_a_misuse_where_it_is(body, message, column):
@@ -112,6 +115,13 @@ def test_builtins_of_numbers_name_a_misuse_where_it_is(body, message, column):
     with pytest.raises(CompileError, match=message) as info:
         c_to_ir(source, FrontendOptions(), filename="t.c")
     assert (info.value.location.line, info.value.location.column) == (2, column)
+
+
+def test_a_static_assertion_among_members_is_checked():
+    source = 'struct S { int a; _Static_assert(sizeof(int) == 2, "two"); };\nint f(int x) { return x; }\n'
+    with pytest.raises(CompileError, match='static assertion failed: "two"') as info:
+        c_to_ir(source, FrontendOptions(), filename="t.c")
+    assert (info.value.location.line, info.value.location.column) == (1, 19)
 
 
 def test_nan_of_the_programs_own_is_called_not_folded():

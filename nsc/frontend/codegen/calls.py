@@ -9,7 +9,7 @@ from nsc.diagnostics import CompileError
 from nsc.frontend import mathlib
 from nsc.frontend.codegen.context import FunctionSymbol, LValue, RValue, Variable, did_you_mean
 from nsc.frontend.codegen.conversions import cast
-from nsc.frontend.codegen.instrument import ASSERTION, OUT_OF_BOUNDS
+from nsc.frontend.codegen.instrument import ABORT, ASSERTION, OUT_OF_BOUNDS
 from nsc.frontend.complextypes import COMPLEX_FUNCTIONS
 from nsc.frontend.ctypes import (
     DOUBLE,
@@ -156,6 +156,9 @@ class CallLowering:
             return cast(self.builder, value, LONG)
         if name == "__builtin_complex":  # complex.py
             return self.builtin_complex(args, node)
+        hint = self._call_hint(name, args, node)
+        if hint is not None:
+            return hint
         chosen = self.chosen_expression(node)  # constants.py: choose_expr, constant_p
         if chosen is not None:
             return self.expr(chosen)
@@ -181,6 +184,35 @@ class CallLowering:
         if math is None:
             raise self.error(f"builtin function '{name}' is not supported", node.name)
         return self._call_math(math, args, node)
+
+    def _call_hint(self, name: str, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue | None:
+        """The builtins that tell the compiler something: `__builtin_trap()` ends the row as
+        `abort` does, `__builtin_unreachable()` as a failed `assert` (status 6: gcc leaves a
+        program that reaches it undefined; the clean IR has `unreachable`, an assumption for
+        the optimizer), `__builtin_prefetch(p, ...)` evaluates `p`, and
+        `__builtin_assume_aligned(p, align, ...)` is `p` as a `void *`. None for any other
+        call."""
+        if name in ("__builtin_trap", "__builtin_unreachable"):
+            if args:
+                raise self.error(f"{name} takes no arguments", node)
+            trap = name == "__builtin_trap"
+            self.end_row(ABORT if trap else ASSERTION, "trap" if trap else "unreachable")
+            return RValue(VOID, None)
+        counts = {"__builtin_prefetch": (1, 3), "__builtin_assume_aligned": (2, 3)}.get(name)
+        if counts is None:
+            return None
+        if not counts[0] <= len(args) <= counts[1]:
+            raise self.error(
+                f"{name} takes {counts[0]} to {counts[1]} arguments, got {len(args)}", node
+            )
+        pointer = self.rvalue(args[0])
+        if not isinstance(pointer.ctype, PointerType):
+            raise self.error(f"{name} takes a pointer, not '{pointer.ctype}'", args[0])
+        for arg in args[1:]:
+            self.const_int(arg, f"an argument of {name} after the pointer")
+        if name == "__builtin_prefetch":
+            return RValue(VOID, None)
+        return RValue(_VOIDP, pointer.value, pointer.region)
 
     def _call_assert(self, args: list[c_ast.Node], node: c_ast.FuncCall) -> RValue:
         """`assert(condition)` (nsc's assert.h): the oracle gives a row where the condition is

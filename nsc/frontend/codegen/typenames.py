@@ -164,19 +164,23 @@ class TypeResolution:
             struct = self._declare_tag(node.name, kind)
         fields: list[tuple[str, CType]] = []
         members: list[RecordMember] = []  # unnamed bit-fields too: they take room
-        for position, decl in enumerate(node.decls, 1):
+        asserts = [decl for decl in node.decls if isinstance(decl, c_ast.StaticAssert)]
+        decls = [decl for decl in node.decls if not isinstance(decl, c_ast.StaticAssert)]
+        for position, decl in enumerate(decls, 1):
             if isinstance(decl, c_ast.Decl) and decl.bitsize is not None:
                 member = self.bit_field(decl)
                 if member.name in _reachable_names(fields):
                     raise self.error(f"duplicate member '{member.name}'", decl)
             else:
-                last = position == len(node.decls)
+                last = position == len(decls)
                 member = RecordMember(*self._struct_field(decl, struct, fields, last), None)
             if member.name is not None:
                 fields.append((member.name, member.ctype))
             members.append(member)
         if not fields:
             raise self.error(f"{kind}s without fields are not supported", node)
+        for check in asserts:  # C11: a member declaration; the record is still incomplete
+            self.static_assert(check)
         struct.fields.extend(fields)
         if any(member.width is not None for member in members):
             struct.bit_layout[0] = lay_out(members, isinstance(struct, UnionType))
