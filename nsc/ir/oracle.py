@@ -47,9 +47,9 @@ class Status(enum.IntEnum):
     DIV_BY_ZERO = 3
     CRASH = 4
     TIMEOUT = 5
-    ASSERTION = 6  # a failed `assert` (nsc's assert.h)
+    ASSERTION = 6  # a failed `assert` (nsc's assert.h), or `__builtin_unreachable()` reached
     EXIT = 7  # the program called `exit`, `_Exit` or `quick_exit` (the code is not kept)
-    ABORT = 8  # the program called `abort`
+    ABORT = 8  # the program called `abort` or `__builtin_trap`
 
 
 @dataclass
