@@ -28,3 +28,11 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(10)
+
+
+def kill_worker(pool: ProcessPoolExecutor, pid: int) -> None:
+    """End one worker of the pool now (SIGKILL): the pool breaks, as when a worker crashes. A
+    pid that is not one of the pool's live workers is left alone."""
+    process = (getattr(pool, "_processes", None) or {}).get(pid)
+    if process is not None and process.is_alive():
+        process.kill()

@@ -20,7 +20,9 @@ through every stage, so they start with warm caches instead of importing everyth
 Crashes. Workers run the oracle in-process (fast). Before each item a worker writes the item's
 index to `.inflight-<shard>`; if a worker dies, the pool is rebuilt, the items in flight become
 suspects, and their shards are redone with suspects run in the sandbox (`run_isolated`). An item
-suspected twice is dropped as `crash`.
+suspected twice is dropped as `crash`. A worker whose item has run in-process for longer than the
+sandbox's timeout is killed the same way (its rerun in the sandbox drops it as `timeout`), and a
+worker dies with the main process (SIGTERM to the main process stops the run as Ctrl-C does).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import faulthandler
 import json
 import math
 import multiprocessing
+import os
 import sys
 import time
 import traceback
@@ -48,7 +51,9 @@ from nsc.data.ingest import REASONS, DatasetConfig, Drop, Item
 from nsc.data.shards import ProgramRecord, read_header, read_shard, write_shard
 from nsc.diagnostics import NscError
 from nsc.fileio import atomic_write_text
-from nsc.workers import ignore_interrupts, stop_workers
+from nsc.ir.forking import die_with_parent
+from nsc.ir.sandbox import stopping_workers
+from nsc.workers import ignore_interrupts, kill_worker, stop_workers
 
 __all__ = ["REASONS", "DatasetConfig", "Summary", "build_dataset", "read_corpus", "write_index"]
 
@@ -56,7 +61,12 @@ CONFIG_FILE = "config.json"
 INDEX_FILE = "index.json"
 SUMMARY_FILE = "summary.json"
 LOG_FILE = "datagen.log"
-_SLOT = 1 + len(REASONS)  # progress counters per shard: items done, then drops by reason
+# Per shard, shared with the workers: items done, drops by reason (the progress bar's), then
+# the pid of the worker building it and when its current item started in-process (monotonic
+# ns; 0 between items and for items run in the sandbox, which has a timeout of its own)
+_PID = 1 + len(REASONS)
+_SINCE = _PID + 1
+_SLOT = _SINCE + 1
 _COUNTERS: Any = None  # the worker's view of the shared progress counters (set per process)
 
 
@@ -174,7 +184,9 @@ def build_dataset(
     start = time.perf_counter()
     results = _run(plan, settings, todo, workers, progress, on_shard)
     seconds = time.perf_counter() - start
-    summary = write_index(plan.out, plan.num_shards)
+    summary = write_index(
+        plan.out, plan.num_shards, belongs=lambda k, header: _belongs(plan, k, settings, header)
+    )
     summary.built_now = sum(plan.bounds(k)[1] - plan.bounds(k)[0] for k in todo)
     summary.seconds = seconds
     for result in results:
@@ -207,14 +219,35 @@ def _check_settings(out: Path, settings: dict[str, Any]) -> None:
     if path.exists():  # never overwritten: a damaged one is reported, not replaced
         stored = read_corpus_config(out)["settings"]
         if stored != settings:
-            diff = sorted(k for k in {*stored, *settings} if stored.get(k) != settings.get(k))
+            diff = _differences(stored, settings)
             raise NscError(
-                f"{out} holds a corpus built with other settings (differing: {', '.join(diff)})",
+                f"{out} holds a corpus built with other settings (differing: {'; '.join(diff)})",
                 hints=("use a new --out folder, or rerun with the original settings",),
             )
         return
     document = {"format": "nsc-corpus", "nsc_version": __version__, "settings": settings}
     atomic_write_text(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
+_UNSET = object()
+
+
+def _differences(stored: Any, given: Any, name: str = "") -> list[str]:
+    """The settings that differ, by dotted name (`config.samples`), each with its value in the
+    corpus and now where that is short."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        prefix = f"{name}." if name else ""
+        return [
+            difference
+            for k in sorted({*stored, *given})
+            for difference in _differences(stored.get(k, _UNSET), given.get(k, _UNSET), prefix + k)
+        ]
+    if stored == given:
+        return []
+    values = ["unset" if v is _UNSET else json.dumps(v) for v in (stored, given)]
+    if max(map(len, values)) > 40:  # a digest or a long list: the name says enough
+        return [name]
+    return [f"{name}: {values[0]} in the corpus, {values[1]} now"]
 
 
 _CONFIG_HINTS = ("nsc datagen writes this file: restore it, or build the corpus in a new folder",)
@@ -250,8 +283,12 @@ def _read_json(path: Path, what: str, hints: tuple[str, ...]) -> dict[str, Any]:
 
 def _finished(plan: Plan, shard: int, settings: dict[str, Any]) -> bool:
     header = _finished_header(plan.out, shard)
-    if header is None:
-        return False
+    return header is not None and _belongs(plan, shard, settings, header)
+
+
+def _belongs(plan: Plan, shard: int, settings: dict[str, Any], header: dict[str, Any]) -> bool:
+    """Whether a finished shard is the plan's: built with its settings, over its item range (a
+    run with a smaller --count, or a shard copied from another corpus, has another)."""
     return header.get("settings") == settings and header.get("range") == list(plan.bounds(shard))
 
 
@@ -277,6 +314,7 @@ def _run(
     bar = _progress_bar(plan, todo, progress)
     for k in todo:
         _inflight(plan.out, k).unlink(missing_ok=True)
+    _remove_partial_writes(plan.out, todo)  # what a killed run (kill -9) left half-written
     results: list[ShardResult] = []
 
     def finish(result: ShardResult) -> None:
@@ -286,15 +324,18 @@ def _run(
             on_shard(result.shard)
 
     try:
-        if workers == 0:
-            _init_worker(counters)
-            for k in todo:
-                finish(build_shard(plan, settings, k, slots[k], {}))
-                _update(bar, counters)
-        else:
-            if todo and pool_context().get_start_method() == "fork":
-                ingest.warm_up(plan.config)
-            _run_pool(plan, settings, todo, slots, workers, counters, bar, finish)
+        # SIGTERM stops the run as Ctrl-C does (workers ended, partial writes removed), then
+        # ends this process as it would have
+        with stopping_workers(lambda: None):
+            if workers == 0:
+                _init_worker(counters)
+                for k in todo:
+                    finish(build_shard(plan, settings, k, slots[k], {}))
+                    _update(bar, counters)
+            else:
+                if todo and pool_context().get_start_method() == "fork":
+                    ingest.warm_up(plan.config)
+                _run_pool(plan, settings, todo, slots, workers, counters, bar, finish)
     finally:
         if bar is not None:
             _update(bar, counters)
@@ -310,7 +351,10 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
     fruitless = 0  # pool rebuilds in a row that found no item in flight
     while pending:
         pool = ProcessPoolExecutor(
-            min(workers, len(pending)), context, initializer=_init_pool_worker, initargs=(counters,)
+            min(workers, len(pending)),
+            context,
+            initializer=_init_pool_worker,
+            initargs=(counters, os.getpid()),
         )
         try:
             futures: dict[Future, int] = {
@@ -321,6 +365,7 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
             while futures:
                 done, _ = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
                 _update(bar, counters)
+                _stop_overdue(pool, counters, [slots[k] for k in futures.values()], plan.config)
                 for future in done:
                     k = futures.pop(future)
                     try:
@@ -333,11 +378,32 @@ def _run_pool(plan, settings, todo, slots, workers, counters, bar, finish) -> No
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+        for k in broken:  # their dead workers' clocks must not stop the next pool's
+            _slot_view(counters, slots[k])[_SINCE] = 0
         noted = [_note_suspect(plan.out, k, suspects[k]) for k in broken]
         fruitless = 0 if any(noted) else fruitless + 1
         if fruitless >= 2:
             raise NscError("datagen worker processes keep dying before they build any program")
         pending = sorted(broken)
+
+
+def _stop_overdue(
+    pool: ProcessPoolExecutor, counters: Any, slots: list[int], config: DatasetConfig
+) -> None:
+    """Kill the worker of an item that has run in-process for longer than the sandbox would
+    let it (fuel bounds the steps, not what one step costs: a memset of megabytes in a loop):
+    the pool breaks as on a crash, and the item is rerun in the sandbox, whose timeout drops
+    it as `timeout`."""
+    now = time.monotonic_ns()
+    for slot in slots:
+        view = _slot_view(counters, slot)
+        since = int(view[_SINCE])
+        if since and now - since > config.isolate_timeout * 1e9:
+            kill_worker(pool, int(view[_PID]))
+
+
+def _slot_view(counters: Any, slot: int) -> np.ndarray:
+    return np.frombuffer(counters, dtype=np.int64)[slot * _SLOT : (slot + 1) * _SLOT]
 
 
 def _remove_partial_writes(out: Path, shards: list[int]) -> None:
@@ -371,9 +437,10 @@ def _inflight(out: Path, shard: int) -> Path:
     return out / f".inflight-{shard:06d}"
 
 
-def _init_pool_worker(counters: Any) -> None:
+def _init_pool_worker(counters: Any, parent: int) -> None:
     faulthandler.disable()  # a program that kills its worker is expected, and handled
     ignore_interrupts()  # Ctrl-C is the main process's to handle (`nsc.workers`)
+    die_with_parent(parent)  # a killed run leaves no worker waiting for tasks forever
     _init_worker(counters)
 
 
@@ -389,6 +456,7 @@ def build_shard(
     plan.out.mkdir(parents=True, exist_ok=True)
     counts = _COUNTERS[slot * _SLOT : (slot + 1) * _SLOT]
     counts[:] = 0
+    counts[_PID] = os.getpid()
     records: list[ProgramRecord] = []
     drops: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
@@ -396,7 +464,10 @@ def build_shard(
     marker = _inflight(plan.out, shard)
     for item in plan.items(shard):
         marker.write_text(str(item.index))
-        outcome = _build_item(item, plan, seen, suspects.get(item.index, 0), times)
+        suspicion = suspects.get(item.index, 0)
+        counts[_SINCE] = 0 if suspicion else time.monotonic_ns()
+        outcome = _build_item(item, plan, seen, suspicion, times)
+        counts[_SINCE] = 0
         if isinstance(outcome, Drop):
             drops.append(
                 {
@@ -447,7 +518,7 @@ def _update(bar, counters: Any) -> None:  # noqa: ANN001
         return
     table = np.frombuffer(counters, dtype=np.int64).reshape(-1, _SLOT).sum(axis=0)
     bar.update(int(table[0]) - bar.n)
-    drops = {r: int(n) for r, n in zip(REASONS, table[1:], strict=True) if n}
+    drops = {r: int(n) for r, n in zip(REASONS, table[1:_PID], strict=True) if n}
     bar.set_postfix(drops, refresh=False)
 
 
@@ -460,8 +531,13 @@ def _append_log(out: Path, result: ShardResult) -> None:
         log.write("\n".join(lines) + "\n")
 
 
-def write_index(out: str | Path, num_shards: int | None = None) -> Summary:
-    """Rebuild `index.json` (cross-shard duplicates, first occurrence wins) from finished shards."""
+def write_index(
+    out: str | Path,
+    num_shards: int | None = None,
+    belongs: Callable[[int, dict[str, Any]], bool] | None = None,
+) -> Summary:
+    """Rebuild `index.json` (cross-shard duplicates, first occurrence wins) from finished shards;
+    with `belongs(k, header)`, only from those it accepts (the others count as unfinished)."""
     out = Path(out)
     if num_shards is None:
         numbers = (p.stem[6:] for p in out.glob("shard-*.json"))
@@ -471,7 +547,7 @@ def write_index(out: str | Path, num_shards: int | None = None) -> Summary:
     items = kept = 0
     for k in range(num_shards):
         header = _finished_header(out, k)
-        if header is None:
+        if header is None or (belongs is not None and not belongs(k, header)):
             continue
         duplicates = []
         for position, program in enumerate(header["programs"]):

@@ -29,6 +29,7 @@ from nsc.data.shards import ProgramRecord, graph_arrays
 from nsc.diagnostics import CompileError, NscError, printable_name
 from nsc.frontend import FrontendOptions, parse_c
 from nsc.frontend.lower import (
+    UTF8_BOM,
     ParsedC,
     ir_text,
     lower_module,
@@ -36,7 +37,7 @@ from nsc.frontend.lower import (
     strip_lowered,
 )
 from nsc.frontend.parse import call_deep
-from nsc.frontend.preprocess import check_define
+from nsc.frontend.preprocess import check_define, decode_source
 from nsc.ir.jit import SharedEngine
 from nsc.ir.module import IRModule
 from nsc.ir.oracle import Execution, Oracle, Status, run_isolated
@@ -73,6 +74,7 @@ STATUS_REASONS = {
 
 
 MAX_SAMPLES = 1_000_000  # rows per program; every program's rows are held in memory at once
+MAX_FUEL = 1 << 63  # the oracle's step counter is a signed 64-bit integer
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,8 @@ class DatasetConfig:
             raise NscError(f"--samples must be in [2, {MAX_SAMPLES:,}], not {self.samples}")
         if self.shard_size < 1:
             raise NscError(f"the shard size must be positive, not {self.shard_size}")
-        if self.fuel < 1:
-            raise NscError(f"--fuel must be positive, not {self.fuel}")
+        if not 1 <= self.fuel < MAX_FUEL:
+            raise NscError(f"--fuel must be in [1, 2**63), not {self.fuel}")
         if not 0.0 <= self.max_bad_fraction < 1.0:
             raise NscError(f"max_bad_fraction must be in [0, 1), not {self.max_bad_fraction}")
         for define in self.defines:
@@ -181,15 +183,31 @@ def listing_digest(folder: Path, files: list[Path]) -> str:
     for path in files:
         # file names need not be UTF-8: hash their bytes as the file system holds them
         digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_file_digest(path))
     return digest.hexdigest()
 
 
+def _file_digest(path: Path) -> bytes:
+    """The sha256 of a file, read in pieces; a file that cannot be read hashes as its error
+    (building it drops it as `compile`, as nscc refuses it)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError as err:
+        return hashlib.sha256(f"unreadable: {err.strerror or err}".encode()).digest()
+
+
 def read_source(item: Item) -> str:
-    """The C text of a file item (invalid UTF-8 is replaced; the frontend reports it)."""
+    """The C text of a file item, read as nscc reads a file: a leading byte-order mark is
+    dropped; a byte that is not UTF-8 is a located CompileError, a file that cannot be read an
+    NscError."""
     if item.path is None:
         raise NscError(f"item {item.name} has no file")
-    return Path(item.path).read_bytes().decode("utf-8", errors="replace")
+    try:
+        data = Path(item.path).read_bytes()
+    except OSError as err:
+        raise NscError(f"cannot read {printable_name(item.name)}: {err.strerror or err}") from None
+    return decode_source(data.removeprefix(UTF8_BOM.encode()), printable_name(item.name))
 
 
 @contextmanager
@@ -214,7 +232,10 @@ def build_program(
     """Compile, execute, filter, canonicalize, deduplicate (against `seen`) and graph one item."""
     times = {} if times is None else times
     with stage(times, "generate"):
-        source, meta = item_source(item, config)
+        found = item_source(item, config)
+    if isinstance(found, Drop):
+        return found
+    source, meta = found
     options = FrontendOptions(
         defines=config.defines,
         include_dirs=config.include_dirs,
@@ -276,8 +297,9 @@ def warm_up(config: DatasetConfig) -> None:
         pass  # the workers will report whatever is wrong
 
 
-def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict]:
-    """The C text of an item and what the record's `meta` says about its origin."""
+def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict] | Drop:
+    """The C text of an item and what the record's `meta` says about its origin; a file that
+    cannot be read or is not UTF-8 is dropped as `compile`, as nscc refuses it."""
     if item.gen_seed is not None:
         program = generate(item.gen_seed, config.generator)
         return program.source, {
@@ -285,7 +307,13 @@ def item_source(item: Item, config: DatasetConfig) -> tuple[str, dict]:
             "seed": item.gen_seed,
             "family": program.family,
         }
-    return read_source(item), {"index": item.index, "path": item.name}
+    try:
+        source = read_source(item)
+    except CompileError as err:
+        return Drop("compile", str(err))
+    except NscError as err:
+        return Drop("compile", err.message)
+    return source, {"index": item.index, "path": item.name}
 
 
 def _compile(source: str, options: FrontendOptions, item: Item) -> ParsedC | Drop:
