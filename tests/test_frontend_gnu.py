@@ -108,6 +108,9 @@ def test_builtins():
         ("__builtin_prefetch(); return 0;", "__builtin_prefetch takes 1 to 3 arguments, got 0", 16),
         ("return *(int *)__builtin_assume_aligned(x, 8);", "takes a pointer, not 'int'", 56),
         ("__builtin_trap(1); return 0;", "__builtin_trap takes no arguments", 16),
+        ("__auto_type y; return 0;", "'__auto_type' needs an initializer expression", 28),
+        ("__auto_type y = {1}; return 0;", "'__auto_type' needs an initializer expression", 28),
+        ("__auto_type *p = &x; return 0;", r"'__auto_type' declares a variable from its", 16),
     ],
 )
 def test_builtins_of_numbers_name_a_misuse_where_it_is(body, message, column):

@@ -40,8 +40,9 @@ TIMEOUT_S = 30.0
 RECURSION_LIMIT = 20_000
 THREAD_STACK_BYTES = 64 * 1024 * 1024
 # typedef names gcc predefines on x86-64, in scope before the first line of every file
-# (ctypes.from_specifiers gives their types)
-BUILTIN_TYPEDEFS = {"__int128_t": True, "__uint128_t": True}
+# (ctypes.from_specifiers gives their types; `__auto_type`'s comes from the initializer, see
+# codegen/gnuexpr.py)
+BUILTIN_TYPEDEFS = {"__int128_t": True, "__uint128_t": True, "__auto_type": True}
 
 T = TypeVar("T")
 

@@ -78,6 +78,7 @@ class DeclarationLowering:
             self.declare_function(node, defined=False)
             return
         storage = node.storage or []
+        self.infer_auto_type(node)  # gnuexpr.py
         ctype = self.resolve_type(node.type)
         self._check_object_type(ctype, node)
         tree = self.init_tree(ctype, node.init) if node.init is not None else None
@@ -356,6 +357,7 @@ class DeclarationLowering:
             return
         if node.name in self.scope.names:
             raise self.error(f"redefinition of '{node.name}'", node)
+        self.infer_auto_type(node)  # gnuexpr.py
         dim = self.variable_dimension(node.type)
         if dim is not None:
             self._no_alignment(node)

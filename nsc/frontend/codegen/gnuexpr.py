@@ -7,7 +7,9 @@ struct is copied), and it is `void` otherwise, as gcc says. Jumps out of it (`br
 `goto`) work as from any block. `typeof` takes a type name, or an expression that it types
 without evaluating (as `sizeof` does, so its code is dropped); the type keeps its qualifiers and
 does not decay (`typeof(a)` of an array is the array type); `typeof_unqual` drops the top-level
-qualifiers.
+qualifiers. `__auto_type x = e;` (which the parser reads as a typedef name, see
+`parse.BUILTIN_TYPEDEFS`) declares x with the type of e after lvalue conversion: an array or a
+function decays to a pointer and qualifiers go, as `typeof_unqual((0, e))` gives it.
 """
 
 from __future__ import annotations
@@ -40,8 +42,27 @@ _STATEMENTS = (
 )
 
 
+AUTO_TYPE = "__auto_type"
+
+
 class GnuExpressions:
-    """Mixin: statement expressions and `typeof`."""
+    """Mixin: statement expressions, `typeof` and `__auto_type`."""
+
+    def infer_auto_type(self, node: c_ast.Decl) -> None:
+        """Give a declaration `__auto_type x = e;` the type of e (its `TypeDecl` then holds
+        `typeof_unqual((0, e))`; e itself is evaluated once, by the initialization)."""
+        typedecl = node.type
+        if not (
+            isinstance(typedecl, c_ast.TypeDecl)
+            and isinstance(typedecl.type, c_ast.IdentifierType)
+            and typedecl.type.names == [AUTO_TYPE]
+        ):
+            return
+        init = node.init
+        if init is None or isinstance(init, c_ast.InitList):
+            raise self.error(f"'{AUTO_TYPE}' needs an initializer expression", node)
+        decayed = c_ast.ExprList([c_ast.Constant("int", "0", init.coord), init], init.coord)
+        typedecl.type = c_ast.TypeOf("typeof_unqual", decayed, typedecl.type.coord)
 
     def expr_Compound(self, node: c_ast.Compound) -> RValue:
         """`({ ...; value; })`: the block, then the value of its last expression statement."""

@@ -9,6 +9,7 @@ from pycparser import c_ast
 
 from nsc.frontend.bitfields import RecordMember, lay_out
 from nsc.frontend.codegen.context import EnumConstant, Typedef
+from nsc.frontend.codegen.gnuexpr import AUTO_TYPE
 from nsc.frontend.complextypes import complex_specifiers
 from nsc.frontend.ctypes import (
     INT,
@@ -137,6 +138,11 @@ class TypeResolution:
             symbol = self.scope.lookup(names[0])
             if isinstance(symbol, Typedef):
                 return symbol.ctype
+        if AUTO_TYPE in names:  # gnuexpr.py: a declaration of one variable, initialized
+            raise self.error(
+                f"'{AUTO_TYPE}' declares a variable from its initializer: '{AUTO_TYPE} x = e;'",
+                node,
+            )
         ctype = from_specifiers(names)
         if ctype is not None:
             return ctype
