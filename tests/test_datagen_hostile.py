@@ -29,10 +29,11 @@ def _build(out: Path, count: int, **kwargs) -> None:
     build_dataset(out, count=count, seed=0, workers=0, config=SMALL, progress=False, **kwargs)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
-def test_a_killed_run_leaves_no_worker_and_its_rerun_resumes(tmp_path, signum):
-    """A batch system's `kill PID` (or kill -9) reaches the main process only: its workers
-    end with it instead of waiting for tasks forever, and SIGTERM removes partial writes."""
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL, signal.SIGTERM])
+def test_a_stopped_run_leaves_no_worker_and_its_rerun_resumes(tmp_path, signum):
+    """Ctrl-C in a terminal (SIGINT to the whole process group) ends the run with no traceback
+    and no half-written shard; a batch system's `kill PID` (or kill -9) reaches the main
+    process only, and its workers end with it instead of waiting for tasks forever."""
     out = tmp_path / "c"
     command = [sys.executable, "-m", "nsc", "datagen", "--count", "400", "--out", str(out)]
     command += ["--seed", "3", "--workers", "2", "--samples", "64", "--shard-size", "10"]
@@ -42,21 +43,28 @@ def test_a_killed_run_leaves_no_worker_and_its_rerun_resumes(tmp_path, signum):
     deadline = time.monotonic() + 60
     while not list(out.glob("shard-*.json")) and time.monotonic() < deadline:
         time.sleep(0.1)
-    proc.send_signal(signum)
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
     try:
         _, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail(f"nsc datagen did not exit within 30 s of {signum.name}")
-    assert proc.returncode == -signum and "Traceback" not in err
-    deadline = time.monotonic() + 10
+    assert "Traceback" not in err
+    if signum == signal.SIGINT:
+        assert proc.returncode == 130 and "interrupted" in err
+    else:
+        assert proc.returncode == -signum
+    deadline = time.monotonic() + 10  # workers end on their own; give a loaded machine time
     while running_in_group(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     left = running_in_group(proc.pid)
     if left:
         os.killpg(proc.pid, signal.SIGKILL)
-    assert not left, f"workers outlived the run killed by {signum.name}"
-    if signum == signal.SIGTERM:
+    assert not left, f"workers outlived the run stopped by {signum.name}"
+    if signum != signal.SIGKILL:
         assert not list(out.glob(".*.tmp"))
     built = len(list(out.glob("shard-*.json")))
     assert 0 < built < 40

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from process_checks import running_in_group
 
 from nsc.cli import main
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
@@ -237,39 +236,3 @@ def test_datagen_command(tmp_path):
     assert "kept (unique)" in result.output and (out / "summary.json").is_file()
     bad = CliRunner().invoke(main, [*args, "--shard", "3"])
     assert bad.exit_code == 1 and "bad --shard" in bad.output
-
-
-def test_ctrl_c_stops_every_worker_at_once_and_a_rerun_resumes(tmp_path):
-    """SIGINT to the whole process group, as Ctrl-C in a terminal sends it, ends the run with
-    no traceback, no worker left running and no half-written shard."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    out = tmp_path / "interrupted"
-    command = [sys.executable, "-m", "nsc", "datagen", "--count", "400", "--out", str(out)]
-    command += ["--seed", "3", "--workers", "2", "--samples", "64", "--shard-size", "10"]
-    proc = subprocess.Popen(
-        [*command, "--no-progress"], stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    deadline = time.monotonic() + 60
-    while not list(out.glob("shard-*.json")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("nsc datagen did not exit within 30 s of SIGINT")
-    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
-    assert not list(out.glob(".*.tmp"))
-    built = len(list(out.glob("shard-*.json")))
-    assert 0 < built < 40
-    deadline = time.monotonic() + 10  # workers end on their own SIGINT; give a loaded machine time
-    while running_in_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not running_in_group(proc.pid), "a worker outlived the interrupted run"
-    rerun = subprocess.run([*command[:5], "40", *command[6:], "--no-progress"], timeout=120)
-    assert rerun.returncode == 0
