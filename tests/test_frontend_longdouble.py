@@ -77,6 +77,16 @@ def test_constants_are_rounded_once_and_spelled_as_llvm_does(value, spelled):
     assert spelled in str(module)
 
 
+def test_the_graph_reads_each_constant_back_as_the_nearest_double():
+    from nsc.ir.irtext import constant_value
+
+    for value, spelled in CONSTANTS:
+        expected = narrow(extended(value), 64)
+        assert constant_value("x86_fp80", spelled) == expected, spelled
+    assert constant_value("x86_fp80", "0xKFFFF8000000000000000") == -math.inf
+    assert math.isnan(constant_value("x86_fp80", "0xK7FFFC000000000000000"))
+
+
 def test_literals_round_their_exact_value():
     assert literal("0.1") == np.longdouble("0.1")  # glibc's strtold, correctly rounded
     assert literal("0x1p-3") == np.longdouble(0.125)

@@ -223,8 +223,8 @@ def _x87_value(bits: int) -> float:
     double's range, where this is an infinity or a zero."""
     sign = -1.0 if bits >> 79 else 1.0
     exponent, mantissa = (bits >> 64) & 0x7FFF, bits & ((1 << 64) - 1)
-    if exponent == 0x7FFF:
-        return sign * float("inf") if mantissa << 1 == 0 else float("nan")
+    if exponent == 0x7FFF:  # an infinity has only the explicit integer bit set
+        return sign * float("inf") if mantissa & ((1 << 63) - 1) == 0 else float("nan")
     scale = max(exponent, 1) - 16383 - 63  # exponent 0: subnormal, at the smallest exponent
     try:  # Python rounds an int, and the quotient of two, correctly
         return sign * (float(mantissa << scale) if scale >= 0 else mantissa / (1 << -scale))
