@@ -75,6 +75,7 @@ def lower(source: Path, options: FrontendOptions, passes: PassOptions) -> Compil
         print_after_all=sys.stderr if passes.print_after_all else None,
         time_passes=passes.time_passes,
         verify_each=passes.verify_each,
+        verify_output=True,
     )
     if passes.time_passes:
         print(result.timing_table(), file=sys.stderr)
@@ -235,4 +236,4 @@ def run_pipeline(ir: str, pipeline: str) -> str:
         return ir
     from nsc.ir.passes import run_passes
 
-    return run_passes(ir, pipeline).module.text
+    return run_passes(ir, pipeline, verify_output=True).module.text

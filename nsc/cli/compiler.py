@@ -60,7 +60,7 @@ def ir_command(
     check_outputs(list(sources), {"-o": output})
     check_output_kind("-o", output, "LLVM IR", [".ll"])
     manager = pl.PassOptions(
-        pipeline=pl.pipeline_for(opt_level, pipeline),
+        pipeline=_pipeline(opt_level, pipeline),
         print_after_all=kw.pop("print_after_all"),
         time_passes=kw.pop("time_passes"),
         verify_each=kw.pop("verify_each"),
@@ -240,7 +240,8 @@ def compile_command(
     frontend = with_units(_options_from(kw), sources)
     times = nscc.StageTimes()
     times.add("imports", time.perf_counter() - start)
-    passes = nscc.pipeline_for(opt_level, pipeline)
+    passes = _pipeline(opt_level, pipeline)
+    _check_pipeline(passes)
     options = nscc.CompileOptions(
         pipeline=passes,
         model=_model_name(kw.pop("model"), kw["fusion"]),
@@ -264,6 +265,24 @@ def compile_command(
     finally:
         if verbose:
             click.echo(times.table(), err=True)
+
+
+def _pipeline(opt_level: int, pipeline: str | None) -> str:
+    """--passes as given, even empty or blank (no passes, as `opt -passes=''`), else -O's
+    preset."""
+    from nsc.nscc import pipeline_for
+
+    if pipeline is None:
+        return pipeline_for(opt_level, None)
+    return pipeline if pipeline.strip() else ""  # nscc appends passes to it
+
+
+def _check_pipeline(pipeline: str) -> None:
+    """Parse the pipeline before any work, so that an error in it shows the pipeline as given
+    (nscc adds `canonicalize` to it before it builds the graph)."""
+    from nsc.ir.passes import parse_pipeline
+
+    parse_pipeline(pipeline)
 
 
 def _model_name(given: str | None, fusion: bool) -> str:
@@ -358,7 +377,7 @@ def graph_command(
     check_outputs(list(sources), {"-o": output})
     check_output_kind("-o", output, "a program graph", _GRAPH_SUFFIXES)
     fmt = _graph_format(output, fmt)
-    passes = pl.PassOptions(pipeline=pl.pipeline_for(opt_level, pipeline))
+    passes = pl.PassOptions(pipeline=_pipeline(opt_level, pipeline))
     compiled = pl.lower(sources[0], with_units(_options_from(kw), sources), passes)
     graph = build_graph(compiled.ir, compiled.signature)
     write_graph(graph, output, fmt)

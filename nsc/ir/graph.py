@@ -30,6 +30,7 @@ bulk.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -360,6 +361,10 @@ def write_graph(
         graph = graph.to_networkx()
     if format == "json":
         data = nx.node_link_data(graph, edges="edges")
+        for node in data["nodes"]:  # JSON has no inf or nan: json.dumps would write `Infinity`
+            value = node.get("value")
+            if isinstance(value, float) and not math.isfinite(value):
+                node["value"] = str(value)  # "inf", "-inf", "nan"
         text = json.dumps(data, indent=1, sort_keys=True)
     elif format == "graphml":
         text = "\n".join(nx.generate_graphml(_graphml_safe(graph)))

@@ -3,6 +3,11 @@ the pass manager.
 
     result = run_passes(ir, "O2,canonicalize,count-ops", time_passes=True)
     result.module.text, result.timings, result.analyses["count-ops"]
+
+A plugin's output is parsed when it returns and verified before the next pass (`run_passes`);
+nsc's own passes are trusted unless `verify_each`. LLVM's `loop-reduce` is not offered: in
+llvmlite 0.50 it breaks loop-closed SSA and LLVM's assertion aborts the process
+(llvm-project#191652; `nsc ir --passes loop-reduce` says so).
 """
 
 from nsc.ir.module import IRModule

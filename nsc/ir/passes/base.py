@@ -30,7 +30,9 @@ class Pass:
 
 def describe(cls: type) -> str:
     """A pass's one-line description: its `description` attribute, else its docstring's first line."""
-    text = getattr(cls, "description", None) or inspect.getdoc(cls) or ""
+    text = getattr(cls, "description", None)
+    if not isinstance(text, str) or not text.strip():  # a plugin's may be anything
+        text = inspect.getdoc(cls) or ""
     return text.strip().splitlines()[0] if text.strip() else ""
 
 

@@ -156,14 +156,6 @@ class LoopDeletion(LLVMPass):
 
 
 @dataclass(frozen=True)
-class LoopReduce(LLVMPass):
-    """Loop strength reduction."""
-
-    name: ClassVar[str] = "loop-reduce"
-    adder: ClassVar[str] = "add_loop_strength_reduce_pass"
-
-
-@dataclass(frozen=True)
 class TailCallElim(LLVMPass):
     """Turn self tail calls into loops and mark tail calls."""
 

@@ -42,6 +42,7 @@ def run_passes(
     print_after_all: TextIO | None = None,
     time_passes: bool = False,
     verify_each: bool = False,
+    verify_output: bool = False,
 ) -> PassResult:
     """Run `pipeline` (a pipeline string, or pass instances) over `ir`.
 
@@ -49,6 +50,9 @@ def run_passes(
     time_passes: record each pass's wall time in `PassResult.timings`.
     verify_each: verify the input, then the module after each transform; an invalid module raises
     PassError naming the pass that broke it.
+
+    Without verify_each, the module a pass other than nsc's own (a plugin's) returns is verified
+    before the next pass runs on it, and with verify_output also where it ends the pipeline.
     """
     passes = parse_pipeline(pipeline) if isinstance(pipeline, str) else list(pipeline)
     module = IRModule.of(ir)
@@ -58,7 +62,11 @@ def run_passes(
         _verify(module, "the input to the pipeline")
     timings: list[PassTiming] = []
     analyses: dict[str, Any] = {}
+    unchecked = ""  # the pass (not nsc's own) whose module no one verified yet
     for index, pass_ in enumerate(passes):
+        if unchecked:  # invalid IR can crash LLVM (a segfault or abort, not an error)
+            _verify(module, unchecked)
+            unchecked = ""
         start = time.perf_counter()
         result = _run_one(pass_, module)
         if time_passes:
@@ -68,9 +76,15 @@ def run_passes(
             _dump(print_after_all, f"; *** Analysis {pass_.name} (#{index + 1}) ***", repr(result))
             continue
         module = result
+        what = f"pass {pass_.name!r} (#{index + 1} in the pipeline)"
         if verify_each:
-            _verify(module, f"pass {pass_.name!r} (#{index + 1} in the pipeline)")
+            _verify(module, what)
+        elif not _builtin(pass_):  # even the module it was given: it may have edited its ref
+            _parse(module, what)
+            unchecked = what
         _dump(print_after_all, f"; *** IR Dump After {pass_.name} (#{index + 1}) ***", module.text)
+    if unchecked and verify_output:
+        _verify(module, unchecked)
     return PassResult(module, tuple(timings), analyses)
 
 
@@ -101,6 +115,19 @@ def _verify(module: IRModule, what: str) -> None:
         module.verify()
     except IRError as exc:
         raise PassError(f"{what} produced invalid IR: {exc.message}") from None
+
+
+def _builtin(pass_) -> bool:
+    """One of nsc's own passes, trusted to turn valid IR into valid IR (which checking after
+    each pass would slow down)."""
+    return type(pass_).__module__.startswith("nsc.ir.passes.")
+
+
+def _parse(module: IRModule, what: str) -> None:
+    try:
+        _ = module.ref
+    except IRError as exc:
+        raise PassError(f"{what} produced IR that {exc.message.removeprefix('LLVM IR ')}") from None
 
 
 def _dump(stream: TextIO | None, header: str, body: str) -> None:

@@ -15,8 +15,8 @@ import re
 import typing
 from dataclasses import dataclass
 
-from nsc.diagnostics import NscError
-from nsc.ir.passes.registry import UnknownPass, load_pass
+from nsc.diagnostics import NscError, printable_line
+from nsc.ir.passes.registry import UnknownPass, load_pass, quoted
 
 PRESETS: dict[str, str] = {
     "O0": "",
@@ -36,9 +36,25 @@ class PipelineError(NscError):
     def __init__(self, message: str, pipeline: str, column: int, hints: tuple[str, ...] = ()):
         self.pipeline = pipeline
         self.column = column  # 1-based
-        caret = " " * (column - 1) + "^"
-        super().__init__(f"{message} (pipeline column {column})\n  {pipeline}\n  {caret}", hints)
+        shown, offset = _excerpt(pipeline, column - 1)
+        caret = " " * offset + "^"
+        super().__init__(f"{message} (pipeline column {column})\n  {shown}\n  {caret}", hints)
         self.reason = message
+
+
+_CONTEXT = 60  # characters of a long pipeline shown on each side of the error's column
+
+
+def _excerpt(pipeline: str, at: int) -> tuple[str, int]:
+    """The pipeline as shown under an error, and the caret's offset in it: control characters
+    escaped (a tab or newline would move the caret, an escape sequence restyle the terminal),
+    a long pipeline cut to the part around `at`."""
+    before, after = printable_line(pipeline[:at]), printable_line(pipeline[at:])
+    if len(before) > _CONTEXT:
+        before = "..." + before[-_CONTEXT:]
+    if len(after) > _CONTEXT:
+        after = after[:_CONTEXT] + "..."
+    return before + after, len(before)
 
 
 @dataclass(frozen=True)
@@ -139,29 +155,38 @@ def _instantiate(element: _Element, text: str):
     for key, value, key_at, value_at in element.options:
         if key not in fields:
             raise PipelineError(
-                f"pass {element.name!r} has no option {key!r}",
+                f"pass {quoted(element.name)} has no option {quoted(key)}",
                 text,
                 key_at + 1,
                 _option_hints(key, list(fields)),
             )
         if key in kwargs:
-            raise PipelineError(f"option {key!r} given twice", text, key_at + 1)
+            raise PipelineError(f"option {quoted(key)} given twice", text, key_at + 1)
         kwargs[key] = _convert(cls, key, value, text, value_at)
+    column = element.brace + 1 if element.brace >= 0 else element.column + 1
     try:
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:
-        column = element.brace + 1 if element.brace >= 0 else element.column + 1
         raise PipelineError(f"bad options for {element.name!r}: {exc}", text, column) from None
+    except Exception as exc:  # a plugin's constructor: the user's to see, not a traceback
+        reason = f"pass {element.name!r} could not be created: {type(exc).__name__}: {exc}"
+        raise PipelineError(reason, text, column) from None
 
 
 def _convert(cls: type, key: str, value: str, text: str, at: int) -> object:
-    kind = _option_types(cls).get(key, str)
+    try:
+        kind = _option_types(cls).get(key, str)
+    except Exception as exc:  # a plugin's annotation naming what its module does not define
+        reason = f"pass {cls.name!r}: its option types do not resolve ({type(exc).__name__}: {exc})"
+        raise PipelineError(reason, text, at + 1) from None
     try:
         if kind is bool:
             if value.lower() not in _TRUE | _FALSE:
                 raise ValueError(value)
             return value.lower() in _TRUE
         if kind is int and _INT.fullmatch(value):
+            if len(value.lstrip("+-0")) > _MAX_DIGITS:  # past int()'s limit and any option's range
+                raise PipelineError(f"option {key!r}: {quoted(value)} is too large", text, at + 1)
             return int(value)
         if kind is float and _FLOAT.fullmatch(value):
             return float(value)
@@ -171,11 +196,12 @@ def _convert(cls: type, key: str, value: str, text: str, at: int) -> object:
     except ValueError:
         what = {int: "an integer", float: "a number", bool: "a true/false"}.get(kind, str(kind))
         raise PipelineError(
-            f"option {key!r} takes {what} value, got {value!r}", text, at + 1
+            f"option {key!r} takes {what} value, got {quoted(value)}", text, at + 1
         ) from None
 
 
 _INT = re.compile(r"[+-]?[0-9]+")
+_MAX_DIGITS = 100
 _FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 

@@ -37,7 +37,6 @@ BUILTINS: dict[str, str] = {
     "jump-threading": "llvm:JumpThreading",
     "lcssa": "llvm:LCSSA",
     "loop-deletion": "llvm:LoopDeletion",
-    "loop-reduce": "llvm:LoopReduce",
     "loop-rotate": "llvm:LoopRotate",
     "loop-simplify": "llvm:LoopSimplify",
     "loop-unroll": "unroll:LoopUnroll",
@@ -74,6 +73,10 @@ SPELLINGS: dict[str, str] = {
     "global-dce": "LLVM spells it 'globaldce'",
     "inline": "llvmlite 0.50 offers 'always-inline' and 'partial-inliner'; -O2 runs the inliner",
     "inliner": "llvmlite 0.50 offers 'always-inline' and 'partial-inliner'; -O2 runs the inliner",
+    # LSR, a code-generation pass, breaks loop-closed SSA, and the loop pass manager's assertion
+    # then aborts the process (on loops as plain as those of -O2's output): llvm-project#191652
+    "loop-reduce": "nsc leaves it out: llvmlite 0.50's loop strength reduction aborts the "
+    "process on ordinary loops (llvm-project#191652)",
 }
 
 
@@ -98,46 +101,71 @@ def load_pass(name: str) -> type:
     plugins = _plugins()
     if name in plugins:
         return _load_plugin(name, plugins[name])
-    raise UnknownPass(f"unknown pass {name!r}", hints=suggest(name))
+    raise UnknownPass(f"unknown pass {quoted(name)}", hints=suggest(name))
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """`text` quoted as repr quotes it, cut short where long (a pipeline may be 100 KB)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
 
 
 def suggest(name: str) -> tuple[str, ...]:
     """Did-you-mean hints for an unknown pass name."""
     if name in SPELLINGS:
         return (SPELLINGS[name],)
-    close = difflib.get_close_matches(name, [*BUILTINS, *_plugins()], n=3, cutoff=0.6)
+    known = [*BUILTINS, *_plugins()]
+    same = [k for k in known if k.lower() == name.lower()]  # SROA, InstCombine
+    close = same or difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
         return ("did you mean " + " or ".join(repr(c) for c in close) + "?",)
     return ("'nsc passes' lists the available passes",)
 
 
 def list_passes() -> list[PassInfo]:
-    """Every pass: the built-ins, then each plugin's, sorted by name within each origin."""
+    """Every pass: the built-ins, then each plugin's, sorted by name within each origin; a plugin
+    that a built-in of its name hides is listed as ignored."""
     infos = [PassInfo(name, describe(load_pass(name)), BUILTIN) for name in BUILTINS]
     for name, entry in sorted(_plugins().items()):
-        origin = entry.dist.name if entry.dist is not None else "plugin"
         try:
             description = describe(_load_plugin(name, entry))
         except NscError as err:  # one broken plugin must not hide every other pass
             description = f"(unusable) {err.message}"
-        infos.append(PassInfo(name, description, origin))
+        infos.append(PassInfo(name, description, _origin(entry)))
+    for entry in _shadowing():
+        description = f"(ignored) {entry.value}: the built-in pass {entry.name!r} has this name"
+        infos.append(PassInfo(entry.name, description, _origin(entry)))
     return infos
+
+
+def _origin(entry) -> str:
+    return entry.dist.name if entry.dist is not None else "plugin"
+
+
+@cache
+def _entry_points() -> tuple:
+    from importlib.metadata import entry_points  # ~25 ms; a built-in pass never needs it
+
+    return tuple(entry_points(group=PLUGIN_GROUP))
 
 
 @cache
 def _plugins() -> dict:
     """Entry points of the `nsc.passes` group, minus any that would shadow a built-in."""
-    from importlib.metadata import entry_points  # ~25 ms; a built-in pass never needs it
-
     found = {}
-    for entry in entry_points(group=PLUGIN_GROUP):
+    for entry in _entry_points():
         if entry.name not in BUILTINS:
             found.setdefault(entry.name, entry)
     return found
 
 
+def _shadowing() -> list:
+    """Entry points named like a built-in, which the built-in wins over, sorted by name."""
+    return sorted((e for e in _entry_points() if e.name in BUILTINS), key=lambda e: e.name)
+
+
 def refresh_plugins() -> None:
     """Forget the plugins found so far (after installing one into a running interpreter)."""
+    _entry_points.cache_clear()
     _plugins.cache_clear()
 
 
@@ -146,8 +174,10 @@ def _load_plugin(name: str, entry) -> type:
         cls = entry.load()
     except Exception as exc:  # a broken plugin is the user's problem to see, not a traceback
         raise NscError(f"pass plugin {name!r} ({entry.value}) failed to load: {exc}") from exc
-    if getattr(cls, "name", None) != name or not callable(getattr(cls, "run", None)):
+    named = getattr(cls, "name", None) == name and callable(getattr(cls, "run", None))
+    if not isinstance(cls, type) or not named:  # a pipeline makes each pass from its class
         raise NscError(
-            f"pass plugin {name!r} ({entry.value}) is not a pass: it needs name == {name!r} and run()"
+            f"pass plugin {name!r} ({entry.value}) is not a pass: it needs a class with "
+            f"name == {name!r} and run()"
         )
     return cls
