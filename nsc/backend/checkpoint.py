@@ -83,6 +83,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     except (SafetensorError, ValueError) as exc:
         raise NscError(f"{path}: not an nsc checkpoint ({exc})") from exc
     check_tensors_digest(raw, metadata, path)
+    if not isinstance(meta, dict):
+        raise NscError(f"{path}: not an nsc checkpoint (its document is not a JSON object)")
     if meta.get("format") != FORMAT:
         raise NscError(f"{path}: not an nsc checkpoint (format {meta.get('format')!r})")
     return Checkpoint(tensors, meta)

@@ -9,7 +9,8 @@ Determinism and resuming: every random choice comes from a generator seeded by c
 (`[seed, epoch]` for the program order, `[seed, epoch, step, rank]` for the rows), so a run is a
 pure function of its config. `RUN/last.safetensors` (model, AdamW moments, scheduler, counters,
 torch RNG, logs) is written atomically every `checkpoint_every` steps and at each epoch's end;
-rerunning the same command resumes from it and loses at most the steps since. With
+rerunning the same command resumes from it and loses at most the steps since. A step whose
+gradient is not finite ends the run with an error before it would make the weights NaN. With
 `keep_epochs`, each epoch's weights are also kept as `RUN/epochs/epoch-NNN.safetensors`, for
 choosing a checkpoint by something other than validation error
 (`benchmarks/select_checkpoint.py` scores them by fine-tuning).
@@ -73,12 +74,16 @@ CACHE_FORMAT = 3  # 2: nodes carry input ranges; 3: slots carry the nodes touchi
 
 
 LOSSES = ("mse", "nmse")
+# AdamW's first step is lr / (1 - beta1) = 10 lr, applied in float32: past this, torch's
+# RuntimeError (nsc.runtime.finetune.check_settings bounds its rate the same way)
+MAX_LR = float(np.finfo(np.float32).max) * (1 - 0.9)
 MAX_PARAMETERS = 100_000_000  # ~300 times the default model; AdamW holds 4 floats per parameter
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every setting of a run; a resumed run must have the same ones (epochs may grow)."""
+    """Every setting of a run; a resumed run must have the same ones (epochs may grow, and the
+    corpus may be named by another path: `changed_from`)."""
 
     data: str
     epochs: int = 10
@@ -123,6 +128,8 @@ class TrainConfig:
             raise NscError(f"--saturation must be finite and >= 0, not {self.saturation}")
         if not 0 < self.lr < math.inf or self.clip <= 0 or self.penalty < 0:
             raise NscError("--lr and --clip must be positive and finite, the penalty non-negative")
+        if self.lr > MAX_LR:
+            raise NscError(f"--lr must be at most {MAX_LR:.2g} (a float32 step), not {self.lr:g}")
         if self.loss not in LOSSES:
             raise NscError(f"--loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
         if self.steps > MAX_STEPS:
@@ -165,10 +172,21 @@ class TrainConfig:
             return None
         return Adaptation(self.adapt_steps, self.adapt_rows, self.adapt_lr)
 
-    def resumable_with(self, other: TrainConfig) -> bool:
+    def changed_from(self, other: TrainConfig) -> list[str]:
+        """The settings that differ from `other`'s, as `name was X, now Y`: a run resumes only
+        where there are none. `epochs` may grow; `data` is the path as typed (relative to the
+        folder the run was started in), so the corpus is compared by its fingerprint instead
+        (`_check_resumable`)."""
         mine, theirs = asdict(self), asdict(other)
-        mine.pop("epochs"), theirs.pop("epochs")
-        return mine == theirs
+        return [
+            f"{name} was {_shown(theirs[name])}, now {_shown(mine[name])}"
+            for name in mine
+            if name not in ("epochs", "data") and mine[name] != theirs[name]
+        ]
+
+
+def _shown(value: Any) -> str:
+    return ",".join(map(str, value)) if isinstance(value, tuple | list) else f"{value}"
 
 
 # settings added after runs were saved without them, with the value those runs had
@@ -215,16 +233,32 @@ class Replica:
         return self.rank == 0
 
 
+def replica_named(env: Mapping[str, str]) -> Replica:
+    """The process that torchrun's RANK and WORLD_SIZE in `env` name; a single process if they
+    name none. NscError where they are not numbers or name no rank of the world."""
+    try:
+        world = int(env.get("WORLD_SIZE", "1"))
+        rank = int(env["RANK"]) if world > 1 else 0
+    except (KeyError, ValueError):
+        rank, world = -1, 2
+    if world > 1 and not 0 <= rank < world:
+        raise NscError(
+            f"WORLD_SIZE={env['WORLD_SIZE']} and RANK={env.get('RANK', '(unset)')} name no "
+            "process of a data-parallel run",
+            hints=("start the processes with torchrun, which sets both, or unset WORLD_SIZE",),
+        )
+    return Replica(rank, world) if world > 1 else Replica()
+
+
 def replica_from_env(env: Mapping[str, str], device: torch.device) -> Replica:
     """Join the process group torchrun describes in `env`; a single process if it names none."""
-    if "WORLD_SIZE" not in env or int(env["WORLD_SIZE"]) <= 1:
-        return Replica()
-    rank, world = int(env["RANK"]), int(env["WORLD_SIZE"])
-    if not dist.is_initialized():
+    replica = replica_named(env)
+    rank, world = replica.rank, replica.world
+    if world > 1 and not dist.is_initialized():
         address = f"tcp://{env.get('MASTER_ADDR', '127.0.0.1')}:{env.get('MASTER_PORT', '29500')}"
         backend = "nccl" if device.type == "cuda" else "gloo"
         dist.init_process_group(backend, init_method=address, rank=rank, world_size=world)
-    return Replica(rank, world)
+    return replica
 
 
 def schedule(config: TrainConfig, total_steps: int) -> Callable[[int], float]:
@@ -253,33 +287,66 @@ def prepare_data(
     then load it (every rank). `check_data` has vetted the corpus; `corpus` is its
     `corpus_fingerprint` when the caller has it."""
     cache = out / "cache"
-    stamp = _cache_stamp(config, corpus)
-    loaded = None
-    if replica.main and _cache_is_fresh(cache, stamp):
-        loaded = _intact_cache(cache)
-    if replica.main and loaded is None:  # stale, missing or damaged: built again
-        records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
-        # kept, not loaded again: a second copy of a large corpus's examples may not fit
-        loaded = build_cache(
-            records,
-            cache,
-            calibration=config.calibration,
-            val_percent=config.val_percent,
-            fusion=config.fusion,
-            progress=progress,
-            workers=workers,
-        )
-        atomic_write_text(cache / STAMP_FILE, json.dumps(stamp))
+    loaded, failure = None, None
+    if replica.main:
+        try:
+            loaded = _fresh_cache(config, cache, _cache_stamp(config, corpus), progress, workers)
+        except NscError as err:
+            if replica.world == 1:
+                raise
+            failure = err
     if replica.world > 1:
-        dist.barrier()
+        _share_failure(failure)  # also the barrier: the cache is built
     vocab, train_set, val_set = loaded or load_cache(cache)
     if len(train_set) < config.batch_programs:
         raise NscError(
             f"the corpus has {len(train_set)} training programs; "
             f"--batch-programs {config.batch_programs} needs at least that many",
-            hints=(f"the encoded corpus stays in {cache} for a run with a smaller batch",),
+            hints=(
+                f"--val-percent {config.val_percent:g} holds out all {len(val_set)} of its "
+                "programs: lower it"
+                if not train_set
+                else f"the encoded corpus stays in {cache} for a run with a smaller batch",
+            ),
         )
     return vocab, train_set, val_set
+
+
+def _fresh_cache(
+    config: TrainConfig, cache: Path, stamp: dict[str, Any], progress: bool, workers: int
+) -> tuple[Vocab, list[Example], list[Example]]:
+    """The cache's contents where it has `stamp` and is intact; else built again from the
+    corpus (it is stale, missing or damaged)."""
+    if _cache_is_fresh(cache, stamp):
+        loaded = _intact_cache(cache)
+        if loaded is not None:
+            return loaded
+    records = CorpusRecords(Path(config.data), config.calibration + 1, config.max_programs)
+    # kept, not loaded again: a second copy of a large corpus's examples may not fit
+    loaded = build_cache(
+        records,
+        cache,
+        calibration=config.calibration,
+        val_percent=config.val_percent,
+        fusion=config.fusion,
+        progress=progress,
+        workers=workers,
+    )
+    atomic_write_text(cache / STAMP_FILE, json.dumps(stamp))
+    return loaded
+
+
+def _share_failure(failure: NscError | None) -> None:
+    """Raise rank 0's error on every rank, or return on every rank when it had none. (The other
+    ranks would wait for it at the next collective, then die on a closed connection, with a
+    traceback, as its process exits.)"""
+    shared = [None if failure is None else [failure.message, list(failure.hints)]]
+    dist.broadcast_object_list(shared, src=0)
+    if failure is not None:
+        raise failure
+    if shared[0] is not None:
+        message, hints = shared[0]
+        raise NscError(message, hints=tuple(hints))
 
 
 def _intact_cache(cache: Path) -> tuple[Vocab, list[Example], list[Example]] | None:
@@ -333,11 +400,13 @@ def check_data(config: TrainConfig, out: Path, corpus: str | None = None) -> Non
 def check_model_size(config: TrainConfig) -> None:
     """Refuse widths whose model would not fit in memory, before allocating it (the count is
     taken on the meta device; the vocabulary adds only `dim` parameters a token)."""
-    try:
-        with torch.device("meta"):
-            count = Hypernetwork(config.hypernet(vocab_size=1)).parameter_counts()["total"]
-    except RuntimeError:  # a tensor size past what torch can count at all
-        count = math.inf
+    count = math.inf  # a layer wider than the limit has more (past 2**63, torch's TypeError)
+    if max(config.dim, config.head_dim, config.units, *config.hidden) <= MAX_PARAMETERS:
+        try:
+            with torch.device("meta"):
+                count = Hypernetwork(config.hypernet(vocab_size=1)).parameter_counts()["total"]
+        except RuntimeError:  # a tensor size past what torch can count at all
+            pass
     if count > MAX_PARAMETERS:
         shown = f"{count:,}" if count < math.inf else "too many"
         raise NscError(
@@ -407,7 +476,7 @@ def train(
     if threads is not None:
         torch.set_num_threads(threads)
     out = Path(out)
-    world = int((env or {}).get("WORLD_SIZE", 1))
+    world = replica_named(env or {}).world
     if config.batch_programs < world:  # every rank says so, before any joins the group
         raise NscError(
             f"--batch-programs {config.batch_programs} gives some of the {world} "
@@ -418,7 +487,7 @@ def train(
     replica = replica_from_env(env or {}, device)
     corpus = corpus_fingerprint(Path(config.data))
     check_data(config, out, corpus)
-    _check_same_corpus(out / LAST, config, corpus)
+    _check_resumable(out / LAST, config, corpus)
     out.mkdir(parents=True, exist_ok=True)
     vocab, train_set, val_set = prepare_data(
         config, out, replica, progress and replica.main, workers, corpus
@@ -497,10 +566,22 @@ class _Run:
         self.optimizer.zero_grad(set_to_none=True)
         loss, mse = model(batch)
         loss.backward()
-        nn.utils.clip_grad_norm_(self.hypernet.parameters(), self.config.clip)
+        norm = nn.utils.clip_grad_norm_(self.hypernet.parameters(), self.config.clip)
+        if not torch.isfinite(norm):  # the same on every rank: the gradients are all-reduced
+            raise self.diverged(float(norm))
         self.optimizer.step()
         self.scheduler.step()
         return float(mse.detach())
+
+    def diverged(self, norm: float) -> NscError:
+        """The error that ends a run whose gradient is no longer finite: the step would make
+        every weight NaN, and the run would go on to save them as its checkpoint."""
+        rates = "--lr" + (" or --adapt-lr" if self.config.adapt_steps else "")
+        return NscError(
+            f"the run diverged at step {self.state.global_step + 1}: the gradient's norm is "
+            f"{norm} (the last checkpoint is kept)",
+            hints=(f"lower {rates}, in a new --out folder (a run resumes with its own settings)",),
+        )
 
     @torch.no_grad()
     def validate(self, examples: Sequence[Example], modulate: bool | None) -> float:
@@ -573,16 +654,18 @@ class _Run:
             "progress": asdict(self.state),
             "scheduler": self.scheduler.state_dict(),
         }
-        ckpt.save_checkpoint(
-            self.out / LAST, self.hypernet.state_dict(), meta, optimizer=self.optimizer, rng=True
-        )
-        write_logs(self.out, self.state)
+        # the epoch's own files first: a kill before the checkpoint has the rerun redo the
+        # epoch and write them again (the same bytes), one after it would lose them
         if best:
             ckpt.save_checkpoint(self.out / BEST, self.hypernet.state_dict(), meta)
         if keep:
             (self.out / EPOCHS).mkdir(exist_ok=True)
             name = f"epoch-{self.state.epoch:03d}.safetensors"
             ckpt.save_checkpoint(self.out / EPOCHS / name, self.hypernet.state_dict(), meta)
+        ckpt.save_checkpoint(
+            self.out / LAST, self.hypernet.state_dict(), meta, optimizer=self.optimizer, rng=True
+        )
+        write_logs(self.out, self.state)
 
 
 def _resume(
@@ -596,12 +679,12 @@ def _resume(
     if not path.is_file():
         return Progress()
     saved = ckpt.load_checkpoint(path)
-    previous = config_from_json(saved.meta["config"])
-    if not config.resumable_with(previous):
-        raise NscError(
-            f"{path} was written by a run with other settings",
-            hints=("use a new --out folder, or rerun with the original settings",),
-        )
+    for key, what in RUN_STATE.items():
+        if key not in saved.meta:
+            raise _not_a_run(path, what)
+    changed = config.changed_from(config_from_json(saved.meta["config"]))
+    if changed:
+        raise _other_settings(path, changed)
     if saved.meta.get("vocab") != list(vocab.tokens):
         raise _changed_corpus(path, config)
     hypernet.load_state_dict(saved.model_state())
@@ -611,17 +694,49 @@ def _resume(
     return Progress(**saved.meta["progress"])
 
 
-def _check_same_corpus(path: Path, config: TrainConfig, corpus: str) -> None:
-    """Refuse to resume a run whose corpus was extended or rebuilt in place since it began
-    (before the cache is rebuilt from the new one)."""
+# what a run's checkpoint holds beyond a model's weights (a model, or a run's best weights, in
+# its place cannot resume the run)
+RUN_STATE = {
+    "config": "no run settings",
+    "optimizer": "no optimizer state",
+    "scheduler": "no schedule",
+    "progress": "no counters",
+}
+
+
+def _check_resumable(path: Path, config: TrainConfig, corpus: str) -> None:
+    """Refuse to resume a run with other settings, or whose corpus was extended or rebuilt in
+    place since it began, or from a file that is no run's checkpoint: from the checkpoint's
+    header alone, before the run's cache is rebuilt for the new settings or corpus."""
     if not path.is_file():
         return
     try:
         meta = json.loads(read_safetensors_metadata(path).get("nsc", "{}"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, MemoryError):  # MemoryError: a header length read from junk
         return  # not readable as a checkpoint: `_resume` says so
+    if not isinstance(meta, dict) or meta.get("format") != ckpt.FORMAT:
+        return  # likewise
+    if "config" not in meta:
+        raise _not_a_run(path, RUN_STATE["config"])
+    changed = config.changed_from(config_from_json(meta["config"]))
+    if changed:
+        raise _other_settings(path, changed)
     if meta.get("corpus", corpus) != corpus:
         raise _changed_corpus(path, config)
+
+
+def _not_a_run(path: Path, what: str) -> NscError:
+    return NscError(
+        f"{path}: not a training run's checkpoint ({what}), so the run cannot resume from it",
+        hints=("move the file out of the run's folder, or use a new --out folder",),
+    )
+
+
+def _other_settings(path: Path, changed: list[str]) -> NscError:
+    return NscError(
+        f"{path} was written by a run with other settings: {'; '.join(changed)}",
+        hints=("use a new --out folder, or rerun with the original settings",),
+    )
 
 
 def _changed_corpus(path: Path, config: TrainConfig) -> NscError:

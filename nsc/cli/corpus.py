@@ -261,7 +261,7 @@ def datagen_command(
 )
 @click.option(
     "--threads",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 1024),  # past what a machine has, torch fails to start them: SIGSEGV
     default=1,
     show_default=True,
     help="torch threads per process.",
