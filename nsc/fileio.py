@@ -191,12 +191,21 @@ def _reason(err: BaseException, limit: int = 120) -> str:
 TENSORS_DIGEST = "nsc.tensors_sha256"  # safetensors metadata key: sha256 of the tensor bytes
 
 
+# the safetensors format's own bound on its JSON header; a larger length is read from junk
+MAX_SAFETENSORS_HEADER = 100_000_000
+
+
 def safetensors_metadata(raw: bytes) -> dict[str, str]:
     """The `__metadata__` of a safetensors buffer's JSON header (ValueError if it has none)."""
     if len(raw) < 8:
         raise ValueError("file too short")
     size = int.from_bytes(raw[:8], "little")
-    return json.loads(raw[8 : 8 + size]).get("__metadata__") or {}
+    if size > MAX_SAFETENSORS_HEADER:
+        raise ValueError(f"header length {size} past the format's {MAX_SAFETENSORS_HEADER}")
+    header = json.loads(raw[8 : 8 + size])
+    if not isinstance(header, dict):
+        raise ValueError("the header is not a JSON object")
+    return header.get("__metadata__") or {}
 
 
 def read_safetensors_metadata(path: str | os.PathLike) -> dict[str, str]:
@@ -204,6 +213,8 @@ def read_safetensors_metadata(path: str | os.PathLike) -> dict[str, str]:
     with open(path, "rb") as handle:
         head = handle.read(8)
         size = int.from_bytes(head, "little") if len(head) == 8 else 0
+        if size > MAX_SAFETENSORS_HEADER:
+            raise ValueError(f"header length {size} past the format's {MAX_SAFETENSORS_HEADER}")
         return safetensors_metadata(head + handle.read(size))
 
 

@@ -74,3 +74,17 @@ def test_atomic_open_writes_through_a_device(tmp_path):
         handle.write(b"ignored")
     with pytest.raises(NscError, match="is a folder"), fileio.atomic_open(tmp_path):
         pass
+
+
+def test_a_safetensors_header_read_from_junk_is_a_value_error(tmp_path):
+    """A length word past the format's bound is refused before it is read (a text file's first
+    8 bytes make an exabyte), and a header that is not a JSON object has no metadata."""
+    from nsc.fileio import read_safetensors_metadata, safetensors_metadata
+
+    junk = tmp_path / "notes.safetensors"
+    junk.write_text("plain text, not a model\n")
+    with pytest.raises(ValueError, match="header length"):
+        read_safetensors_metadata(junk)
+    listed = b"[1, 2]"
+    with pytest.raises(ValueError, match="not a JSON object"):
+        safetensors_metadata(len(listed).to_bytes(8, "little") + listed)

@@ -200,6 +200,25 @@ def test_missing_model_files_are_named(tmp_path):
         load_hypernet(tmp_path)
 
 
+def test_weights_a_surrogate_cannot_come_from_are_refused(tmp_path, model_dir):
+    """A diverged run's NaN weights would emit surrogates that compute NaN; a vocabulary that
+    does not match the token table is a damaged model."""
+    from safetensors.torch import load_file, save_file
+
+    for name in (CONFIG_FILE, VOCAB_FILE):
+        (tmp_path / name).write_text((model_dir / name).read_text())
+    state = load_file(str(model_dir / WEIGHTS_FILE))
+    state["encoder.token.weight"][3, 5] = float("nan")
+    save_file(state, str(tmp_path / WEIGHTS_FILE))
+    with pytest.raises(NscError, match="weights are not finite \\(encoder.token.weight\\)"):
+        load_hypernet(tmp_path)
+    state = load_file(str(model_dir / WEIGHTS_FILE))
+    state["encoder.token.weight"] = state["encoder.token.weight"][:-1].contiguous()
+    save_file(state, str(tmp_path / WEIGHTS_FILE))
+    with pytest.raises(NscError, match="the token table .* rows: the model is damaged"):
+        load_hypernet(tmp_path)
+
+
 def test_normalization_standardizes_calibration_outputs():
     signature = example_graph("kmeans.c")[1]
     rng = np.random.default_rng(1)

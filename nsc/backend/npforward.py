@@ -34,6 +34,7 @@ WEIGHTS_FILE = "model.safetensors"
 CHECKPOINT_PREFIX = "model/"  # nsc.backend.checkpoint.MODEL
 SHIPPED_FILE = "default.safetensors"  # nsc.backend.model.DEFAULT_MODEL's name
 BASELINES_FILE = "baselines.safetensors"  # nsc.backend.model.BASELINES_FILE
+_TOKEN_TABLE = "encoder.token.weight"  # one row per vocabulary token
 BASE_PREFIX = "base_"
 EDGE_TYPES = 2 * len(FLOWS)
 MAX_POSITION = 4096
@@ -131,7 +132,27 @@ def load_hypernet(path: str | Path) -> NumpyHypernet:
     digest = hashlib.sha256(raw).hexdigest()[:12]
     model = NumpyHypernet(config, vocab, params, f"{path.stem}@sha256:{digest}")
     _check_config(path, model)
+    _check_weights(path, model)
     return model
+
+
+def _check_weights(path: Path, model: NumpyHypernet) -> None:
+    """Weights a surrogate can come from: finite (a diverged run's are NaN, and every surrogate
+    emitted from them would compute NaN), and a token table the size of the vocabulary."""
+    broken = sorted(name for name, value in model.params.items() if not np.isfinite(value).all())
+    if broken:
+        more = f" and {len(broken) - 1} more" if len(broken) > 1 else ""
+        raise NscError(
+            f"model {path}: its weights are not finite ({broken[0]}{more}): the run that wrote "
+            "them diverged",
+            hints=("train again with a lower --lr, or use another checkpoint of the run",),
+        )
+    table = model.params.get(_TOKEN_TABLE)
+    if table is not None and table.shape[0] != len(model.vocab.tokens):
+        raise NscError(
+            f"model {path}: the vocabulary has {len(model.vocab.tokens)} tokens and the token "
+            f"table {table.shape[0]} rows: the model is damaged"
+        )
 
 
 def _check_config(path: Path, model: NumpyHypernet) -> None:
@@ -310,7 +331,7 @@ def _unit_deltas(
 def encode(model: NumpyHypernet, program: ProgramTensors) -> tuple[np.ndarray, np.ndarray]:
     """Node states `[N, dim]` and the graph embedding `[1, dim]` (`GGNNEncoder.forward`)."""
     p = model
-    h = p["encoder.token.weight"][program.tokens] + p["encoder.role.weight"][program.roles]
+    h = p[_TOKEN_TABLE][program.tokens] + p["encoder.role.weight"][program.roles]
     h = h + _linear(p, "encoder.constant", program.constants)
     if model.ranges:
         h = h + program.ranges @ p["encoder.range.weight"].T
