@@ -241,3 +241,16 @@ def test_a_kill_between_the_checkpoint_and_the_epochs_weights_loses_nothing(
         kept, again = load_checkpoint(whole / name), load_checkpoint(cut / name)
         assert kept.tensors.keys() == again.tensors.keys()
         assert all(torch.equal(kept.tensors[k], again.tensors[k]) for k in kept.tensors)
+
+
+def test_each_process_of_a_data_parallel_run_trains_on_its_own_gpu():
+    from nsc.backend.train import training_device
+
+    assert training_device({}, 0).type == "cpu"
+    assert training_device({"LOCAL_RANK": "1"}, 0).type == "cpu"
+    assert str(training_device({}, 2)) == "cuda:0"
+    assert str(training_device({"LOCAL_RANK": "1", "RANK": "3"}, 2)) == "cuda:1"
+    with pytest.raises(NscError, match="LOCAL_RANK=2 names no GPU of this machine's 2"):
+        training_device({"LOCAL_RANK": "2"}, 2)
+    with pytest.raises(NscError, match="LOCAL_RANK=x names no GPU"):
+        training_device({"LOCAL_RANK": "x"}, 1)

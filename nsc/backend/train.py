@@ -250,6 +250,24 @@ def replica_named(env: Mapping[str, str]) -> Replica:
     return Replica(rank, world) if world > 1 else Replica()
 
 
+def training_device(env: Mapping[str, str], gpus: int) -> torch.device:
+    """The device this process trains on: the CPU without a GPU; with GPUs, the one torchrun's
+    LOCAL_RANK names (each process of a data-parallel run on a machine its own, as NCCL
+    needs), GPU 0 for a single process."""
+    if gpus == 0:
+        return torch.device("cpu")
+    try:
+        local = int(env.get("LOCAL_RANK", "0"))
+    except ValueError:
+        local = -1
+    if not 0 <= local < gpus:
+        raise NscError(
+            f"LOCAL_RANK={env.get('LOCAL_RANK')} names no GPU of this machine's {gpus}",
+            hints=("start at most one process per GPU: torchrun --nproc-per-node <= GPUs",),
+        )
+    return torch.device("cuda", local)
+
+
 def replica_from_env(env: Mapping[str, str], device: torch.device) -> Replica:
     """Join the process group torchrun describes in `env`; a single process if it names none."""
     replica = replica_named(env)
@@ -483,7 +501,9 @@ def train(
             "processes no program to train on",
             hints=(f"use --batch-programs {world} or more, or fewer processes",),
         )
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = training_device(env or {}, torch.cuda.device_count())
+    if device.type == "cuda":
+        torch.cuda.set_device(device)  # NCCL's collectives run on the current device
     replica = replica_from_env(env or {}, device)
     corpus = corpus_fingerprint(Path(config.data))
     check_data(config, out, corpus)
