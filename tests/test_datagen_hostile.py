@@ -19,6 +19,7 @@ from process_checks import running_in_group
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.data.generator import GENERATOR_VERSION
 from nsc.data.shards import read_shard
+from nsc.diagnostics import NscError
 
 SMALL = DatasetConfig(samples=32, shard_size=2)
 DATAGEN = ("datagen", "--samples", 32, "--shard-size", 2, "--workers", 0, "--no-progress")
@@ -197,3 +198,23 @@ def test_a_program_slow_within_its_fuel_is_stopped_and_dropped_as_timeout(tmp_pa
     shard = read_shard(out, 0)
     assert [r.name for r in shard.records] == ["good.c"]
     assert [(d["name"], d["reason"]) for d in shard.dropped] == [("slow.c", "timeout")]
+
+
+def test_reading_a_corpus_whose_run_did_not_finish_says_so(tmp_path):
+    from nsc.data.dataset import INDEX_FILE, read_corpus
+
+    class Stopped(Exception):
+        pass
+
+    def stop(shard: int) -> None:
+        raise Stopped
+
+    out = tmp_path / "c"
+    with pytest.raises(Stopped):
+        _build(out, 4, on_shard=stop)
+    assert not (out / INDEX_FILE).exists()
+    code, output = run("train", "--data", out, "--out", tmp_path / "run")
+    refused(code, output, "the nsc datagen run that builds this corpus did not finish")
+    with pytest.raises(NscError, match="did not finish") as info:
+        list(read_corpus(out))
+    assert "rerun the nsc datagen command" in " ".join(info.value.hints)

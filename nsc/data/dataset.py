@@ -609,6 +609,12 @@ def corpus_shards(out: str | Path) -> list[tuple[int, frozenset[int]]]:
     out = Path(out)
     path = out / INDEX_FILE
     if not path.is_file():
+        if (out / CONFIG_FILE).is_file():  # a datagen run stopped before it wrote the index
+            raise NscError(
+                f"{out}: no {INDEX_FILE}: the nsc datagen run that builds this corpus did not "
+                "finish",
+                hints=_INDEX_HINTS,
+            )
         raise NscError(f"{out}: no {INDEX_FILE}; is this an nsc corpus folder?")
     index = _read_json(path, "corpus index", _INDEX_HINTS)
     entries = index.get("shards")
