@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import sys
 import time
 import zlib
@@ -36,7 +37,9 @@ from pathlib import Path
 import numpy as np
 
 from nsc.bench.fitting import Dataset, fit_best
-from nsc.diagnostics import CompileError, NscError
+from nsc.diagnostics import CompileError, NscError, printable_name
+from nsc.ir.forking import die_with_parent
+from nsc.ir.sandbox import stopping_workers
 from nsc.workers import ignore_interrupts, stop_workers
 
 METHODS = ("random", "dataset", "meta", "compiled", "fused")
@@ -44,6 +47,7 @@ PAPER_SIZES = (0.0, 0.1, 1.0, 10.0, 100.0)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_INPUTS = {"inversek2j_plain": ("x", "y")}  # the `--input` examples/README.md gives
 HELDOUT_SEED_BASE = 10**9  # generator seeds of held-out programs: far outside any corpus run
+MAX_EPOCHS = 10**6
 
 
 @dataclass(frozen=True)
@@ -76,14 +80,16 @@ class BenchConfig:
             raise NscError("--pool, --test, --validation and --calibration need 2 rows or more")
         if self.seeds < 1 or self.epochs < 1 or self.patience < 1:
             raise NscError("--seeds, --epochs and --patience must be positive")
+        if self.epochs > MAX_EPOCHS:  # each run's curve holds a loss per epoch
+            raise NscError(f"--epochs takes at most {MAX_EPOCHS:,}, not {self.epochs:,}")
         if not self.sizes or any(not 0 <= s <= 100 for s in self.sizes):
             raise NscError(f"--sizes are percentages of the pool in [0, 100], not {self.sizes}")
         if 100.0 not in self.sizes:
             raise NscError("--sizes must include 100 (the epochs-to-target reference)")
-        if not self.lrs or any(not lr > 0 for lr in self.lrs):
-            raise NscError(f"--lr takes positive learning rates, not {self.lrs}")
-        if not self.anchors or any(not a >= 0 for a in self.anchors):
-            raise NscError(f"--anchor takes strengths >= 0, not {self.anchors}")
+        if not self.lrs or any(not 0 < np.float32(lr) < np.inf for lr in self.lrs):
+            raise NscError(f"--lr takes positive finite learning rates (float32), not {self.lrs}")
+        if not self.anchors or any(not 0 <= a < float("inf") for a in self.anchors):
+            raise NscError(f"--anchor takes finite strengths >= 0, not {self.anchors}")
         if not 0 <= self.perturb < float("inf"):
             raise NscError(f"--perturb takes a finite multiple >= 0, not {self.perturb}")
         unknown = [m for m in self.methods if m not in METHODS]
@@ -112,7 +118,7 @@ class Program:
     def options(self, instrument: bool):
         from nsc.frontend import FrontendOptions
 
-        return FrontendOptions(inputs=self.inputs, instrument=instrument)
+        return FrontendOptions(inputs=self.inputs, instrument=instrument, require_inputs=True)
 
 
 @dataclass
@@ -204,12 +210,13 @@ def initial_params(method: str, model, arrays, in_width: int, out_width: int, hi
 # --- one program ------------------------------------------------------------------------------
 
 
-def label(program: Program, config: BenchConfig, n: int, seed: int):
+def label(program: Program, config: BenchConfig, n: int, seed: int, need: int = 0):
     """Sample `n` inputs and run the oracle: (signature, inputs, outputs) of the finished rows
-    (finished with finite outputs)."""
+    (finished with finite outputs); NscError, saying why, if fewer than `need` are."""
     from nsc.frontend import c_to_ir
     from nsc.ir.oracle import run_isolated
     from nsc.ir.sampling import sample_inputs
+    from nsc.pipeline import status_summary
 
     checked = c_to_ir(Path(program.path), program.options(instrument=True))
     sig = checked.signature
@@ -219,6 +226,13 @@ def label(program: Program, config: BenchConfig, n: int, seed: int):
     for a in run.outputs.values():
         if a.dtype.kind == "f":
             ok &= np.isfinite(a.reshape(len(a), -1)).all(axis=1)
+    if ok.sum() < need:
+        infinite = int((~ok & (run.status == 0)).sum())
+        why = [status_summary(run.status)] + [f"outputs not finite: {infinite}"] * (infinite > 0)
+        raise NscError(
+            f"the oracle finished only {int(ok.sum())} of {n} sampled rows, {need} needed "
+            f"({', '.join(w for w in why if w)})"
+        )
     return sig, {k: v[ok] for k, v in inputs.items()}, {k: v[ok] for k, v in run.outputs.items()}
 
 
@@ -229,9 +243,7 @@ def prepare(program: Program, config: BenchConfig, base_seed: int):
 
     parts = [config.calibration, config.pool, config.validation, config.test]
     total = int(sum(parts) * 1.25) + 16  # spare rows for inputs the oracle cannot finish
-    sig, inputs, outputs = label(program, config, total, base_seed)
-    if len(next(iter(outputs.values()))) < sum(parts):
-        raise NscError(f"the oracle finished only {len(next(iter(outputs.values())))} rows")
+    sig, inputs, outputs = label(program, config, total, base_seed, sum(parts))
     x = flatten_ports(sig.inputs, inputs)
     y = flatten_ports(sig.outputs, outputs)
     bounds = np.cumsum([0, *parts])
@@ -384,9 +396,26 @@ def example_programs(paths: Sequence[Path]) -> list[Program]:
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise NscError(f"no such program file: {', '.join(missing)}")
-    return [
-        Program(p.stem, str(p), "examples", inputs=EXAMPLE_INPUTS.get(p.stem, ())) for p in paths
+    programs = [
+        Program(printable_name(p.stem), str(p), "examples", inputs=EXAMPLE_INPUTS.get(p.stem, ()))
+        for p in paths
     ]
+    check_names(programs)
+    return programs
+
+
+def check_names(programs: Sequence[Program]) -> None:
+    """Refuse two programs of one name: the results and the report know a program by it."""
+    paths: dict[str, list[str]] = {}
+    for program in programs:
+        paths.setdefault(program.name, []).append(printable_name(program.path))
+    for name, same in paths.items():
+        if len(same) > 1:
+            raise NscError(
+                f"{len(same)} programs are named {name} ({', '.join(same)}): the report tells "
+                "programs apart by file name",
+                hints=("give each program once, under a name of its own",),
+            )
 
 
 def corpus_hashes(corpus: Path) -> set[str]:
@@ -396,7 +425,15 @@ def corpus_hashes(corpus: Path) -> set[str]:
         raise NscError(f"{corpus}: no shard-*.json here; is this an nsc corpus folder?")
     hashes: set[str] = set()
     for path in shards:
-        hashes.update(p["hash"] for p in json.loads(path.read_text()).get("programs", []))
+        try:
+            hashes.update(str(p["hash"]) for p in json.loads(path.read_bytes())["programs"])
+        except OSError as err:
+            raise NscError(f"{path}: cannot read ({err.strerror or err})") from None
+        except (ValueError, KeyError, TypeError) as err:  # not JSON, or not a shard's header
+            raise NscError(
+                f"{path}: not a valid corpus shard header ({type(err).__name__}: {err})",
+                hints=("rerun the nsc datagen command that built the corpus: it rebuilds it",),
+            ) from None
     return hashes
 
 
@@ -481,32 +518,47 @@ def run_benchmark(
         if on_done:
             on_done(result, False)
 
-    if workers <= 1:
-        for i in ordered:
-            arrived(i, bench_program(programs[i], config, inits, methods))
-    else:
-        context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts)
-        try:
-            futures = {
-                i: pool.submit(bench_program, programs[i], config, inits, methods) for i in ordered
-            }
+    # SIGTERM stops the run as Ctrl-C does (workers ended), then ends this process as it would
+    with stopping_workers(lambda: None):
+        if workers <= 1:
             for i in ordered:
-                try:
-                    result = futures[i].result()
-                except BrokenProcessPool:
-                    raise NscError(
-                        f"a benchmark worker died while running {programs[i].name} (out of "
-                        "memory? `dmesg` tells); the report is not written, the programs "
-                        "finished before are kept for a rerun"
-                    ) from None
-                arrived(i, result)
-        except BaseException:  # Ctrl-C or an error: the programs finished so far are saved
-            stop_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                arrived(i, bench_program(programs[i], config, inits, methods))
+        else:
+            _run_pool(programs, ordered, config, inits, methods, workers, arrived)
     return [results[i] for i in range(len(programs))], notes
+
+
+def _run_pool(programs, ordered, config, inits, methods, workers: int, arrived) -> None:  # noqa: ANN001
+    """Bench the programs `ordered` in a process pool; `arrived(i, result)` takes each result,
+    in that order."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+    )
+    try:
+        futures = {
+            i: pool.submit(bench_program, programs[i], config, inits, methods) for i in ordered
+        }
+        for i in ordered:
+            try:
+                result = futures[i].result()
+            except BrokenProcessPool:
+                raise NscError(
+                    f"a benchmark worker died while running {programs[i].name} (out of "
+                    "memory? `dmesg` tells); the report is not written, the programs "
+                    "finished before are kept for a rerun"
+                ) from None
+            arrived(i, result)
+    except BaseException:  # Ctrl-C or an error: the programs finished so far are saved
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_worker(parent: int) -> None:
+    ignore_interrupts()  # Ctrl-C is the main process's to handle (`nsc.workers`)
+    die_with_parent(parent)  # a killed run (kill -9) leaves no worker running or waiting
 
 
 def setting_choices(results: Sequence[ProgramResult], what: str, values: Sequence[float]) -> str:
@@ -566,15 +618,17 @@ def data_efficiency(
 ) -> dict:
     """The whole command: pick the programs, bench them, write the report into `out`."""
     from nsc.bench import finished
-    from nsc.bench.report import provenance, write_report
+    from nsc.bench.report import check_results_folder, provenance, write_report
 
     config.check()
     header = provenance(argv)
     known = corpus_hashes(corpus) if corpus is not None else None
     programs = example_programs(paths) if paths else []
+    check_results_folder(out)
     if heldout:
         log(f"choosing {heldout} held-out generated programs (seeds from {HELDOUT_SEED_BASE})")
         programs += heldout_programs(heldout, out / "heldout", known)
+        check_names(programs)
     if not programs:
         raise NscError("no evaluation programs: pass --programs or --heldout")
     notes = []
@@ -621,5 +675,5 @@ def data_efficiency(
     if not any(r.runs for r in results):
         skipped = "; ".join(f"{r.program.name}: {r.error}" for r in results)
         raise NscError(f"every program was skipped, nothing was measured ({skipped})")
-    finished.forget(out)  # the report has it all; a rerun measures afresh
+    finished.forget(out, programs)  # the report has it all; a rerun measures afresh
     return summary

@@ -5,7 +5,8 @@ arrives, with a key: a SHA-256 over everything that decides it (the benchmark's 
 methods run, the program's source and options, each initialization's weights, and nsc's own
 source). A later run into the same folder takes a result whose key matches instead of running
 the program again; any other file is ignored and, once the program is run again, replaced.
-When the report is written the folder goes: a finished benchmark run again measures afresh.
+When the report is written the run's files there go (and the folder, if that empties it): a
+finished benchmark run again measures afresh.
 """
 
 from __future__ import annotations
@@ -58,11 +59,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def forget(out: Path) -> None:
-    """Remove the saved results (after the report holds them)."""
+def forget(out: Path, programs: Sequence[Program]) -> None:
+    """Remove the saved results of `programs` (after the report holds them), and the folder if
+    that empties it: other files there are not this run's to remove."""
     folder = out / FOLDER
-    for path in folder.glob("*.json"):
-        path.unlink(missing_ok=True)
+    for program in programs:
+        result_path(out, program).unlink(missing_ok=True)
     if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
 

@@ -5,7 +5,9 @@
 - corpus generation: programs/s of a small `nsc datagen` run;
 - training: programs/s over a few steps of `nsc train` on that small corpus;
 - surrogate throughput: rows/s of the compiled surrogate in ONNX Runtime, of the oracle (the JIT
-  at -O2, uninstrumented) and of the C code built with `gcc -O2`, on the same inputs;
+  at -O2, uninstrumented) and of the C code built with `gcc -O2`, on the same inputs (the sampled
+  rows the instrumented oracle finishes; the report says how many others were left out, and why
+  gcc's column is empty where it is);
 - peak memory: the largest resident set of this process and of its children.
 """
 
@@ -28,6 +30,7 @@ from nsc.signature import Layout, Signature
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 INCLUDE = Path(__file__).resolve().parents[1] / "frontend" / "include"
+ROW_CHECK_SECONDS = 60.0  # for the instrumented oracle to finish the sampled rows
 DEFAULT_PROGRAMS = ("blackscholes.c", "sobel.c", "inversek2j.c", "fft_twiddle.c", "newton_sqrt.c")
 C_TYPES = {
     "float32": "float", "float64": "double", "bool": "_Bool",
@@ -160,10 +163,12 @@ class Throughput:
     oracle: float
     gcc: float
     gcc_agrees: float  # fraction of rows where gcc's outputs match the oracle's (rtol 1e-4)
+    note: str = ""  # rows left out, or why gcc's column is empty
 
 
 def throughput(source: Path, model: str, rows: int, work: Path) -> Throughput:
-    """Rows/s of the ONNX surrogate, the oracle and gcc -O2 on `rows` sampled inputs."""
+    """Rows/s of the ONNX surrogate, the oracle and gcc -O2 on `rows` sampled inputs (those of
+    them the oracle finishes: the timed oracle and gcc run without fuel or bounds checks)."""
     from nsc.frontend import FrontendOptions, c_to_ir
     from nsc.frontend import FrontendOptions as Options
     from nsc.ir.oracle import Oracle
@@ -175,7 +180,11 @@ def throughput(source: Path, model: str, rows: int, work: Path) -> Throughput:
     compile_c(source, onnx_path, Options(), CompileOptions(model=model))
     compiled = c_to_ir(source, FrontendOptions(instrument=False))
     sig = compiled.signature
-    inputs = sample_inputs(sig, rows, 12_345)
+    inputs, notes = finished_rows(source, sig, sample_inputs(sig, rows, 12_345))
+    rows = len(next(iter(inputs.values())))
+    if rows == 0:
+        nan = float("nan")
+        return Throughput(source.stem, 0, nan, nan, nan, nan, "; ".join(notes))
     surrogate = Surrogate(onnx_path)
     oracle = Oracle(compiled.ir, sig, opt_level=2)
     surrogate_s = _best_of(lambda: surrogate.run(inputs))
@@ -183,10 +192,34 @@ def throughput(source: Path, model: str, rows: int, work: Path) -> Throughput:
     oracle_s = _best_of(lambda: oracle.run(inputs))
     gcc_s, agrees = float("nan"), float("nan")
     if native_supported(sig):
-        gcc_s, outputs = run_native(source, sig, inputs, work)
-        agrees = _agreement(sig, truth.outputs, outputs)
+        try:
+            gcc_s, outputs = run_native(source, sig, inputs, work, timeout=60 + 100 * oracle_s)
+            agrees = _agreement(sig, truth.outputs, outputs)
+        except NscError as err:  # a kernel gcc rejects, or no gcc here: the other columns stand
+            notes.append("no gcc column: " + " ".join(err.message.split()))  # one line
     rate = lambda s: rows / s if s == s and s > 0 else float("nan")  # noqa: E731
-    return Throughput(source.stem, rows, rate(surrogate_s), rate(oracle_s), rate(gcc_s), agrees)
+    return Throughput(
+        source.stem, rows, rate(surrogate_s), rate(oracle_s), rate(gcc_s), agrees, "; ".join(notes)
+    )
+
+
+def finished_rows(
+    source: Path, sig: Signature, inputs: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The rows the instrumented oracle finishes, run in a worker (a row that loops forever,
+    divides by zero or reads out of bounds would hang or kill the timed oracle, which runs in
+    this process without fuel or bounds checks, and gcc's build), and a note on the others."""
+    from nsc.frontend import FrontendOptions, c_to_ir
+    from nsc.ir.oracle import run_isolated
+    from nsc.pipeline import status_summary
+
+    checked = c_to_ir(source, FrontendOptions(instrument=True))
+    status = run_isolated(checked.ir, sig, inputs, timeout=ROW_CHECK_SECONDS).status
+    ok = status == 0
+    if ok.all():
+        return inputs, []
+    left = f"{int((~ok).sum())} of {len(ok)} rows left out, which the oracle does not finish"
+    return {k: v[ok] for k, v in inputs.items()}, [f"{left} ({status_summary(status)})"]
 
 
 def _best_of(call: Callable[[], object], times: int = 3) -> float:
@@ -302,9 +335,15 @@ def _count(layout: Layout) -> int:
 
 
 def run_native(
-    source: Path, sig: Signature, inputs: Mapping[str, np.ndarray], work: Path, reps: int = 3
+    source: Path,
+    sig: Signature,
+    inputs: Mapping[str, np.ndarray],
+    work: Path,
+    reps: int = 3,
+    timeout: float = 600.0,
 ) -> tuple[float, dict[str, np.ndarray]]:
-    """Seconds per pass over every row with `gcc -O2`, and the native outputs."""
+    """Seconds per pass over every row with `gcc -O2`, and the native outputs; NscError when gcc
+    is missing or fails, or the driver fails or runs past `timeout` seconds."""
     driver = work / f"{source.stem}_driver.c"
     driver.write_text(driver_source(sig))
     exe = work / f"{source.stem}_native"
@@ -314,7 +353,10 @@ def run_native(
         ["gcc", "-O2", str(driver), str(kernel), "-o", str(exe), "-lm"],
     ]
     for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(step, capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise NscError("gcc is not installed here (not on PATH)") from None
         if done.returncode != 0:
             raise NscError(f"gcc failed on {source}: {done.stderr.strip()[:500]}")
     n = len(next(iter(inputs.values())))
@@ -324,9 +366,16 @@ def run_native(
         for i in range(len(sig.params))
         if i in by_param
     )
-    done = subprocess.run(
-        [str(exe), str(n), str(reps)], input=data, capture_output=True, check=False
-    )
+    try:
+        done = subprocess.run(
+            [str(exe), str(n), str(reps)],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise NscError(f"the native driver for {source} ran past {timeout:.0f} s") from None
     if done.returncode != 0:
         raise NscError(f"the native driver for {source} failed ({done.returncode})")
     outputs, offset = {}, 0
@@ -353,7 +402,7 @@ def perf(
     config: PerfConfig, out: Path, *, argv: Sequence[str] = (), log: Callable[[str], None] = print
 ) -> str:
     """Measure everything, write `perf.json` and `report.md` into `out`; returns the report."""
-    from nsc.bench.report import provenance, write_json
+    from nsc.bench.report import check_results_folder, provenance, write_json
     from nsc.fileio import atomic_write_text
 
     paths = config.paths()
@@ -363,6 +412,7 @@ def perf(
     from nsc.nscc import find_model
 
     find_model(config.model, "compiled")  # before minutes of work, and before `out` exists
+    check_results_folder(out)
     header = provenance(argv)
     results: dict = {
         "header": header,
@@ -430,6 +480,8 @@ def perf_markdown(results: Mapping) -> str:
             f"| {t['program']} | {t['rows']} | {_rate(t['surrogate'])} | "
             f"{_rate(t['oracle'])} | {_rate(t['gcc'])} | {agree} |"
         )
+    notes = [f"- {t['program']}: {t['note']}" for t in results["throughput"] if t.get("note")]
+    lines += ["", *notes] if notes else []
     d, tr = results["datagen"], results["train"]
     lines += [
         "",

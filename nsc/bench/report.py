@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nsc.fileio import atomic_savez, atomic_write_text
+from nsc.diagnostics import NscError, printable_name
+from nsc.fileio import atomic_savez, atomic_write_text, check_writable
 
 BASELINE = "random"
 BOOTSTRAP_DRAWS = 2000
@@ -234,7 +235,7 @@ def markdown(
 def provenance(argv: Sequence[str]) -> dict[str, str]:
     """The command, date, git commit and machine a result came from."""
     return {
-        "command": shlex.join(["nsc", *argv]),
+        "command": printable_name(shlex.join(["nsc", *argv])),  # file names need not be UTF-8
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _git_commit(),
         "machine": f"{os.cpu_count()} CPUs, {_cpu_model()}, Python {platform.python_version()}",
@@ -272,6 +273,20 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or sys.platform
+
+
+def check_results_folder(out: Path) -> None:
+    """Fail before any work, as the run's writes would at its end, where the results folder
+    `out` cannot be made or written into."""
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NscError(f"{out}: cannot make the results folder ({existing} is not a folder)")
+    try:
+        check_writable(existing / "report.md")
+    except NscError as err:
+        raise NscError(f"{out}: cannot write the results there ({err.message})") from None
 
 
 def write_json(path: Path, data: object) -> None:
