@@ -242,7 +242,7 @@ def test_div_ldiv_lldiv_truncate_and_trap_as_the_operator_does():
 @pytest.mark.parametrize(
     "call, name",
     [
-        ("strlen(s)", "strlen"),
+        ("strerror(n)", "strerror"),
         ("system(s)", "system"),
         ("atoi(s)", "atoi"),
     ],

@@ -151,10 +151,10 @@ BAD = [
         r"a string literal is not an arithmetic constant",
     ),
     (
-        '#include <string.h>\nlong f(int x) { return strlen("abc") + x; }',
+        "#include <string.h>\nlong f(int x) { return *strerror(x) + x; }",
         2,
-        24,
-        r"'strlen' \(from <string.h>\) cannot be called from compiled code",
+        25,
+        r"'strerror' \(from <string.h>\) cannot be called from compiled code",
     ),
 ]
 

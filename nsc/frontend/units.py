@@ -12,8 +12,10 @@ others declare them.
 
 A call to a function that no file defines stays an error, located at the call, as in a single
 file. The C library functions nsc implements in C (`nsc/frontend/libc/`: qsort, bsearch, rand,
-srand) are units of their own, compiled by nsc and linked into the programs whose entry reaches
-them (`library_units`), unless the program defines a function of that name itself.
+srand, string.h's string functions, ctype.h's classes) are units of their own, compiled by nsc
+and linked into the programs whose entry reaches them (`library_units`), unless the program
+defines a function of that name itself; of each such unit, only the functions reached are
+lowered (and, of string.c, the two that the oracle's checks call).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import llvmlite.binding as llvm
+from llvmlite import ir
 from pycparser import c_ast
 
 from nsc.diagnostics import CompileError, NscError
@@ -67,6 +70,9 @@ def lower_units(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, S
     them into the entry unit's module."""
     units = (parsed, *parsed.others)
     defined = [external_definitions(unit.ast) for unit in units]
+    # nsc's library units name none of the program's functions: a program of one file lowers
+    # what it would alone (not the functions only its `main` uses)
+    alone = all(Path(unit.filename).parent == LIBRARY for unit in parsed.others)
     lowered = []
     for k, unit in enumerate(units):
         elsewhere = frozenset(name for j, names in enumerate(defined) if j != k for name in names)
@@ -76,11 +82,13 @@ def lower_units(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, S
                 parsed,
                 instrument=instrument,
                 linked=elsewhere,
-                exports=frozenset(defined[k]),
+                exports=frozenset() if alone and k == 0 else frozenset(defined[k]),
                 define_check_state=k == 0,
             )
         )
     _check_types(units, lowered, defined)
+    for one in lowered:
+        _not_builtins(one.module)
     signature = entry_signature(parsed, lowered[0])
     module = verified_module(lowered[0], parsed.filename)
     for unit, one in zip(units[1:], lowered[1:], strict=True):
@@ -95,6 +103,19 @@ def lower_units(parsed: ParsedC, *, instrument: bool) -> tuple[llvm.ModuleRef, S
 LIBRARY = Path(__file__).parent / "libc"
 # the C library's functions that nsc compiles from its own C source, by the file defining them
 LIBRARY_FILES = {"qsort": "qsort.c", "bsearch": "bsearch.c", "rand": "rand.c", "srand": "rand.c"}
+LIBRARY_FILES |= dict.fromkeys(
+    "strlen strnlen strcmp strncmp memcmp memchr strchr strrchr strcpy strncpy strcat strncat "
+    "strstr strspn strcspn strpbrk".split(),
+    "string.c",
+)
+LIBRARY_FILES |= dict.fromkeys(
+    "isalnum isalpha isblank iscntrl isdigit isgraph islower isprint ispunct isspace isupper "
+    "isxdigit tolower toupper".split(),
+    "ctype.c",
+)
+# what a unit keeps whenever it is linked: string.c's functions the oracle's checks call
+_ALWAYS = {"string.c": frozenset(("strnlen", "memchr"))}
+_NOT_BUILTIN_FILES = ("string.c", "ctype.c")  # the files whose functions LLVM knows
 
 
 def library_units(program: ParsedC) -> tuple[ParsedC, ...]:
@@ -112,7 +133,36 @@ def library_units(program: ParsedC) -> tuple[ParsedC, ...]:
     merged = [node for unit in units for node in unit.ast.ext or ()]
     defined = {node.decl.name for node in merged if isinstance(node, c_ast.FuncDef)}
     used = reachable(merged, [program.entry])[program.entry] & declared - defined
-    return tuple(_library_unit(name) for name in sorted({LIBRARY_FILES[n] for n in used}))
+    files = sorted({LIBRARY_FILES[n] for n in used})
+    own = frozenset(defined & LIBRARY_FILES.keys())
+    return tuple(
+        _library_part(file, frozenset(n for n in used if LIBRARY_FILES[n] == file), own)
+        for file in files
+    )
+
+
+def _not_builtins(module: ir.Module) -> None:
+    """Mark the string and character functions `nobuiltin`: LLVM's optimizer knows them by
+    name and would fold their calls to other values than glibc's (strcmp of known strings to
+    -1, 0 or 1, not the difference of bytes; isdigit to 0 or 1, not 2048) or expand them."""
+    for name, file in LIBRARY_FILES.items():
+        function = module.globals.get(name)
+        if file in _NOT_BUILTIN_FILES and isinstance(function, ir.Function):
+            function.attributes.add("nobuiltin")
+
+
+@functools.cache
+def _library_part(file: str, used: frozenset[str], own: frozenset[str]) -> ParsedC:
+    """A library unit with only the functions `used` reaches (and what it always keeps),
+    without those the program defines itself (`own`)."""
+    unit = _library_unit(file)
+    ext = unit.ast.ext or []
+    wanted = used | _ALWAYS.get(file, frozenset())
+    keep = wanted.union(*reachable(ext, wanted).values()) - own
+    kept = [node for node in ext if not isinstance(node, c_ast.FuncDef) or node.decl.name in keep]
+    if len(kept) == len(ext):
+        return unit
+    return replace(unit, ast=c_ast.FileAST(kept, unit.ast.coord))
 
 
 @functools.cache

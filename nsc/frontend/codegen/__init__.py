@@ -40,6 +40,7 @@ from nsc.frontend.codegen.overflow import OverflowBuiltins
 from nsc.frontend.codegen.prelude import declare_prelude
 from nsc.frontend.codegen.reach import compiled_names, declares_tag
 from nsc.frontend.codegen.statements import StatementLowering, SwitchState
+from nsc.frontend.codegen.strcalls import StringCalls
 from nsc.frontend.codegen.strings import StringLiterals
 from nsc.frontend.codegen.typenames import TypeResolution
 from nsc.frontend.codegen.vla import VariableLengthArrays
@@ -67,6 +68,7 @@ class CodeGenerator(
     CallLowering,
     LibraryCalls,
     HeapCalls,
+    StringCalls,
     BitBuiltins,
     FloatBuiltins,
     OverflowBuiltins,

@@ -87,6 +87,10 @@ class CallLowering:
             return self._call_builtin(name, args, node)
         if isinstance(symbol, Variable):
             return self._call_pointer(node)
+        if isinstance(symbol, FunctionSymbol):
+            strings = self.call_string_function(symbol, args, node)  # strcalls.py
+            if strings is not None:
+                return strings
         if isinstance(symbol, FunctionSymbol) and self._in_program(symbol):
             return self._call_defined(symbol, args, node)
         if name in COMPLEX_FUNCTIONS and (symbol is None or isinstance(symbol, FunctionSymbol)):
@@ -250,10 +254,10 @@ class CallLowering:
         return self.error(
             f"'{_SPELLED.get(symbol.name, symbol.name)}' (from <{header}>) cannot be {verb} "
             "compiled code: nsc compiles "
-            f"{entry} and the functions it calls, which may use only math.h, memset, memcpy "
-            "and memmove, malloc, calloc, realloc and free, div, ldiv, lldiv and imaxdiv, qsort and "
-            "bsearch, rand and srand, exit and abort, and printing (which prints nothing) of "
-            "the C library, and call those only directly",
+            f"{entry} and the functions it calls, which may use only math.h, ctype.h, string.h "
+            "(but strerror), malloc, calloc, realloc and free, div, ldiv, lldiv and imaxdiv, "
+            "qsort and bsearch, rand and srand, exit and abort, and printing (which prints "
+            "nothing) of the C library, and call those only directly",
             node,
             (hint,),
         )

@@ -1,5 +1,8 @@
-/* nsc's ctype.h: character classes, for a file's test harness (`main`), which nsc does not
- * compile; calling these from compiled code is an error that says so. */
+/* nsc's ctype.h: character classes, which nsc compiles from its own C source
+ * (nsc/frontend/libc/ctype.c) to glibc's results in the C locale: a class function returns
+ * its bit of glibc's table (isalpha('a') is 1024), except isdigit, which gcc turns into
+ * (unsigned)c - '0' <= 9 (0 or 1) and nsc too. Another argument outside -128..255 is
+ * undefined in C; the oracle gives the row the status out of bounds. */
 #ifndef NSC_CTYPE_H
 #define NSC_CTYPE_H
 
