@@ -31,3 +31,19 @@ def running_in_group(group: int) -> list[int]:
         if fields[0] != "Z" and int(fields[2]) == group:
             found.append(int(folder.name))
     return found
+
+
+def assert_group_ends(group: int, what: str, seconds: float = 10.0) -> None:
+    """Wait up to `seconds` (a loaded machine is slow to reap) for process group `group` to be
+    gone; kill what is left, so a failing test leaves nothing running, and fail naming `what`."""
+    import os
+    import signal
+    import time
+
+    deadline = time.monotonic() + seconds
+    while running_in_group(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = running_in_group(group)
+    if left:
+        os.killpg(group, signal.SIGKILL)
+    assert not left, f"workers outlived {what}"

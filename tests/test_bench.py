@@ -379,7 +379,7 @@ def test_ctrl_c_stops_the_workers_at_once_and_a_rerun_keeps_what_finished(tmp_pa
     import signal
     import time
 
-    from process_checks import running_in_group
+    from process_checks import assert_group_ends
 
     model = save_tiny_model(tmp_path / "model")
     programs = ["newton_sqrt", "conv1d", "neuron", "sobel"]
@@ -420,10 +420,7 @@ def test_ctrl_c_stops_the_workers_at_once_and_a_rerun_keeps_what_finished(tmp_pa
     took = min(float(line.rsplit("(", 1)[1].split(" s)")[0]) for line in err.splitlines()
                if line.endswith(" s)"))  # fmt: skip
     assert waited < took / 2, f"the interrupt waited {waited:.1f} s for programs in flight"
-    deadline = time.monotonic() + 10
-    while running_in_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not running_in_group(proc.pid), "a worker outlived the interrupted run"
+    assert_group_ends(proc.pid, "the interrupted run")
     finished = len(list(saved.iterdir()))
     assert 0 < finished < len(programs) and not (tmp_path / "out" / "report.md").exists()
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)

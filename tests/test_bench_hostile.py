@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from process_checks import running_in_group
+from process_checks import assert_group_ends, running_in_group
 from test_bench import save_tiny_model
 
 from nsc.bench.data_efficiency import (
@@ -77,13 +77,7 @@ def test_workers_end_with_a_killed_run(tmp_path, model, signum):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail(f"nsc bench did not exit within 30 s of {signum.name}")
-    deadline = time.monotonic() + 10
-    while running_in_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = running_in_group(proc.pid)
-    if left:
-        os.killpg(proc.pid, signal.SIGKILL)
-    assert not left, f"workers outlived the run stopped by {signum.name}"
+    assert_group_ends(proc.pid, f"the run stopped by {signum.name}")
     assert proc.returncode == -signum
     assert "Traceback" not in (tmp_path / "stderr").read_text()
 

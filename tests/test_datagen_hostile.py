@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_checks import refused, run
-from process_checks import running_in_group
+from process_checks import assert_group_ends
 
 from nsc.data.dataset import DatasetConfig, build_dataset, read_corpus
 from nsc.data.generator import GENERATOR_VERSION
@@ -58,13 +58,7 @@ def test_a_stopped_run_leaves_no_worker_and_its_rerun_resumes(tmp_path, signum):
         assert proc.returncode == 130 and "interrupted" in err
     else:
         assert proc.returncode == -signum
-    deadline = time.monotonic() + 10  # workers end on their own; give a loaded machine time
-    while running_in_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = running_in_group(proc.pid)
-    if left:
-        os.killpg(proc.pid, signal.SIGKILL)
-    assert not left, f"workers outlived the run stopped by {signum.name}"
+    assert_group_ends(proc.pid, f"the run stopped by {signum.name}")
     if signum != signal.SIGKILL:
         assert not list(out.glob(".*.tmp"))
     built = len(list(out.glob("shard-*.json")))

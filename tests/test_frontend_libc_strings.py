@@ -9,22 +9,11 @@ import re
 
 import numpy as np
 import pytest
+from test_frontend_exit import compile_text, oracle_run
 from test_frontend_instrument import assert_strips_to_clean
 
 from nsc.diagnostics import CompileError
-from nsc.frontend import FrontendOptions, c_to_ir
 from nsc.ir.oracle import Oracle, Status
-
-
-def compile_text(source: str, **options):
-    return c_to_ir(source, FrontendOptions(**options), filename="prog.c")
-
-
-def oracle_run(source: str, **inputs):
-    compiled = compile_text(source, instrument=True)
-    return Oracle(compiled.ir, compiled.signature).run(
-        {k: np.asarray(v) for k, v in inputs.items()}
-    )
 
 
 def entry_body(ir: str, name: str = "f") -> str:
