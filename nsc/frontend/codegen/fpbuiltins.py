@@ -65,13 +65,12 @@ class FloatBuiltins:
         if short in _SIGNBITS:
             value = ir.Constant(INT.llvm, _SIGN_VALUES[x.ctype.bits])
             return self._int(b.select(self._sign(x), value, zero))
-        infinite = b.or_(self._fcmp("==", x, math.inf), self._fcmp("==", x, -math.inf))
         if short == "isinf_sign":
             sign = b.select(self._sign(x), ir.Constant(INT.llvm, -1), ir.Constant(INT.llvm, 1))
-            return self._int(b.select(infinite, sign, zero))
+            return self._int(b.select(self._infinite(x), sign, zero))
         flag = {
             "isnan": lambda: b.fcmp_unordered("uno", x.value, x.value),
-            "isinf": lambda: infinite,
+            "isinf": lambda: self._infinite(x),
             "isfinite": lambda: self._finite(x),
             "isnormal": lambda: self._normal(x),
         }[short]()
@@ -127,6 +126,9 @@ class FloatBuiltins:
         if x.ctype.bits == 80:
             value = x86fp80.extended(value)
         return self.builder.fcmp_ordered(op, x.value, ir.Constant(x.value.type, value))
+
+    def _infinite(self, x: RValue) -> ir.Value:
+        return self.builder.or_(self._fcmp("==", x, math.inf), self._fcmp("==", x, -math.inf))
 
     def _finite(self, x: RValue) -> ir.Value:
         b = self.builder
