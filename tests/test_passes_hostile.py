@@ -145,6 +145,14 @@ class Invalid:
         return IRModule(INVALID)
 
 @dataclass(frozen=True)
+class Chatty:
+    """Prints while it runs."""
+    name: ClassVar[str] = "chatty"
+    def run(self, module):
+        print("chatty was here")
+        return module
+
+@dataclass(frozen=True)
 class Shadow:
     """Wants to replace the built-in sroa."""
     name: ClassVar[str] = "sroa"
@@ -159,6 +167,7 @@ unknown-type = hostile_nsc_passes:UnknownType
 an-instance = hostile_nsc_passes:INSTANCE
 garbage = hostile_nsc_passes:Garbage
 invalid = hostile_nsc_passes:Invalid
+chatty = hostile_nsc_passes:Chatty
 sroa = hostile_nsc_passes:Shadow
 """
 
@@ -305,3 +314,11 @@ def test_graph_json_with_an_infinite_constant_is_standard_json(tmp_path):
 
     data = json.loads((tmp_path / "g.json").read_text(), parse_constant=refuse)
     assert "inf" in [node.get("value") for node in data["nodes"]]
+
+
+def test_what_a_plugin_prints_goes_to_stderr_not_into_the_ir(hostile_plugin, loop_c):
+    """`nsc ir` writes the IR to stdout: a plugin's print went into it."""
+    done = nsc_process("ir", loop_c, "--passes", "chatty,sroa", plugins=hostile_plugin)
+    assert done.returncode == 0, done.stderr
+    assert "chatty was here" not in done.stdout and "chatty was here" in done.stderr
+    assert done.stdout.lstrip().startswith("; ModuleID") and "define " in done.stdout

@@ -3,8 +3,10 @@ verify-each."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext, redirect_stdout
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -100,8 +102,11 @@ def format_timings(timings: tuple[PassTiming, ...] | list[PassTiming]) -> str:
 
 
 def _run_one(pass_, module: IRModule):
+    # what a plugin prints goes to stderr: stdout may be the IR (`nsc ir`, `--emit-llvm -o -`)
+    quiet = nullcontext() if _builtin(pass_) else redirect_stdout(sys.stderr)
     try:
-        return pass_.run(module)
+        with quiet:
+            return pass_.run(module)
     except NscError as exc:
         if pass_.name in exc.message:
             raise
